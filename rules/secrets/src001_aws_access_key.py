@@ -1,0 +1,193 @@
+"""LLC-SRC-001: AWS access keys, long-term (AKIA) versus temporary (ASIA)."""
+
+from __future__ import annotations
+
+from scanner.api import (
+    ALL_KINDS,
+    BASE32_UPPER,
+    Category,
+    Invalid,
+    Lifetime,
+    Precision,
+    RuleMeta,
+    Severity,
+    Span,
+    TextDocument,
+    TextRule,
+    Valid,
+    compile_pattern,
+    fake_token,
+)
+
+# Long-term ids: AKIA (IAM user or root), ABIA (STS bearer service), ACCA (context-specific),
+# A3T* (older long-term ids). Key ids use the base32 alphabet A-Z2-7.
+_LONG_TERM = compile_pattern(
+    r"(?:^|[^A-Za-z0-9])((?:AKIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?:[^A-Za-z0-9]|$)"
+)
+_TEMPORARY = compile_pattern(r"(?:^|[^A-Za-z0-9])(ASIA[A-Z2-7]{16})(?:[^A-Za-z0-9]|$)")
+_SECRET = compile_pattern(
+    r"(?i)aws_?secret_?(?:access_?)?key[\"']?\s*(?::|=|=>)\s*[\"']?"
+    r"([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)"
+)
+_DOC_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+_DOC_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+_PAIR_WINDOW = 5  # lines between a key id and its secret to call them a pair
+_STS_MAX_SECONDS = 36 * 3600  # GetSessionToken's ceiling; AssumeRole stops at 12 hours
+
+_KEY_ID = fake_token("AKIA", 16, BASE32_UPPER, seed=3)
+_KEY_ID_2 = fake_token("AKIA", 16, BASE32_UPPER, seed=4)
+_TEMP_ID = fake_token("ASIA", 16, BASE32_UPPER, seed=5)
+_SECRET_KEY = fake_token("", 40, seed=6)
+
+
+class AwsAccessKey(TextRule):
+    """## What it does
+    Finds AWS access key ids in any text file and tells long-term keys (`AKIA`, `ABIA`, `ACCA`,
+    `A3T`) from temporary STS keys (`ASIA`). It also finds a 40-character secret access key
+    assigned to `aws_secret_access_key` (in `.env`, INI, YAML, JSON, properties). A key id with
+    its secret within five lines is a complete credential and is reported as critical.
+    AWS's documentation keys (`AKIAIOSFODNN7EXAMPLE`) are reported at info only.
+
+    ## Why is this bad?
+    An `AKIA` key belongs to an IAM user and works until someone deletes it: months or years
+    after it was pasted into a file, anyone who reads the repository can act as that user
+    (OWASP NHI2 Secret Leakage, NHI7 Long-Lived Secrets). `ASIA` keys expire within hours,
+    but a leaked one is still usable until then.
+
+    ## Example
+    ```ini
+    [default]
+    aws_access_key_id = AKIA...
+    aws_secret_access_key = ...
+    ```
+
+    Use instead:
+    ```yaml
+    # GitHub Actions: OIDC federation, no stored key
+    permissions: { id-token: write, contents: read }
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with: { role-to-assume: arn:aws:iam::123456789012:role/deploy, aws-region: eu-west-1 }
+    ```
+
+    ## References
+    - AWS unique id prefixes: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+    - GetAccessKeyInfo (AKIA long-term, ASIA temporary): https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html
+    - Deactivate, then delete a leaked key: `aws iam update-access-key --status Inactive`
+    """
+
+    META = RuleMeta(
+        id="LLC-SRC-001",
+        name="aws-access-key",
+        summary="AWS access key in a file (long-term AKIA or temporary ASIA)",
+        category=Category.STATIC_SECRET,
+        severity=Severity.HIGH,
+        precision=Precision.VERY_HIGH,
+        owasp=("NHI2", "NHI7"),
+        fix="Deactivate and delete the key, check CloudTrail for its use, and switch to roles "
+        "with short-lived credentials (OIDC from CI, IRSA, IAM Roles Anywhere).",
+        kinds=ALL_KINDS,
+        triggers=("akia", "abia", "acca", "a3t", "asia", "aws_secret", "awssecret"),
+    )
+
+    VALID = [
+        Valid("AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\nAWS_SECRET_ACCESS_KEY=${AWS_SECRET}\n",
+              path=".env"),
+        # The documentation keys are info only, not a finding at low or above.
+        Valid(f"aws_access_key_id = {_DOC_KEY_ID}\naws_secret_access_key = {_DOC_SECRET}\n",
+              path=".aws/credentials"),
+        Valid("aws_access_key_id = AKIAXXXXXXXXXXXXXXXX\n", path="docs/setup.md"),
+        Valid('key = os.environ["AWS_ACCESS_KEY_ID"]  # e.g. AKIA followed by 16 characters\n',
+              path="app/settings.py"),
+        # Too long or too short to be a key id; embedded in a longer word.
+        Valid(f"id: X{_KEY_ID}\nref: {_KEY_ID}ABC\n", path="notes.txt"),
+        Valid("timezone: Asia/Tokyo\nregion: ASIAPACIFIC\n", path="config.yaml"),
+    ]
+    INVALID = [
+        Invalid(
+            f"[default]\naws_access_key_id = {_KEY_ID}  # expect: LLC-SRC-001\n"
+            f"aws_secret_access_key = {_SECRET_KEY}\n",
+            path=".aws/credentials",
+        ),
+        Invalid(f'AWS_KEY = "{_KEY_ID_2}"  # expect: LLC-SRC-001\n', path="app/settings.py"),
+        Invalid(
+            f"env:\n  AWS_ACCESS_KEY_ID: {_TEMP_ID}  # expect: LLC-SRC-001\n",
+            path="deploy/values.yaml",
+        ),
+        Invalid(
+            '{\n  "region": "eu-west-1",\n'
+            f'  "aws_secret_access_key": "{_SECRET_KEY}"\n}}\n',
+            path="config/aws.json",
+            lines=(3,),
+        ),
+    ]
+
+    def check(self, doc: TextDocument) -> None:
+        text = doc.text
+        secrets = []
+        for match in _SECRET.finditer(text):
+            value = match.group(1)
+            secrets.append((doc.position(match.start(1))[0], value, Span(match.start(1),
+                                                                        match.end(1))))
+        paired: set[int] = set()
+        for match in _LONG_TERM.finditer(text):
+            key_id = match.group(1)
+            span = Span(match.start(1), match.end(1))
+            line = doc.position(span.start)[0]
+            if "EXAMPLE" in key_id:
+                self.report(span, "AWS documentation example access key id (not a real key).",
+                            lifetime=Lifetime.static(), value=key_id, severity=Severity.INFO)
+                continue
+            if self.context.is_placeholder(key_id):
+                continue
+            near = [s for s in secrets if abs(s[0] - line) <= _PAIR_WINDOW
+                    and s[1] != _DOC_SECRET and not self.context.is_placeholder(s[1])]
+            if near:
+                secret_line, secret, secret_span = min(near, key=lambda s: abs(s[0] - line))
+                paired.add(secret_span.start)
+                self.report(
+                    span,
+                    "Long-term AWS access key id with its secret access key on line "
+                    f"{secret_line}: a complete IAM-user credential that never expires.",
+                    lifetime=Lifetime.static(),
+                    value=key_id,
+                    severity=Severity.CRITICAL,
+                    related=[(secret_span, "the secret access key of this key id")],
+                    secrets=[secret],
+                )
+            else:
+                self.report(
+                    span,
+                    "Long-term AWS access key id (IAM user or root): it works until someone "
+                    "deletes it.",
+                    lifetime=Lifetime.static(),
+                    value=key_id,
+                )
+        for match in _TEMPORARY.finditer(text):
+            key_id = match.group(1)
+            if self.context.is_placeholder(key_id):
+                continue
+            self.report(
+                Span(match.start(1), match.end(1)),
+                "Temporary AWS access key id (STS): it expires within hours, but is usable "
+                "by anyone who reads it until then.",
+                lifetime=Lifetime.seconds(_STS_MAX_SECONDS),
+                value=key_id,
+                severity=Severity.LOW,
+            )
+        for _, secret, span in secrets:
+            if span.start in paired:
+                continue
+            if secret == _DOC_SECRET:
+                self.report(span, "AWS documentation example secret access key (not real).",
+                            lifetime=Lifetime.static(), value=secret, severity=Severity.INFO)
+                continue
+            if self.context.is_placeholder(secret) or len(set(secret)) < 10:
+                continue
+            self.report(
+                span,
+                "AWS secret access key assigned in a file: with its key id it is a long-term "
+                "credential that never expires.",
+                lifetime=Lifetime.static(),
+                value=secret,
+            )

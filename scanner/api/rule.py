@@ -1,0 +1,217 @@
+"""The rule contract: metadata, examples, base classes and ``report()``.
+
+A rule never computes a column, reads a file or prints: it hands the node (or text span) it
+found to ``report()``, with the raw value only so the engine can fingerprint and redact it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+
+from scanner.config import Thresholds
+from scanner.documents.ci import GithubWorkflow
+from scanner.documents.hcl import HclDocument
+from scanner.documents.python import PythonDocument
+from scanner.documents.text import TextDocument
+from scanner.documents.yaml import YamlDocument
+from scanner.filekinds import ALL_KINDS, FileKind
+from scanner.findings import Category, Lifetime, Precision, Severity
+from scanner.secrets import is_placeholder
+
+#: OWASP Non-Human Identities Top 10 (2025) ids a rule may name.
+OWASP_IDS = tuple(f"NHI{n}" for n in range(1, 11))
+_ID = re.compile(r"^LLC-(PY|FS|SRC|CI|GHA|GLC|CCI|AZP|BBP|JNK|IAC|K8S|DCK|AGT)-\d{3}$")
+_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """What a rule is, independent of any file: the registry validates every field."""
+
+    id: str
+    name: str
+    summary: str
+    category: Category
+    severity: Severity
+    precision: Precision
+    owasp: tuple[str, ...]
+    fix: str
+    kinds: frozenset[FileKind] = ALL_KINDS
+    #: Literal strings (case-insensitive) without which the rule cannot fire on a file.
+    #: Empty means "always run" and needs a comment at the rule saying why.
+    triggers: tuple[str, ...] = ()
+
+    def problems(self) -> list[str]:
+        """Metadata mistakes, as sentences (checked by the registry and the tests)."""
+        out = []
+        if not _ID.match(self.id):
+            out.append(f"id {self.id!r} is not of the form LLC-FAMILY-NNN")
+        if not _NAME.match(self.name):
+            out.append(f"name {self.name!r} is not kebab-case")
+        if not self.owasp or any(o not in OWASP_IDS for o in self.owasp):
+            out.append(f"owasp {self.owasp!r} must be NHI1..NHI10 ids, primary first")
+        if len(set(self.owasp)) != len(self.owasp):
+            out.append("owasp ids repeat")
+        if not self.summary or not self.fix:
+            out.append("summary and fix must not be empty")
+        if any(t != t.lower() or not t for t in self.triggers):
+            out.append("triggers must be non-empty lower-case strings")
+        if not self.kinds:
+            out.append("kinds must not be empty")
+        return out
+
+    @property
+    def family(self) -> str:
+        return self.id.split("-")[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    """An example that must give no finding from its rule."""
+
+    code: str
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """An example that must fire on exactly the lines marked ``expect: <rule id>``.
+
+    Formats without comments (JSON) list the lines in ``lines`` instead.
+    """
+
+    code: str
+    path: str | None = None
+    lines: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What a rule may know beyond the file: thresholds and allowlists from the config."""
+
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    placeholder_words: tuple[str, ...] = ()
+    allowlist: tuple[re.Pattern[str], ...] = ()
+
+    def is_placeholder(self, value: str) -> bool:
+        """A value that is clearly not a real credential (catalogue 0.4) or allowlisted."""
+        if any(p.search(value) for p in self.allowlist):
+            return True
+        return is_placeholder(value, self.placeholder_words)
+
+
+Target = object  # a LibCST node, a YAML node, a tree-sitter node or a text Span
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a rule said about one place; the engine turns it into a ``Finding``."""
+
+    target: Target
+    message: str
+    lifetime: Lifetime
+    value: str | None = None
+    severity: Severity | None = None
+    related: tuple[tuple[Target, str], ...] = ()
+    secrets: tuple[str, ...] = ()
+    fix: str | None = None
+
+
+class Rule:
+    """Base of every rule. Subclass one of the kind-specific bases below, not this."""
+
+    META: ClassVar[RuleMeta]
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+    #: Which document the engine builds for this rule: text, python, yaml, github or iac.
+    DOCUMENT: ClassVar[str] = "text"
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+        self.reports: list[Report] = []
+
+    def report(
+        self,
+        target: Target,
+        message: str,
+        *,
+        lifetime: Lifetime,
+        value: str | None = None,
+        severity: Severity | None = None,
+        related: Sequence[tuple[Target, str]] = (),
+        secrets: Sequence[str] = (),
+        fix: str | None = None,
+    ) -> None:
+        """Record a finding on ``target``.
+
+        ``value`` is the matched credential or the flagged expression: it is fingerprinted and
+        redacted, never printed. ``secrets`` lists further values to redact from snippets (a
+        secret key next to an access key id). ``severity`` overrides the rule's default.
+        """
+        self.reports.append(
+            Report(
+                target=target,
+                message=message,
+                lifetime=lifetime,
+                value=value,
+                severity=severity,
+                related=tuple(related),
+                secrets=tuple(secrets),
+                fix=fix,
+            )
+        )
+
+
+class TextRule(Rule):
+    """Runs on the raw text of every file of its kinds (all text files by default)."""
+
+    DOCUMENT = "text"
+
+    def check(self, doc: TextDocument) -> None:
+        raise NotImplementedError
+
+
+class PythonRule(Rule, cst.BatchableCSTVisitor):
+    """A LibCST visitor; all Python rules of a file share one batched visit."""
+
+    DOCUMENT = "python"
+
+    def __init__(self, context: RuleContext, doc: PythonDocument) -> None:
+        Rule.__init__(self, context)
+        cst.BatchableCSTVisitor.__init__(self)
+        self.doc = doc
+
+
+class YamlRule(Rule):
+    """Runs on the composed YAML (or JSON) of files of its kinds."""
+
+    DOCUMENT = "yaml"
+
+    def check(self, doc: YamlDocument) -> None:
+        raise NotImplementedError
+
+
+class CiRule(Rule):
+    """Runs on typed CI views; override the method of each CI system the rule covers."""
+
+    DOCUMENT = "github"
+
+    def check_github(self, workflow: GithubWorkflow) -> None:
+        """A GitHub Actions workflow or action metadata file."""
+
+
+class IacRule(Rule):
+    """Runs on Terraform HCL, and on CloudFormation or ``.tf.json`` as composed YAML/JSON."""
+
+    DOCUMENT = "iac"
+
+    def check_hcl(self, doc: HclDocument) -> None:
+        """A ``.tf`` or ``.tfvars`` file."""
+
+    def check_yaml(self, doc: YamlDocument) -> None:
+        """A CloudFormation template (YAML or JSON) or a ``.tf.json`` file."""

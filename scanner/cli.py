@@ -1,0 +1,262 @@
+"""The ``outlive`` command: options in, exit code out, no scanning logic of its own.
+
+Exit codes, the same for every format: 0 nothing at or above ``--fail-on``, 1 findings,
+2 usage, config or internal error. Errors are sentences; tracebacks only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json as _json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from scanner import __version__
+from scanner.baseline import DEFAULT_BASELINE, BaselineError, dump, entries_for, key_of, load
+from scanner.config import SEVERITY_NAMES, Config, ConfigError, find_config, load_config
+from scanner.docs import rule_markdown, rule_text
+from scanner.pipeline import ScanResult, exit_code, scan
+from scanner.registry import RegistryError, all_rules, get_rule, select_rules
+from scanner.reporters import REPORTERS, ReportOptions
+
+_CONFIG_ERRORS = (ConfigError, RegistryError, BaselineError)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"outlive: error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def _scan_root(paths: Sequence[Path]) -> Path:
+    """Paths are reported relative to the current directory when everything given is inside
+    it (a repository root, as CI and pre-commit run), else to the given paths' common parent."""
+    cwd = Path.cwd().resolve()
+    resolved = [p.resolve() for p in paths]
+    if all(p == cwd or cwd in p.parents for p in resolved):
+        return cwd
+    return _common_dir(resolved)
+
+
+def _common_dir(resolved: Sequence[Path]) -> Path:
+    dirs = [p if p.is_dir() else p.parent for p in resolved]
+    return Path(os.path.commonpath([str(d) for d in dirs]))
+
+
+def _load_config(config_path: Path | None, root: Path, start: Path) -> Config:
+    """An explicit ``--config``, else the nearest config upward from the scanned paths."""
+    if config_path is not None and not config_path.is_file():
+        _fail(f"config file {config_path} does not exist")
+    path = config_path if config_path is not None else find_config(start)
+    return load_config(path, root)
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into a sentence and exit 2, unless ``--debug``."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except _CONFIG_ERRORS as exc:
+            _fail(str(exc))
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            _fail(
+                f"internal error ({type(exc).__name__}: {exc}). Re-run with --debug for the "
+                "traceback and report it."
+            )
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="outlive")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """outlive finds credentials that outlive their task: static keys, non-expiring tokens,
+    fake sessions and standing CI/IaC credentials, each with its lifetime and its
+    session-scoped fix."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _run_scan(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int | None,
+    baseline_path: Path | None,
+    show_info: bool,
+) -> tuple[ScanResult, Config]:
+    given = list(paths) or [Path(".")]
+    root = _scan_root(given)
+    config = _load_config(config_path, root, _common_dir([p.resolve() for p in given]))
+    # The command line's --select replaces the config's; ignores add up.
+    rules = select_rules(select=select or config.select, ignore=config.ignore + ignore)
+    entries = load(baseline_path) if baseline_path is not None else ()
+    result = scan(given, config, rules, jobs=jobs, baseline=entries, show_info=show_info)
+    return result, config
+
+
+@main.command("scan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default=None,
+              help="Output format (default: text).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here instead of stdout.")
+@click.option("--select", multiple=True, help="Only these rule ids or families (LLC-GHA).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or families.")
+@click.option("--fail-on", type=click.Choice(SEVERITY_NAMES), default=None,
+              help="Lowest severity that fails the run (default: low; info never fails).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (upload-only jobs).")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide findings recorded in this baseline file.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this config file instead of searching upward for one.")
+@click.option("--show-suppressed", is_flag=True, help="Include suppressed and baselined findings.")
+@click.option("--show-info", is_flag=True, help="Include info-level findings (documentation keys).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: number of CPUs).")
+@click.option("--sarif-absolute", is_flag=True,
+              help="Record the scan root as an absolute file: URI in SARIF.")
+@click.option("--color/--no-color", default=None, help="Color text output (default: on a TTY).")
+def scan_command(
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    exit_zero: bool,
+    baseline_path: Path | None,
+    config_path: Path | None,
+    show_suppressed: bool,
+    show_info: bool,
+    jobs: int | None,
+    sarif_absolute: bool,
+    color: bool | None,
+) -> None:
+    """Scan PATHS (default: the current directory) and report what outlives its task."""
+    result, config = _run_scan(paths, config_path, select, ignore, jobs, baseline_path, show_info)
+    fmt = fmt or "text"
+    if color is None:
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    options = ReportOptions(
+        show_suppressed=show_suppressed,
+        color=color,
+        sarif_absolute=sarif_absolute,
+        fail_on=fail_on or config.fail_on,
+    )
+    rendered = REPORTERS[fmt](result, options)
+    if output is not None:
+        try:
+            output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        click.echo(rendered, nl=False)
+    if fmt in ("text", "github") or output is not None:
+        for error in result.errors:
+            where = f"{error.path}:{error.line}" if error.line else error.path
+            click.echo(f"outlive: {error.level}: {where}: {error.message}", err=True)
+    code = exit_code(result, options.fail_on)
+    if exit_zero and code == 1:
+        code = 0
+    raise SystemExit(code)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+def rules_command(fmt: str) -> None:
+    """List every rule outlive can run."""
+    rules = all_rules()
+    if fmt == "json":
+        data = [
+            {
+                "id": r.META.id,
+                "name": r.META.name,
+                "summary": r.META.summary,
+                "category": r.META.category.value,
+                "severity": r.META.severity.value,
+                "precision": r.META.precision.value,
+                "owasp": list(r.META.owasp),
+                "kinds": sorted(k.value for k in r.META.kinds),
+                "fix": r.META.fix,
+            }
+            for r in rules
+        ]
+        click.echo(_json.dumps(data, indent=2))
+    elif fmt == "markdown":
+        click.echo("# outlive rules\n")
+        click.echo("| id | name | severity | OWASP NHI | summary |\n|---|---|---|---|---|")
+        for r in rules:
+            m = r.META
+            click.echo(f"| [{m.id}](#{m.id.lower()}) | `{m.name}` | {m.severity.value} | "
+                       f"{', '.join(m.owasp)} | {m.summary} |")
+        for r in rules:
+            click.echo("\n" + rule_markdown(r, heading="##"))
+    else:
+        width = max((len(r.META.name) for r in rules), default=0)
+        for r in rules:
+            m = r.META
+            click.echo(f"{m.id}  {m.name:<{width}}  {m.severity.value:<8}  "
+                       f"{','.join(m.owasp):<10}  {m.summary}")
+
+
+@main.command("explain")
+@click.argument("rule_id")
+def explain_command(rule_id: str) -> None:
+    """Show the documentation of one rule."""
+    rule = get_rule(rule_id)
+    if rule is None:
+        _fail(f"no rule {rule_id!r}; `outlive rules` lists them")
+    click.echo(rule_text(rule))
+
+
+@main.group("baseline")
+def baseline_group() -> None:
+    """Record known findings so that only new ones fail the run."""
+
+
+def _baseline_options(f: click.decorators.FC) -> click.decorators.FC:
+    f = click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))(f)
+    f = click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+                     default=Path(DEFAULT_BASELINE), show_default=True)(f)
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(f)
+
+
+@baseline_group.command("create")
+@_baseline_options
+def baseline_create(paths: tuple[Path, ...], output: Path, config_path: Path | None) -> None:
+    """Write a baseline of every current finding."""
+    result, _ = _run_scan(paths, config_path, (), (), None, None, False)
+    entries = entries_for(f for f in result.findings if f.suppression is None)
+    output.write_text(dump(entries), encoding="utf-8")
+    click.echo(f"outlive: wrote {len(entries)} entries to {output}", err=True)
+
+
+@baseline_group.command("update")
+@_baseline_options
+def baseline_update(paths: tuple[Path, ...], output: Path, config_path: Path | None) -> None:
+    """Drop baseline entries that no longer match a finding (reasons are kept)."""
+    old = load(output)
+    result, _ = _run_scan(paths, config_path, (), (), None, None, False)
+    current = {key_of(f) for f in result.findings}
+    kept = [e for e in old if e.key in current]
+    output.write_text(dump(kept), encoding="utf-8")
+    click.echo(
+        f"outlive: kept {len(kept)} of {len(old)} entries in {output} "
+        f"({len(old) - len(kept)} no longer match)",
+        err=True,
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

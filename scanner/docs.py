@@ -1,0 +1,82 @@
+"""Rule documentation, rendered from each rule's docstring and metadata.
+
+The docstring is the single source: ``outlive explain``, ``outlive rules --format markdown`` and
+SARIF ``help.markdown`` all come from here, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from scanner.api.rule import Rule
+
+REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:",
+                     "## References")
+PROJECT_URL = "https://github.com/outlive-scanner/outlive"
+
+OWASP_NHI = {
+    "NHI1": ("Improper Offboarding", "1-improper-offboarding"),
+    "NHI2": ("Secret Leakage", "2-secret-leakage"),
+    "NHI3": ("Vulnerable Third-Party NHI", "3-vulnerable-third-party-nhi"),
+    "NHI4": ("Insecure Authentication", "4-insecure-authentication"),
+    "NHI5": ("Overprivileged NHI", "5-overprivileged-nhi"),
+    "NHI6": ("Insecure Cloud Deployment Configurations",
+             "6-insecure-cloud-deployment-configurations"),
+    "NHI7": ("Long-Lived Secrets", "7-long-lived-secrets"),
+    "NHI8": ("Environment Isolation", "8-environment-isolation"),
+    "NHI9": ("NHI Reuse", "9-nhi-reuse"),
+    "NHI10": ("Human Use of NHI", "10-human-use-of-nhi"),
+}
+OWASP_BASE = "https://owasp.org/www-project-non-human-identities-top-10/2025/"
+
+
+def owasp_url(nhi: str) -> str:
+    return OWASP_BASE + OWASP_NHI[nhi][1] + "/"
+
+
+def docstring(rule: type[Rule]) -> str:
+    return inspect.cleandoc(rule.__doc__ or "")
+
+
+def missing_sections(rule: type[Rule]) -> list[str]:
+    doc = docstring(rule)
+    return [s for s in REQUIRED_SECTIONS if s not in doc]
+
+
+def what_it_does(rule: type[Rule]) -> str:
+    """The first paragraph of ``## What it does``, as one line."""
+    doc = docstring(rule)
+    match = re.search(r"## What it does\s*\n(.*?)(?:\n\s*\n|\n##|$)", doc, re.S)
+    return " ".join(match.group(1).split()) if match else rule.META.summary
+
+
+def help_uri(rule: type[Rule]) -> str:
+    return f"{PROJECT_URL}/blob/main/docs/rules.md#{rule.META.id.lower()}"
+
+
+def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
+    """The full page of a rule: title, a metadata table, then the docstring."""
+    meta = rule.META
+    owasp = ", ".join(f"[{o}:2025 {OWASP_NHI[o][0]}]({owasp_url(o)})" for o in meta.owasp)
+    kinds = ", ".join(sorted(k.value for k in meta.kinds)) if len(meta.kinds) < 10 else "any text file"
+    body = docstring(rule).replace("\n## ", f"\n{heading}## ")
+    if body.startswith("## "):
+        body = heading + body
+    return (
+        f"{heading} {meta.id}: {meta.summary}\n\n"
+        f"| | |\n|---|---|\n"
+        f"| name | `{meta.name}` |\n"
+        f"| category | {meta.category.value} |\n"
+        f"| severity | {meta.severity.value} |\n"
+        f"| precision | {meta.precision.value} |\n"
+        f"| OWASP NHI | {owasp} |\n"
+        f"| files | {kinds} |\n\n"
+        f"{body}\n\n"
+        f"**Session-scoped fix:** {meta.fix}\n"
+    )
+
+
+def rule_text(rule: type[Rule]) -> str:
+    """Plain text for a terminal: the Markdown minus heading marks."""
+    return re.sub(r"(?m)^#+ ", "", rule_markdown(rule))

@@ -1,0 +1,1 @@
+"""One parser per file kind, each returning a document that can locate what rules report."""

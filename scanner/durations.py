@@ -1,0 +1,62 @@
+"""Parse the duration spellings configs and code use: seconds, Go, ISO 8601, ``30d``."""
+
+from __future__ import annotations
+
+import re
+
+_UNIT_SECONDS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "ms": 1e-3,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "y": 31536000,
+}
+_GO = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)")
+_ISO = re.compile(
+    r"^P(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
+    r"(?:T(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def parse_duration(value: str | int | float) -> int | None:
+    """Seconds in ``value``, or None if it is not a duration we understand.
+
+    Accepts plain seconds (``3600``, ``"3600"``), Go/Vault style (``"8760h"``, ``"1h30m"``,
+    ``"30d"``) and ISO 8601 (``"P1Y"``, ``"PT15M"``; a year is 365 days, a month 30).
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if value >= 0 else None
+    text = value.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    iso = _ISO.match(text.upper())
+    if iso and any(iso.groupdict().values()):
+        parts = {k: float(v) for k, v in iso.groupdict().items() if v}
+        return int(
+            parts.get("y", 0) * 31536000
+            + parts.get("mo", 0) * 2592000
+            + parts.get("w", 0) * 604800
+            + parts.get("d", 0) * 86400
+            + parts.get("h", 0) * 3600
+            + parts.get("mi", 0) * 60
+            + parts.get("s", 0)
+        )
+    pos = 0
+    total = 0.0
+    for match in _GO.finditer(text):
+        if match.start() != pos:
+            return None
+        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        pos = match.end()
+    if pos != len(text) or pos == 0:
+        return None
+    return int(total)

@@ -1,0 +1,428 @@
+"""Scan one file: classify, prefilter, parse once, run that kind's rules, build findings.
+
+This is the only place that catches exceptions from parsers and rules. A parser failure is a
+scan error and the raw-text rules still run; a rule failure is a scan error at level ``error``
+(exit 2), and the other rules' findings on the file are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+
+import libcst as cst
+
+from scanner.api.rule import (
+    CiRule,
+    IacRule,
+    PythonRule,
+    Report,
+    Rule,
+    RuleContext,
+    TextRule,
+    YamlRule,
+)
+from scanner.config import Config
+from scanner.documents.ci import GithubWorkflow
+from scanner.documents.hcl import HclDocument
+from scanner.documents.python import PythonDocument, PythonParseError
+from scanner.documents.text import Span, TextDocument
+from scanner.documents.yaml import YamlDocument, YamlError
+from scanner.filekinds import YAML_KINDS, FileKind, classify
+from scanner.findings import (
+    Finding,
+    Location,
+    RelatedLocation,
+    ScanError,
+    Suppression,
+    fingerprint,
+    redact,
+)
+from scanner.prefilter import Prefilter
+from scanner.registry import matches
+from scanner.suppress import Directive, parse_text
+
+HEAD_BYTES = 8192
+SNIPPET_MAX = 160
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+
+
+class Engine:
+    """Rules, prefilter and context built once per scan (and once per worker process)."""
+
+    def __init__(
+        self,
+        rules: Sequence[type[Rule]],
+        config: Config,
+        *,
+        today: dt.date | None = None,
+        gitlab_includes: frozenset[str] = frozenset(),
+    ) -> None:
+        self.rules = tuple(rules)
+        self.config = config
+        self.prefilter = Prefilter(self.rules)
+        self.context = RuleContext(
+            thresholds=config.thresholds,
+            placeholder_words=config.placeholder_words,
+            allowlist=tuple(re.compile(p) for p in config.allowlist),
+        )
+        self.today = today or dt.date.today()
+        self.gitlab_includes = gitlab_includes
+
+    # -- entry points ---------------------------------------------------------------------
+
+    def scan_bytes(self, rel: str, data: bytes) -> FileResult:
+        """Scan the content of one file whose path relative to the scan root is ``rel``."""
+        errors: list[ScanError] = []
+        text = _decode(rel, data, errors)
+        kind = classify(rel, data[:HEAD_BYTES], self.gitlab_includes)
+        hits = self.prefilter.hits(data.lower())
+        rules = [
+            r
+            for r in self.rules
+            if kind in r.META.kinds
+            and Prefilter.can_fire(r, hits)
+            and not self._ignored_for_path(r.META.id, rel)
+        ]
+        text_doc = TextDocument(rel, text)
+        reports: list[tuple[type[Rule], Report, Callable[[object], Location]]] = []
+        if rules:
+            self._run_rules(rel, kind, text, text_doc, rules, reports, errors)
+        findings = [self._finding(rule, report, locate, text_doc) for rule, report, locate in reports]
+        findings = _redact_snippets(findings, reports, text_doc)
+        valued = {f.fingerprint for f, (_, r, _) in zip(findings, reports) if r.value is not None}
+        findings = _merge_same_value(findings, valued)
+        findings = self._suppress(text, rel, findings, errors)
+        findings.sort(key=lambda f: f.sort_key)
+        errors.sort()
+        return FileResult(tuple(findings), tuple(errors))
+
+    # -- rules ----------------------------------------------------------------------------
+
+    def _ignored_for_path(self, rule_id: str, rel: str) -> bool:
+        if not self.config.per_path_ignores:
+            return False
+        anchored = self.config.base_relative(rel)
+        if anchored is None:
+            return False
+        for glob, selectors in self.config.per_path_ignores:
+            if _path_matches(anchored, glob) and any(matches(rule_id, s) for s in selectors):
+                return True
+        return False
+
+    def _run_rules(
+        self,
+        rel: str,
+        kind: FileKind,
+        text: str,
+        text_doc: TextDocument,
+        rules: list[type[Rule]],
+        reports: list[tuple[type[Rule], Report, Callable[[object], Location]]],
+        errors: list[ScanError],
+    ) -> None:
+        def collect(rule: Rule, locate: Callable[[object], Location]) -> None:
+            reports.extend((type(rule), r, locate) for r in rule.reports)
+
+        def rule_failed(rule_cls: type[Rule], exc: BaseException) -> None:
+            errors.append(
+                ScanError(
+                    rel,
+                    f"rule {rule_cls.META.id} failed on this file ({type(exc).__name__}: {exc}); "
+                    "this is a bug in outlive, please report it",
+                    level="error",
+                    kind="rule",
+                )
+            )
+
+        def text_locate(target: object) -> Location:
+            if isinstance(target, Span):
+                return text_doc.locate(target)
+            raise TypeError(f"text rules report Span objects, not {type(target).__name__}")
+
+        # Raw-text rules: they run whatever happens to the structured parse.
+        for rule_cls in (r for r in rules if issubclass(r, TextRule)):
+            rule = rule_cls(self.context)
+            try:
+                rule.check(text_doc)
+            except Exception as exc:  # noqa: BLE001 - the engine is the boundary
+                rule_failed(rule_cls, exc)
+                continue
+            collect(rule, text_locate)
+
+        python_rules = [r for r in rules if issubclass(r, PythonRule)]
+        if python_rules:
+            self._run_python(rel, text, python_rules, collect, rule_failed, errors)
+
+        yaml_like = [r for r in rules if issubclass(r, YamlRule | CiRule | IacRule)]
+        if not yaml_like:
+            return
+        is_hcl = kind is FileKind.TERRAFORM and not rel.lower().endswith(".json")
+        if is_hcl:
+            try:
+                hcl = HclDocument(rel, text)
+            except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scan
+                errors.append(ScanError(rel, f"could not parse HCL ({exc}); raw-text rules only"))
+                return
+            if hcl.has_error:
+                errors.append(
+                    ScanError(
+                        rel,
+                        f"HCL syntax error near line {hcl.error_line}; "
+                        "the blocks that parsed were checked",
+                        line=hcl.error_line or 0,
+                    )
+                )
+            for rule_cls in yaml_like:
+                if not issubclass(rule_cls, IacRule):
+                    continue
+                rule = rule_cls(self.context)
+                try:
+                    rule.check_hcl(hcl)
+                except Exception as exc:  # noqa: BLE001
+                    rule_failed(rule_cls, exc)
+                    continue
+                collect(rule, hcl.locate)
+            return
+        if kind not in YAML_KINDS and kind is not FileKind.TERRAFORM:
+            return
+        try:
+            ydoc = YamlDocument(rel, text)
+        except YamlError as exc:
+            label = "JSON" if rel.lower().endswith(".json") else "YAML"
+            errors.append(ScanError(rel, f"could not parse {label}: {exc}; raw-text rules only"))
+            return
+        workflow = GithubWorkflow(ydoc) if kind is FileKind.GITHUB_ACTIONS else None
+        for rule_cls in yaml_like:
+            rule = rule_cls(self.context)
+            try:
+                if isinstance(rule, YamlRule):
+                    rule.check(ydoc)
+                elif isinstance(rule, CiRule):
+                    if workflow is not None:
+                        rule.check_github(workflow)
+                elif isinstance(rule, IacRule):
+                    rule.check_yaml(ydoc)
+            except Exception as exc:  # noqa: BLE001
+                rule_failed(rule_cls, exc)
+                continue
+            collect(rule, ydoc.locate)
+
+    def _run_python(
+        self,
+        rel: str,
+        text: str,
+        rule_classes: list[type[Rule]],
+        collect: Callable[[Rule, Callable[[object], Location]], None],
+        rule_failed: Callable[[type[Rule], BaseException], None],
+        errors: list[ScanError],
+    ) -> None:
+        try:
+            doc = PythonDocument(rel, text)
+        except PythonParseError as exc:
+            errors.append(ScanError(rel, f"could not parse Python: {exc}; raw-text rules only"))
+            return
+        except Exception as exc:  # noqa: BLE001 - LibCST internals: degrade, don't crash
+            errors.append(ScanError(rel, f"could not parse Python ({type(exc).__name__})"))
+            return
+
+        def locate(node: object) -> Location:
+            if not isinstance(node, cst.CSTNode):
+                raise TypeError("Python rules report LibCST nodes")
+            return doc.locate(node)
+
+        visitors = [cls(self.context, doc) for cls in rule_classes if issubclass(cls, PythonRule)]
+        try:
+            cst.visit_batched(doc.module, visitors)
+        except Exception:  # noqa: BLE001 - find the culprit: rerun each rule on its own
+            for cls in rule_classes:
+                assert issubclass(cls, PythonRule)
+                single = cls(self.context, doc)
+                try:
+                    cst.visit_batched(doc.module, [single])
+                except RecursionError:
+                    errors.append(ScanError(rel, "Python too deeply nested to analyse"))
+                    return
+                except Exception as exc:  # noqa: BLE001
+                    rule_failed(cls, exc)
+                    continue
+                collect(single, locate)
+            return
+        for visitor in visitors:
+            collect(visitor, locate)
+
+    # -- findings -------------------------------------------------------------------------
+
+    def _finding(
+        self,
+        rule_cls: type[Rule],
+        report: Report,
+        locate: Callable[[object], Location],
+        text_doc: TextDocument,
+    ) -> Finding:
+        meta = rule_cls.META
+        location = locate(report.target)
+        if report.value is not None:
+            print_fp = fingerprint(report.value)
+        else:
+            print_fp = fingerprint(" ".join(_slice(text_doc, location).split()))
+        message = report.message
+        for secret in (report.value, *report.secrets):
+            if secret and len(secret) >= 4 and secret in message:
+                message = message.replace(secret, redact(secret))
+        related = tuple(
+            RelatedLocation(locate(target), note) for target, note in report.related
+        )
+        return Finding(
+            location=location,
+            rule_id=meta.id,
+            rule_name=meta.name,
+            category=meta.category,
+            severity=report.severity or meta.severity,
+            precision=meta.precision,
+            message=message,
+            snippet=text_doc.line_text(location.line),
+            fingerprint=print_fp,
+            owasp=meta.owasp,
+            lifetime=report.lifetime,
+            fix=report.fix or meta.fix,
+            related=related,
+        )
+
+    def _suppress(
+        self, text: str, rel: str, findings: list[Finding], errors: list[ScanError]
+    ) -> list[Finding]:
+        directives, problems = parse_text(
+            text,
+            allow_blanket=self.config.allow_blanket_ignores,
+            require_reason=self.config.require_reason,
+        )
+        for problem in problems:
+            errors.append(
+                ScanError(rel, problem.message, level="error", kind="suppression", line=problem.line)
+            )
+        if not directives:
+            return findings
+        out: list[Finding] = []
+        for finding in findings:
+            out.append(self._apply(finding, directives, rel, errors))
+        return out
+
+    def _apply(
+        self, finding: Finding, directives: list[Directive], rel: str, errors: list[ScanError]
+    ) -> Finding:
+        line = finding.location.line
+        for directive in directives:
+            if not directive.covers(line) or not directive.applies_to(finding.rule_id):
+                continue
+            if directive.expired(self.today):
+                note = (
+                    f"the outlive: ignore on line {directive.line} expired on "
+                    f"{directive.until}; it no longer suppresses this finding"
+                )
+                errors.append(ScanError(rel, note, level="warning", kind="suppression",
+                                        line=directive.line))
+                return replace(finding, notes=(*finding.notes, note))
+            return replace(finding, suppression=Suppression("inSource", directive.reason))
+        return finding
+
+
+def _decode(rel: str, data: bytes, errors: list[ScanError]) -> str:
+    """Decode once; bad bytes degrade to U+FFFD (one character each, so positions hold)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        errors.append(
+            ScanError(
+                rel,
+                f"not valid UTF-8 (first bad byte at offset {exc.start}); "
+                "scanned with undecodable bytes replaced",
+                kind="encoding",
+            )
+        )
+        text = data.decode("utf-8", "replace")
+    if "\0" in text:
+        errors.append(
+            ScanError(rel, "contains NUL bytes; scanned as text with them blanked", kind="encoding")
+        )
+        text = text.replace("\0", " ")
+    return text
+
+
+def _slice(doc: TextDocument, loc: Location) -> str:
+    start = doc.offset(loc.line, loc.column)
+    end = doc.offset(loc.end_line, loc.end_column)
+    return doc.text[start:end]
+
+
+def _redact_snippets(
+    findings: list[Finding],
+    reports: list[tuple[type[Rule], Report, Callable[[object], Location]]],
+    doc: TextDocument,
+) -> list[Finding]:
+    """Every secret any rule found in the file is masked in every snippet of the file."""
+    secrets = sorted(
+        {s for _, r, _ in reports for s in (r.value, *r.secrets) if s and len(s) >= 4},
+        key=len,
+        reverse=True,
+    )
+    out = []
+    for finding in findings:
+        snippet = finding.snippet
+        for secret in secrets:
+            first = secret.splitlines()[0] if "\n" in secret else secret
+            for piece in {secret, first}:
+                if len(piece) >= 4 and piece in snippet:
+                    snippet = snippet.replace(piece, redact(piece))
+        if len(snippet) > SNIPPET_MAX:
+            col = max(0, finding.location.column - 1 - 40)
+            snippet = ("…" if col else "") + snippet[col : col + SNIPPET_MAX] + "…"
+        out.append(replace(finding, snippet=snippet.rstrip()))
+    return out
+
+
+def _specificity(rule_id: str) -> int:
+    """rules.md 10.1: specific rules > SRC provider formats > SRC-013 URLs > SRC-014 generic."""
+    if not rule_id.startswith("LLC-SRC-"):
+        return 3
+    return {"LLC-SRC-013": 1, "LLC-SRC-014": 0}.get(rule_id, 2)
+
+
+def _merge_same_value(findings: list[Finding], valued: set[str]) -> list[Finding]:
+    """Two rules on the same value and line: keep the more specific one.
+
+    Only findings on a matched value (a secret) merge; two rules flagging the same code for
+    different reasons both stand.
+    """
+    best: dict[tuple[int, str], Finding] = {}
+    keep: list[Finding] = []
+    for finding in findings:
+        if finding.fingerprint not in valued:
+            keep.append(finding)
+            continue
+        key = (finding.location.line, finding.fingerprint)
+        other = best.get(key)
+        if other is None:
+            best[key] = finding
+        elif other.rule_id != finding.rule_id:
+            if _specificity(finding.rule_id) > _specificity(other.rule_id):
+                best[key] = finding
+        else:
+            keep.append(finding)  # one rule, same value twice on a line: keep both
+    return [*best.values(), *keep]
+
+
+def _path_matches(rel: str, glob: str) -> bool:
+    if fnmatch.fnmatchcase(rel, glob):
+        return True
+    return PurePosixPath(rel).match(glob)

@@ -1,0 +1,20 @@
+"""Output formats. Each reporter turns a ``ScanResult`` into text; ``REPORTERS`` is the choice list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scanner.reporters import github, json, sarif, text
+from scanner.reporters.options import ReportOptions
+from scanner.pipeline import ScanResult
+
+Reporter = Callable[[ScanResult, ReportOptions], str]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.render,
+    "json": json.render,
+    "github": github.render,
+    "sarif": sarif.render,
+}
+
+__all__ = ["REPORTERS", "ReportOptions", "Reporter"]

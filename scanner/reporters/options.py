@@ -1,0 +1,13 @@
+"""What the command line tells a reporter beyond the results themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    show_suppressed: bool = False
+    color: bool = False
+    sarif_absolute: bool = False
+    fail_on: str = "low"
