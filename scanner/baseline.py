@@ -63,8 +63,9 @@ def load(path: Path) -> list[Entry]:
             isinstance(item.get(k), str) for k in ("path", "rule", "fingerprint")
         ):
             raise BaselineError(f"baseline {path} has a malformed entry: {item!r}")
-        entries.append(Entry(item["path"], item["rule"], item["fingerprint"],
-                             str(item.get("reason", ""))))
+        entries.append(
+            Entry(item["path"], item["rule"], item["fingerprint"], str(item.get("reason", "")))
+        )
     return entries
 
 

@@ -65,7 +65,7 @@ class _Group(click.Group):
             _fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             _fail(
@@ -95,7 +95,7 @@ def _run_scan(
     baseline_path: Path | None,
     show_info: bool,
 ) -> tuple[ScanResult, Config]:
-    given = list(paths) or [Path(".")]
+    given = list(paths) or [Path()]
     root = _scan_root(given)
     config = _load_config(config_path, root, _common_dir([p.resolve() for p in given]))
     # The command line's --select replaces the config's; ignores add up.
@@ -107,25 +107,52 @@ def _run_scan(
 
 @main.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default=None,
-              help="Output format (default: text).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report here instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    default=None,
+    help="Output format (default: text).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here instead of stdout.",
+)
 @click.option("--select", multiple=True, help="Only these rule ids or families (LLC-GHA).")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or families.")
-@click.option("--fail-on", type=click.Choice(SEVERITY_NAMES), default=None,
-              help="Lowest severity that fails the run (default: low; info never fails).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITY_NAMES),
+    default=None,
+    help="Lowest severity that fails the run (default: low; info never fails).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (upload-only jobs).")
-@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Hide findings recorded in this baseline file.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching upward for one.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Hide findings recorded in this baseline file.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching upward for one.",
+)
 @click.option("--show-suppressed", is_flag=True, help="Include suppressed and baselined findings.")
 @click.option("--show-info", is_flag=True, help="Include info-level findings (documentation keys).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Parallel processes (default: number of CPUs).")
-@click.option("--sarif-absolute", is_flag=True,
-              help="Record the scan root as an absolute file: URI in SARIF.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel processes (default: number of CPUs).",
+)
+@click.option(
+    "--sarif-absolute", is_flag=True, help="Record the scan root as an absolute file: URI in SARIF."
+)
 @click.option("--color/--no-color", default=None, help="Color text output (default: on a TTY).")
 def scan_command(
     paths: tuple[Path, ...],
@@ -161,7 +188,8 @@ def scan_command(
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror or exc}")
     else:
-        click.echo(rendered, nl=False)
+        # color=: click strips ANSI codes when stdout is not a terminal, even under --color.
+        click.echo(rendered, nl=False, color=color)
     if fmt in ("text", "github") or output is not None:
         for error in result.errors:
             where = f"{error.path}:{error.line}" if error.line else error.path
@@ -198,16 +226,20 @@ def rules_command(fmt: str) -> None:
         click.echo("| id | name | severity | OWASP NHI | summary |\n|---|---|---|---|---|")
         for r in rules:
             m = r.META
-            click.echo(f"| [{m.id}](#{m.id.lower()}) | `{m.name}` | {m.severity.value} | "
-                       f"{', '.join(m.owasp)} | {m.summary} |")
+            click.echo(
+                f"| [{m.id}](#{m.id.lower()}) | `{m.name}` | {m.severity.value} | "
+                f"{', '.join(m.owasp)} | {m.summary} |"
+            )
         for r in rules:
             click.echo("\n" + rule_markdown(r, heading="##"))
     else:
         width = max((len(r.META.name) for r in rules), default=0)
         for r in rules:
             m = r.META
-            click.echo(f"{m.id}  {m.name:<{width}}  {m.severity.value:<8}  "
-                       f"{','.join(m.owasp):<10}  {m.summary}")
+            click.echo(
+                f"{m.id}  {m.name:<{width}}  {m.severity.value:<8}  "
+                f"{','.join(m.owasp):<10}  {m.summary}"
+            )
 
 
 @main.command("explain")
@@ -227,18 +259,42 @@ def baseline_group() -> None:
 
 def _baseline_options(f: click.decorators.FC) -> click.decorators.FC:
     f = click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))(f)
-    f = click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-                     default=Path(DEFAULT_BASELINE), show_default=True)(f)
+    f = click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=Path(DEFAULT_BASELINE),
+        show_default=True,
+    )(f)
     return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(f)
+
+
+def _baseline_scan(paths: tuple[Path, ...], config_path: Path | None) -> ScanResult:
+    """The scan behind a baseline; an incomplete scan (a missing path, a malformed
+    suppression, a failing rule) would record a wrong baseline, so it stops with exit 2."""
+    result, _ = _run_scan(paths, config_path, (), (), None, None, False)
+    for error in result.errors:
+        where = f"{error.path}:{error.line}" if error.line else error.path
+        click.echo(f"outlive: {error.level}: {where}: {error.message}", err=True)
+    if any(e.level == "error" for e in result.errors):
+        _fail("the scan had errors (above), so the baseline was not written")
+    return result
+
+
+def _write_baseline(output: Path, text: str) -> None:
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write baseline {output}: {exc.strerror or exc}")
 
 
 @baseline_group.command("create")
 @_baseline_options
 def baseline_create(paths: tuple[Path, ...], output: Path, config_path: Path | None) -> None:
     """Write a baseline of every current finding."""
-    result, _ = _run_scan(paths, config_path, (), (), None, None, False)
+    result = _baseline_scan(paths, config_path)
     entries = entries_for(f for f in result.findings if f.suppression is None)
-    output.write_text(dump(entries), encoding="utf-8")
+    _write_baseline(output, dump(entries))
     click.echo(f"outlive: wrote {len(entries)} entries to {output}", err=True)
 
 
@@ -247,10 +303,10 @@ def baseline_create(paths: tuple[Path, ...], output: Path, config_path: Path | N
 def baseline_update(paths: tuple[Path, ...], output: Path, config_path: Path | None) -> None:
     """Drop baseline entries that no longer match a finding (reasons are kept)."""
     old = load(output)
-    result, _ = _run_scan(paths, config_path, (), (), None, None, False)
+    result = _baseline_scan(paths, config_path)
     current = {key_of(f) for f in result.findings}
     kept = [e for e in old if e.key in current]
-    output.write_text(dump(kept), encoding="utf-8")
+    _write_baseline(output, dump(kept))
     click.echo(
         f"outlive: kept {len(kept)} of {len(old)} entries in {output} "
         f"({len(old) - len(kept)} no longer match)",

@@ -70,10 +70,16 @@ class Config:
 
     def base_relative(self, rel: str) -> str | None:
         """A root-relative path made relative to ``base``; None when it lies outside."""
+        base, root = self.base.resolve(), self.root.resolve()
         try:
-            prefix = self.base.resolve().relative_to(self.root.resolve()).as_posix()
+            prefix = base.relative_to(root).as_posix()
         except ValueError:
-            return None
+            # The config sits above the scan root (a scan run from a subfolder).
+            try:
+                above = root.relative_to(base).as_posix()
+            except ValueError:
+                return None
+            return f"{above}/{rel}"
         if prefix in ("", "."):
             return rel
         return rel[len(prefix) + 1 :] if rel.startswith(prefix + "/") else None
@@ -136,8 +142,17 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
         return tuple(value)
 
     known = {
-        "exclude", "select", "ignore", "fail-on", "max-file-size", "allow-blanket-ignores",
-        "require-reason", "placeholder-words", "allowlist", "per-path-ignores", "thresholds",
+        "exclude",
+        "select",
+        "ignore",
+        "fail-on",
+        "max-file-size",
+        "allow-blanket-ignores",
+        "require-reason",
+        "placeholder-words",
+        "allowlist",
+        "per-path-ignores",
+        "thresholds",
     }
     for key in table:
         if key not in known:
@@ -165,7 +180,9 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise fail("allowlist", f"has an invalid regular expression {pattern!r}: {exc}") from None
+            raise fail(
+                "allowlist", f"has an invalid regular expression {pattern!r}: {exc}"
+            ) from None
 
     per_path_raw = table.get("per-path-ignores", {})
     if not isinstance(per_path_raw, dict):
@@ -182,7 +199,9 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
     values: dict[str, int] = {}
     for key, value in thresholds_raw.items():
         if key not in _THRESHOLD_KEYS:
-            raise fail(f"thresholds.{key}", f"is not a known threshold ({', '.join(_THRESHOLD_KEYS)})")
+            raise fail(
+                f"thresholds.{key}", f"is not a known threshold ({', '.join(_THRESHOLD_KEYS)})"
+            )
         if key == "credential_max_validity_days":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise fail(f"thresholds.{key}", "must be a positive number of days")
@@ -190,7 +209,9 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
             continue
         seconds = parse_duration(value) if isinstance(value, str | int) else None
         if seconds is None or seconds <= 0:
-            raise fail(f"thresholds.{key}", "must be a duration such as 3600, '24h', '30d' or 'PT1H'")
+            raise fail(
+                f"thresholds.{key}", "must be a duration such as 3600, '24h', '30d' or 'PT1H'"
+            )
         values[key] = seconds
 
     return Config(
@@ -211,7 +232,15 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
 
 
 _SIZE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
-_SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30}
+_SIZE_UNITS = {
+    "b": 1,
+    "kb": 1000,
+    "kib": 1024,
+    "mb": 10**6,
+    "mib": 2**20,
+    "gb": 10**9,
+    "gib": 2**30,
+}
 
 
 def _parse_size(text: str) -> int | None:

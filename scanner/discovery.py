@@ -9,6 +9,7 @@ pre-commit passes them) are scanned unless the config's ``exclude`` names them.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -35,9 +36,14 @@ class Discovered:
 
 
 def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with ``/``; absolute only when outside the root."""
+    """``path`` relative to ``root`` with ``/``; absolute only when outside the root.
+
+    A broken symbolic link is named by where it is: its target is not a file of the tree.
+    """
+    broken = path.is_symlink() and not path.exists()
+    resolved = path.parent.resolve() / path.name if broken else path.resolve()
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return resolved.relative_to(root.resolve()).as_posix()
     except ValueError:
         try:
             return Path(os.path.relpath(path.absolute(), root.absolute())).as_posix()
@@ -57,17 +63,25 @@ def discover(
     errors: list[ScanError] = []
     for given in paths:
         if given.is_symlink() and not given.exists():
-            errors.append(ScanError(relative(given, root), "broken symbolic link; skipped",
-                                    kind="unreadable"))
+            errors.append(
+                ScanError(relative(given, root), "broken symbolic link; skipped", kind="unreadable")
+            )
             continue
         if given.is_dir():
+            # Resolve the directory once; its files' relative paths are then string joins.
+            base = relative(given, root)
+            prefix = "" if base in ("", ".") else base + "/"
             for path in _list_dir(given, errors, root):
-                _add(found, path, root, spec, anchor, errors)
+                rel = prefix + path.relative_to(given).as_posix()
+                _add(found, path, root, spec, anchor, errors, rel=rel)
         elif given.exists():
             _add(found, given, root, spec, anchor, errors, explicit=True)
         else:
-            errors.append(ScanError(relative(given, root), "no such file or directory",
-                                    level="error", kind="usage"))
+            errors.append(
+                ScanError(
+                    relative(given, root), "no such file or directory", level="error", kind="usage"
+                )
+            )
     return Discovered(tuple(sorted(found.values())), tuple(errors))
 
 
@@ -75,23 +89,29 @@ def _add(
     found: dict[str, SourceFile],
     path: Path,
     root: Path,
-    spec: pathspec.PathSpec | None,
+    spec: pathspec.GitIgnoreSpec | None,
     anchor: Callable[[str], str | None],
     errors: list[ScanError],
     explicit: bool = False,
+    rel: str | None = None,
 ) -> None:
-    rel = relative(path, root)
+    is_link = path.is_symlink()
+    if rel is None or is_link:  # a link is named by its target (see ``relative``)
+        rel = relative(path, root)
     if spec is not None:
         anchored = anchor(rel)
         if anchored is not None and spec.match_file(anchored):
             return
-    if path.is_symlink():
+    if is_link:
         if not path.exists():
             errors.append(ScanError(rel, "broken symbolic link; skipped", kind="unreadable"))
             return
         if not explicit and not _inside(path.resolve(), root.resolve()):
-            errors.append(ScanError(rel, "symbolic link out of the scan root; skipped",
-                                    level="note", kind="skipped"))
+            errors.append(
+                ScanError(
+                    rel, "symbolic link out of the scan root; skipped", level="note", kind="skipped"
+                )
+            )
             return
     if not path.is_file():
         return
@@ -115,17 +135,35 @@ def _list_dir(directory: Path, errors: list[ScanError], root: Path) -> Iterable[
 
 def _git_files(directory: Path) -> list[Path] | None:
     """Files git knows (tracked, or untracked and not ignored); None outside a work tree."""
+    git = shutil.which("git")
+    if git is None:
+        return None
     try:
         inside = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            ["git", "-C", str(directory), "rev-parse", "--is-inside-work-tree"],  # noqa: S607
-            capture_output=True, text=True, timeout=30, check=False,
+            [git, "-C", str(directory), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
         if inside.returncode != 0 or inside.stdout.strip() != "true":
             return None
         listed = subprocess.run(  # noqa: S603
-            ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others",  # noqa: S607
-             "--exclude-standard", "--", "."],
-            capture_output=True, timeout=120, check=False,
+            [
+                git,
+                "-C",
+                str(directory),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                ".",
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -146,8 +184,11 @@ def _walk(directory: Path, errors: list[ScanError], root: Path) -> list[Path]:
 
     def onerror(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else directory
-        errors.append(ScanError(relative(where, root), f"cannot list directory: {exc.strerror}",
-                                kind="unreadable"))
+        errors.append(
+            ScanError(
+                relative(where, root), f"cannot list directory: {exc.strerror}", kind="unreadable"
+            )
+        )
 
     for current, dirs, files in os.walk(directory, onerror=onerror):
         base = Path(current)
@@ -166,7 +207,7 @@ def _walk(directory: Path, errors: list[ScanError], root: Path) -> list[Path]:
     return out
 
 
-def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     candidate = directory / ".gitignore"
     try:
         lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -183,14 +224,16 @@ def read_file(source: SourceFile, max_size: int) -> tuple[bytes | None, ScanErro
             return None, ScanError(
                 source.rel,
                 f"larger than max-file-size ({size} > {max_size} bytes); skipped",
-                level="note", kind="skipped",
+                level="note",
+                kind="skipped",
             )
         data = source.path.read_bytes()
     except PermissionError:
         return None, ScanError(source.rel, "permission denied; skipped", kind="unreadable")
     except OSError as exc:
-        return None, ScanError(source.rel, f"cannot read: {exc.strerror or exc}; skipped",
-                               kind="unreadable")
+        return None, ScanError(
+            source.rel, f"cannot read: {exc.strerror or exc}; skipped", kind="unreadable"
+        )
     if b"\0" in data[:BINARY_SNIFF]:
         return None, ScanError(source.rel, "binary file; skipped", level="note", kind="skipped")
     return data, None

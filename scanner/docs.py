@@ -11,8 +11,13 @@ import re
 
 from scanner.api.rule import Rule
 
-REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:",
-                     "## References")
+REQUIRED_SECTIONS = (
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "Use instead:",
+    "## References",
+)
 PROJECT_URL = "https://github.com/outlive-scanner/outlive"
 
 OWASP_NHI = {
@@ -21,8 +26,10 @@ OWASP_NHI = {
     "NHI3": ("Vulnerable Third-Party NHI", "3-vulnerable-third-party-nhi"),
     "NHI4": ("Insecure Authentication", "4-insecure-authentication"),
     "NHI5": ("Overprivileged NHI", "5-overprivileged-nhi"),
-    "NHI6": ("Insecure Cloud Deployment Configurations",
-             "6-insecure-cloud-deployment-configurations"),
+    "NHI6": (
+        "Insecure Cloud Deployment Configurations",
+        "6-insecure-cloud-deployment-configurations",
+    ),
     "NHI7": ("Long-Lived Secrets", "7-long-lived-secrets"),
     "NHI8": ("Environment Isolation", "8-environment-isolation"),
     "NHI9": ("NHI Reuse", "9-nhi-reuse"),
@@ -59,7 +66,9 @@ def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
     """The full page of a rule: title, a metadata table, then the docstring."""
     meta = rule.META
     owasp = ", ".join(f"[{o}:2025 {OWASP_NHI[o][0]}]({owasp_url(o)})" for o in meta.owasp)
-    kinds = ", ".join(sorted(k.value for k in meta.kinds)) if len(meta.kinds) < 10 else "any text file"
+    kinds = (
+        ", ".join(sorted(k.value for k in meta.kinds)) if len(meta.kinds) < 10 else "any text file"
+    )
     body = docstring(rule).replace("\n## ", f"\n{heading}## ")
     if body.startswith("## "):
         body = heading + body

@@ -60,3 +60,16 @@ def parse_duration(value: str | int | float) -> int | None:
     if pos != len(text) or pos == 0:
         return None
     return int(total)
+
+
+def describe_duration(seconds: int) -> str:
+    """A duration for a message, in its largest sensible unit ("3650 days", "1 hour")."""
+    if seconds >= 999_999 * 86400:
+        return "practically forever"
+    if seconds >= 2 * 365 * 86400:
+        return f"{seconds // (365 * 86400)} years ({seconds // 86400} days)"
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= 2 * size or (seconds >= size and seconds % size == 0):
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"

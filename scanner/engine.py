@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import Any
 
 import libcst as cst
 
@@ -45,6 +46,9 @@ from scanner.findings import (
 from scanner.prefilter import Prefilter
 from scanner.registry import matches
 from scanner.suppress import Directive, parse_text
+
+#: Turns whatever a rule reported (a node, a span) into a location, per document type.
+Locator = Callable[[Any], Location]
 
 HEAD_BYTES = 8192
 SNIPPET_MAX = 160
@@ -94,12 +98,18 @@ class Engine:
             and not self._ignored_for_path(r.META.id, rel)
         ]
         text_doc = TextDocument(rel, text)
-        reports: list[tuple[type[Rule], Report, Callable[[object], Location]]] = []
+        reports: list[tuple[type[Rule], Report, Locator]] = []
         if rules:
             self._run_rules(rel, kind, text, text_doc, rules, reports, errors)
-        findings = [self._finding(rule, report, locate, text_doc) for rule, report, locate in reports]
+        findings = [
+            self._finding(rule, report, locate, text_doc) for rule, report, locate in reports
+        ]
         findings = _redact_snippets(findings, reports, text_doc)
-        valued = {f.fingerprint for f, (_, r, _) in zip(findings, reports) if r.value is not None}
+        valued = {
+            f.fingerprint
+            for f, (_, r, _) in zip(findings, reports, strict=True)
+            if r.value is not None
+        }
         findings = _merge_same_value(findings, valued)
         findings = self._suppress(text, rel, findings, errors)
         findings.sort(key=lambda f: f.sort_key)
@@ -126,10 +136,10 @@ class Engine:
         text: str,
         text_doc: TextDocument,
         rules: list[type[Rule]],
-        reports: list[tuple[type[Rule], Report, Callable[[object], Location]]],
+        reports: list[tuple[type[Rule], Report, Locator]],
         errors: list[ScanError],
     ) -> None:
-        def collect(rule: Rule, locate: Callable[[object], Location]) -> None:
+        def collect(rule: Rule, locate: Locator) -> None:
             reports.extend((type(rule), r, locate) for r in rule.reports)
 
         def rule_failed(rule_cls: type[Rule], exc: BaseException) -> None:
@@ -149,14 +159,14 @@ class Engine:
             raise TypeError(f"text rules report Span objects, not {type(target).__name__}")
 
         # Raw-text rules: they run whatever happens to the structured parse.
-        for rule_cls in (r for r in rules if issubclass(r, TextRule)):
-            rule = rule_cls(self.context)
+        for text_cls in (r for r in rules if issubclass(r, TextRule)):
+            text_rule = text_cls(self.context)
             try:
-                rule.check(text_doc)
-            except Exception as exc:  # noqa: BLE001 - the engine is the boundary
-                rule_failed(rule_cls, exc)
+                text_rule.check(text_doc)
+            except Exception as exc:
+                rule_failed(text_cls, exc)
                 continue
-            collect(rule, text_locate)
+            collect(text_rule, text_locate)
 
         python_rules = [r for r in rules if issubclass(r, PythonRule)]
         if python_rules:
@@ -169,7 +179,7 @@ class Engine:
         if is_hcl:
             try:
                 hcl = HclDocument(rel, text)
-            except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scan
+            except Exception as exc:
                 errors.append(ScanError(rel, f"could not parse HCL ({exc}); raw-text rules only"))
                 return
             if hcl.has_error:
@@ -181,16 +191,16 @@ class Engine:
                         line=hcl.error_line or 0,
                     )
                 )
-            for rule_cls in yaml_like:
-                if not issubclass(rule_cls, IacRule):
+            for iac_cls in yaml_like:
+                if not issubclass(iac_cls, IacRule):
                     continue
-                rule = rule_cls(self.context)
+                iac_rule = iac_cls(self.context)
                 try:
-                    rule.check_hcl(hcl)
-                except Exception as exc:  # noqa: BLE001
-                    rule_failed(rule_cls, exc)
+                    iac_rule.check_hcl(hcl)
+                except Exception as exc:
+                    rule_failed(iac_cls, exc)
                     continue
-                collect(rule, hcl.locate)
+                collect(iac_rule, hcl.locate)
             return
         if kind not in YAML_KINDS and kind is not FileKind.TERRAFORM:
             return
@@ -201,27 +211,27 @@ class Engine:
             errors.append(ScanError(rel, f"could not parse {label}: {exc}; raw-text rules only"))
             return
         workflow = GithubWorkflow(ydoc) if kind is FileKind.GITHUB_ACTIONS else None
-        for rule_cls in yaml_like:
-            rule = rule_cls(self.context)
+        for structured_cls in yaml_like:
+            structured = structured_cls(self.context)
             try:
-                if isinstance(rule, YamlRule):
-                    rule.check(ydoc)
-                elif isinstance(rule, CiRule):
+                if isinstance(structured, YamlRule):
+                    structured.check(ydoc)
+                elif isinstance(structured, CiRule):
                     if workflow is not None:
-                        rule.check_github(workflow)
-                elif isinstance(rule, IacRule):
-                    rule.check_yaml(ydoc)
-            except Exception as exc:  # noqa: BLE001
-                rule_failed(rule_cls, exc)
+                        structured.check_github(workflow)
+                elif isinstance(structured, IacRule):
+                    structured.check_yaml(ydoc)
+            except Exception as exc:
+                rule_failed(structured_cls, exc)
                 continue
-            collect(rule, ydoc.locate)
+            collect(structured, ydoc.locate)
 
     def _run_python(
         self,
         rel: str,
         text: str,
-        rule_classes: list[type[Rule]],
-        collect: Callable[[Rule, Callable[[object], Location]], None],
+        rule_classes: Sequence[type[PythonRule]],
+        collect: Callable[[Rule, Locator], None],
         rule_failed: Callable[[type[Rule], BaseException], None],
         errors: list[ScanError],
     ) -> None:
@@ -230,7 +240,7 @@ class Engine:
         except PythonParseError as exc:
             errors.append(ScanError(rel, f"could not parse Python: {exc}; raw-text rules only"))
             return
-        except Exception as exc:  # noqa: BLE001 - LibCST internals: degrade, don't crash
+        except Exception as exc:
             errors.append(ScanError(rel, f"could not parse Python ({type(exc).__name__})"))
             return
 
@@ -239,19 +249,18 @@ class Engine:
                 raise TypeError("Python rules report LibCST nodes")
             return doc.locate(node)
 
-        visitors = [cls(self.context, doc) for cls in rule_classes if issubclass(cls, PythonRule)]
+        visitors = [cls(self.context, doc) for cls in rule_classes]
         try:
             cst.visit_batched(doc.module, visitors)
-        except Exception:  # noqa: BLE001 - find the culprit: rerun each rule on its own
+        except Exception:
             for cls in rule_classes:
-                assert issubclass(cls, PythonRule)
                 single = cls(self.context, doc)
                 try:
                     cst.visit_batched(doc.module, [single])
                 except RecursionError:
                     errors.append(ScanError(rel, "Python too deeply nested to analyse"))
                     return
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     rule_failed(cls, exc)
                     continue
                 collect(single, locate)
@@ -265,7 +274,7 @@ class Engine:
         self,
         rule_cls: type[Rule],
         report: Report,
-        locate: Callable[[object], Location],
+        locate: Locator,
         text_doc: TextDocument,
     ) -> Finding:
         meta = rule_cls.META
@@ -278,9 +287,7 @@ class Engine:
         for secret in (report.value, *report.secrets):
             if secret and len(secret) >= 4 and secret in message:
                 message = message.replace(secret, redact(secret))
-        related = tuple(
-            RelatedLocation(locate(target), note) for target, note in report.related
-        )
+        related = tuple(RelatedLocation(locate(target), note) for target, note in report.related)
         return Finding(
             location=location,
             rule_id=meta.id,
@@ -307,7 +314,9 @@ class Engine:
         )
         for problem in problems:
             errors.append(
-                ScanError(rel, problem.message, level="error", kind="suppression", line=problem.line)
+                ScanError(
+                    rel, problem.message, level="error", kind="suppression", line=problem.line
+                )
             )
         if not directives:
             return findings
@@ -328,8 +337,9 @@ class Engine:
                     f"the outlive: ignore on line {directive.line} expired on "
                     f"{directive.until}; it no longer suppresses this finding"
                 )
-                errors.append(ScanError(rel, note, level="warning", kind="suppression",
-                                        line=directive.line))
+                errors.append(
+                    ScanError(rel, note, level="warning", kind="suppression", line=directive.line)
+                )
                 return replace(finding, notes=(*finding.notes, note))
             return replace(finding, suppression=Suppression("inSource", directive.reason))
         return finding
@@ -367,7 +377,7 @@ def _slice(doc: TextDocument, loc: Location) -> str:
 
 def _redact_snippets(
     findings: list[Finding],
-    reports: list[tuple[type[Rule], Report, Callable[[object], Location]]],
+    reports: list[tuple[type[Rule], Report, Locator]],
     doc: TextDocument,
 ) -> list[Finding]:
     """Every secret any rule found in the file is masked in every snippet of the file."""
@@ -425,4 +435,5 @@ def _merge_same_value(findings: list[Finding], valued: set[str]) -> list[Finding
 def _path_matches(rel: str, glob: str) -> bool:
     if fnmatch.fnmatchcase(rel, glob):
         return True
-    return PurePosixPath(rel).match(glob)
+    # Only a pattern without "/" (``*.md``) matches at any depth; ``tests/**`` is anchored.
+    return "/" not in glob and PurePosixPath(rel).match(glob)

@@ -69,8 +69,8 @@ class Precision(enum.Enum):
 class Category(enum.Enum):
     """The five kinds of long-lived credential of design.md section 1."""
 
-    STATIC_SECRET = "static-secret"
-    NON_EXPIRING_TOKEN = "non-expiring-token"
+    STATIC_SECRET = "static-secret"  # noqa: S105 - a category name, not a secret
+    NON_EXPIRING_TOKEN = "non-expiring-token"  # noqa: S105
     FAKE_SESSION = "fake-session"
     CI_STATIC_CREDENTIAL = "ci-static-credential"
     IAC_LONG_LIVED_CREDENTIAL = "iac-long-lived-credential"

@@ -139,7 +139,7 @@ def _gitlab_includes(root: Path) -> frozenset[str]:
     for line in text.splitlines():
         stripped = line.strip().lstrip("-").strip()
         if stripped.startswith("local:"):
-            stripped = stripped[len("local:"):].strip()
+            stripped = stripped[len("local:") :].strip()
         value = stripped.strip("'\"")
         if value.endswith((".yml", ".yaml")) and " " not in value and ":" not in value:
             out.add(value.lstrip("/"))
@@ -162,5 +162,6 @@ def _init_worker(
 def _worker_scan(source: SourceFile) -> tuple[FileResult, int, bool]:
     engine = _WORKER["engine"]
     max_size = _WORKER["max_size"]
-    assert isinstance(engine, Engine) and isinstance(max_size, int)
+    if not isinstance(engine, Engine) or not isinstance(max_size, int):
+        raise RuntimeError("worker process used before _init_worker ran")
     return _scan_one(engine, source, max_size)

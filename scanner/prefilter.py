@@ -29,7 +29,10 @@ class Prefilter:
         """The triggers that occur in ``lowered`` (the file's bytes, ASCII lower-cased)."""
         if self._automaton is None:
             return frozenset()
-        found = {index for index, _, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)}
+        found = {
+            index
+            for index, _, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)
+        }
         return frozenset(self._patterns[i].decode("utf-8") for i in found)
 
     @staticmethod

@@ -62,9 +62,7 @@ def matches(rule_id: str, selector: str) -> bool:
     return selector == "ALL" or rule_id == selector or rule_id.startswith(selector + "-")
 
 
-def select_rules(
-    select: Sequence[str] = (), ignore: Sequence[str] = ()
-) -> tuple[type[Rule], ...]:
+def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> tuple[type[Rule], ...]:
     """Rules enabled by ``select`` (all when empty) minus ``ignore``; unknown selectors fail."""
     rules = all_rules()
     for selector in (*select, *ignore):

@@ -10,32 +10,35 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import re2
 
 
 class Match(Protocol):
-    def start(self, group: int | str = 0) -> int: ...
-    def end(self, group: int | str = 0) -> int: ...
-    def group(self, group: int | str = 0) -> str: ...
+    def start(self, group: int | str = 0, /) -> int: ...
+    def end(self, group: int | str = 0, /) -> int: ...
+    def group(self, group: int | str = 0, /) -> str | Any: ...
 
 
 class Pattern(Protocol):
     """The part of the ``re`` pattern API that both ``re`` and RE2 objects offer."""
 
-    def finditer(self, text: str) -> Iterator[Match]: ...
-    def search(self, text: str) -> Match | None: ...
+    def finditer(self, string: str, /) -> Iterator[Match]: ...
+    def search(self, string: str, /) -> Match | None: ...
 
 
 def compile_pattern(pattern: str) -> Pattern:
     """RE2 where it can, ``re`` where it must (look-arounds, backreferences)."""
+    options = re2.Options()
+    options.log_errors = False  # a pattern RE2 rejects falls back quietly, not with a log line
     try:
-        compiled: Pattern = re2.compile(pattern)
+        compiled: Pattern = re2.compile(pattern, options=options)
     except re2.error:
-        compiled = re.compile(pattern)
+        compiled = cast(Pattern, re.compile(pattern))  # same duck type as RE2
     return compiled
 
 
@@ -88,3 +91,154 @@ def shannon_entropy(value: str) -> float:
     counts = Counter(value)
     total = len(value)
     return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+# -- Provider token helpers (SRC-002..009) -------------------------------------------------
+#
+# detect-secrets is not used for the provider formats: its plugins are looser regexes of the same
+# prefixes (``GitHubTokenDetector`` takes any 36 ``[A-Za-z0-9_]``, ``StripeDetector`` exactly 24
+# characters, ``NpmDetector`` only ``.npmrc`` lines), run line by line with Python ``re`` and
+# carry no lifetime. The rules below are stricter (checksums, exact shapes, test-data filters)
+# and run on RE2, so delegating would lose precision and speed for no recall.
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_BASE62_INDEX = {c: i for i, c in enumerate(BASE62)}
+#: Characters that continue a token: a match glued to one of them is part of a longer string.
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def crc32_base62(payload: str, width: int = 6) -> str:
+    """CRC32 of ``payload`` in base62 (0-9A-Za-z), left-padded with ``0`` to ``width``.
+
+    GitHub (``ghp_`` and siblings) and npm (``npm_``) end their tokens with this checksum of the
+    30 random characters before it (github.blog, 2021-04-05, "Behind GitHub's new authentication
+    token formats"; npm's 2021 token format announcement).
+    """
+    number = zlib.crc32(payload.encode("ascii", "replace"))
+    digits = []
+    while number:
+        number, rest = divmod(number, 62)
+        digits.append(BASE62[rest])
+    return "".join(reversed(digits)).rjust(width, "0")
+
+
+def has_crc32_base62(body: str, width: int = 6) -> bool:
+    """True when the last ``width`` characters of ``body`` are the CRC32 of the rest in base62.
+
+    Compared as numbers, so a checksum written without its zero padding still matches.
+    """
+    if len(body) <= width:
+        return False
+    number = 0
+    for char in body[-width:]:
+        index = _BASE62_INDEX.get(char)
+        if index is None:
+            return False
+        number = number * 62 + index
+    return number == zlib.crc32(body[:-width].encode("ascii", "replace"))
+
+
+def standalone(text: str, start: int, end: int, chars: frozenset[str] = TOKEN_CHARS) -> bool:
+    """True when ``text[start:end]`` is not glued to more token characters on either side.
+
+    Patterns are written without boundaries (RE2 has no look-around, and a consumed boundary
+    would hide a second token right after the first); this check replaces them. A ``\\n``,
+    ``\\r`` or ``\\t`` escape just before the match (JSON, ``.env``) counts as a boundary.
+    """
+    if end < len(text) and text[end] in chars:
+        return False
+    if start > 0 and text[start - 1] in chars:
+        escaped = text[start - 1] in "nrt" and start > 1 and text[start - 2] == "\\"
+        if not escaped:
+            return False
+    return True
+
+
+_RUNS = (
+    "abcdefghijklmnopqrstuvwxyz",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "0123456789",
+)
+_FAKE_RUN = 6  # characters: a random body of a token almost never holds 6 in sequence
+
+
+def looks_fake(body: str) -> bool:
+    """A token body no generator would emit, as hand-written test data and docs use.
+
+    True for bodies with few distinct characters (``aaaa…``, ``abab…``), a run of one character,
+    an alphabet or digit sequence of six or more (``abcdef``, ``123456``, ``987654``), or a short
+    unit repeated (``abc123abc123…``). Random bodies of the lengths tokens use pass these tests
+    with a probability far above 99.9 %; call it on the random part, not on a fixed prefix.
+    """
+    n = len(body)
+    if n == 0:
+        return True
+    if len(set(body)) <= max(3, min(10, n // 4)):
+        return True
+    for unit in range(1, min(8, n // 2) + 1):
+        if body == (body[:unit] * (n // unit + 1))[:n]:
+            return True
+    same = 1
+    for previous, char in zip(body, body[1:]):
+        same = same + 1 if char == previous else 1
+        if same >= _FAKE_RUN:
+            return True
+    for alphabet in _RUNS:
+        for sequence in (alphabet, alphabet[::-1]):
+            for i in range(len(sequence) - _FAKE_RUN + 1):
+                if sequence[i : i + _FAKE_RUN] in body:
+                    return True
+    return False
+
+
+# -- Credential-looking values (Python rules: PY-005, PY-007) ------------------------------
+
+#: Well-known credential shapes, whole-value matches: (pattern, what it is). Enough to name the
+#: provider in a message and raise severity; the SRC rules remain the authority on formats.
+_CREDENTIAL_FORMATS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), label)
+    for pattern, label in (
+        (r"(?:AKIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}", "long-term AWS access key id"),
+        (r"gh[pousr]_[A-Za-z0-9]{36,}", "GitHub token"),
+        (r"github_pat_[A-Za-z0-9_]{22,}", "GitHub fine-grained token"),
+        (r"gl(?:pat|dt|ptt|rt|oas|cbt)-[A-Za-z0-9_-]{20,}", "GitLab token"),
+        (r"xox[abposr]-[A-Za-z0-9-]{10,}", "Slack token"),
+        (r"(?:sk|rk)_live_[A-Za-z0-9]{20,}", "Stripe live key"),
+        (r"sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{20,}", "Anthropic API key"),
+        (r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", "OpenAI API key"),
+        (r"AIza[0-9A-Za-z_-]{35}", "Google API key"),
+        (r"hv[sbr]\.[A-Za-z0-9_-]{24,}", "Vault token"),
+        (r"hf_[A-Za-z0-9]{34,}", "Hugging Face token"),
+        (r"npm_[A-Za-z0-9]{36}", "npm token"),
+        (r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", "PyPI token"),
+        (r"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.+", "private key"),
+        (r"(?s).*AccountKey=[A-Za-z0-9+/=]{40,}.*", "Azure storage account key"),
+    )
+)
+
+
+def credential_format(value: str) -> str | None:
+    """The provider format ``value`` has (``"GitHub token"``), or None for anything else."""
+    stripped = value.strip()
+    for pattern, label in _CREDENTIAL_FORMATS:
+        if pattern.fullmatch(stripped):
+            return label
+    return None
+
+
+def credential_shaped(value: str, min_length: int = 16, *, random: bool = False) -> bool:
+    """Could ``value`` be a credential: long enough, one word, not a placeholder.
+
+    ``random=True`` adds the entropy gate for values found by name alone (a keyword such as
+    ``api_key=``): letters and digits mixed, at least 3 bits of entropy per character, and not
+    obviously hand-made (``looks_fake``). A known provider format always passes.
+    """
+    if credential_format(value) is not None:
+        return True
+    if len(value) < min_length or any(c.isspace() for c in value) or is_placeholder(value):
+        return False
+    if not random:
+        return True
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    return has_digit and has_alpha and shannon_entropy(value) >= 3.0 and not looks_fake(value)

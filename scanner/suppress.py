@@ -17,7 +17,8 @@ _DIRECTIVE = re.compile(
     r"(?:^|\s|;)(?:#|//|--|;|/\*|<!--|\{\{-?\s*/\*|\bREM\b)\s*outlive:(?P<body>.*)$"
 )
 _TRAILER = re.compile(r"\s*(?:-->|\*/\s*-?\}\}|\*/)\s*$")
-_IGNORE = re.compile(r"^ignore(?:\[(?P<ids>[^\]]*)\])?(?P<rest>.*)$")
+_IGNORE = re.compile(r"^ignore(?:\[(?P<ids>[^\]]*)\])?(?P<rest>(?:\s.*)?)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # fromisoformat alone also takes 20270131 on 3.11+
 _RULE_ID = re.compile(r"^LLC-[A-Z0-9]+-\d{3}$")
 _ARG = re.compile(r'\s+(?P<key>[a-z]+)=(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')
 _PRAGMA = re.compile(r"pragma:\s*allowlist\s+(?P<next>nextline\s+)?secret")
@@ -67,9 +68,13 @@ def parse_line(
         return None  # marks a file of deliberately fake credentials; suppresses nothing
     ignore = _IGNORE.match(body)
     if ignore is None:
-        return DirectiveError(line, f"unknown outlive directive {body.split()[0]!r}; expected "
-                              'ignore[LLC-XXX-NNN] reason="..."' if body else
-                              'empty outlive directive; expected ignore[LLC-XXX-NNN] reason="..."')
+        return DirectiveError(
+            line,
+            f"unknown outlive directive {body.split()[0]!r}; expected "
+            'ignore[LLC-XXX-NNN] reason="..."'
+            if body
+            else 'empty outlive directive; expected ignore[LLC-XXX-NNN] reason="..."',
+        )
     ids_text = ignore.group("ids")
     rule_ids: tuple[str, ...] = ()
     if ids_text is None or not ids_text.strip():
@@ -111,9 +116,13 @@ def parse_line(
     until: dt.date | None = None
     if "until" in args:
         try:
+            if not _DATE.match(args["until"]):
+                raise ValueError(args["until"])
             until = dt.date.fromisoformat(args["until"])
         except ValueError:
-            return DirectiveError(line, f"until={args['until']} is not a date of the form YYYY-MM-DD")
+            return DirectiveError(
+                line, f"until={args['until']} is not a date of the form YYYY-MM-DD"
+            )
     return Directive(line, rule_ids, reason, until)
 
 
@@ -128,7 +137,9 @@ def parse_text(
     for number, line in enumerate(text.splitlines(), start=1):
         if "outlive:" not in line and "allowlist" not in line:
             continue
-        parsed = parse_line(line, number, allow_blanket=allow_blanket, require_reason=require_reason)
+        parsed = parse_line(
+            line, number, allow_blanket=allow_blanket, require_reason=require_reason
+        )
         if isinstance(parsed, Directive):
             directives.append(parsed)
         elif isinstance(parsed, DirectiveError):

@@ -93,16 +93,21 @@ class AwsStaticKeys(CiRule):
         severity=Severity.HIGH,
         precision=Precision.VERY_HIGH,
         owasp=("NHI6", "NHI7"),
-        fix="Trust GitHub's OIDC provider in an IAM role pinned to this repository (aud and sub), "
-        "then use `role-to-assume` with `permissions: id-token: write` and delete the IAM user key.",
+        fix="Trust GitHub's OIDC provider in an IAM role pinned to this repository (aud and "
+        "sub), then use `role-to-assume` with `permissions: id-token: write` and delete the "
+        "IAM user key.",
         kinds=frozenset({FileKind.GITHUB_ACTIONS}),
         triggers=("configure-aws-credentials",),
     )
 
     VALID = [
         Valid(_OIDC),
-        Valid(_OIDC.replace("aws-region: us-east-1", "aws-region: us-east-1\n"
-                            "          role-duration-seconds: 900")),
+        Valid(
+            _OIDC.replace(
+                "aws-region: us-east-1",
+                "aws-region: us-east-1\n          role-duration-seconds: 900",
+            )
+        ),
         # Another action's inputs, and keys that only appear in a comment.
         Valid(
             "jobs:\n  sync:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -154,19 +159,28 @@ class AwsStaticKeys(CiRule):
             self._long_session(step)
 
     def _static_keys(self, step: Step) -> None:
-        given = [step.with_[k] for k in _KEY_INPUTS if k in step.with_ and step.with_[k].value != ""]
+        given = [
+            step.with_[k] for k in _KEY_INPUTS if k in step.with_ and step.with_[k].value != ""
+        ]
         if not given:
             return
         first = given[0]
         literals = [e.value for e in given if e.value is not None and not _is_expression(e.value)]
-        chained = " (with `role-to-assume`: role chaining from a static key)" if (
-            "role-to-assume" in step.with_) else ""
+        chained = (
+            " (with `role-to-assume`: role chaining from a static key)"
+            if ("role-to-assume" in step.with_)
+            else ""
+        )
         if literals:
-            message = (f"configure-aws-credentials gets a literal AWS key in the workflow file"
-                       f"{chained}: a long-term credential readable by anyone with the repository.")
+            message = (
+                f"configure-aws-credentials gets a literal AWS key in the workflow file"
+                f"{chained}: a long-term credential readable by anyone with the repository."
+            )
         else:
-            message = (f"configure-aws-credentials authenticates with a stored long-term AWS "
-                       f"access key{chained} instead of GitHub OIDC federation.")
+            message = (
+                f"configure-aws-credentials authenticates with a stored long-term AWS "
+                f"access key{chained} instead of GitHub OIDC federation."
+            )
         self.report(
             first.key_node,
             message,
@@ -191,5 +205,6 @@ class AwsStaticKeys(CiRule):
             "the credentials outlive most jobs.",
             lifetime=Lifetime.seconds(seconds),
             severity=Severity.LOW,
-            fix="Lower `role-duration-seconds` to the job's real duration (the default is one hour).",
+            fix="Lower `role-duration-seconds` to the job's real duration "
+            "(the default is one hour).",
         )

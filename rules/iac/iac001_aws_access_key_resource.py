@@ -159,7 +159,11 @@ class AwsAccessKeyResource(IacRule):
             return
         user = block.attribute("user")
         is_root = user is not None and user.literal == "root"
-        extra = "" if block.attribute("pgp_key") else "; without `pgp_key` its secret is kept in plain text in the state"
+        extra = (
+            ""
+            if block.attribute("pgp_key")
+            else "; without `pgp_key` its secret is kept in plain text in the state"
+        )
         self.report(
             block.node,
             _MESSAGE.format(who=" for the root user" if is_root else "", extra=extra),

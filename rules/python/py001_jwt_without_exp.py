@@ -133,7 +133,8 @@ class JwtWithoutExp(PythonRule):
         Invalid(
             "def mint(key):\n"
             "    from jose import jwt as jt\n"
-            '    return jt.encode(claims=dict(sub="svc", aud="api"), key=key)  # expect: LLC-PY-001\n'
+            '    return jt.encode(claims=dict(sub="svc", aud="api"), key=key)'
+            "  # expect: LLC-PY-001\n"
         ),
         Invalid(
             "from authlib.jose import jwt\n"

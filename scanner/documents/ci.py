@@ -72,13 +72,17 @@ class GithubWorkflow:
         for job_id, _, job_node in y.items(y.get(root, "jobs")):
             steps = tuple(_steps(job_id, y.get(job_node, "steps")))
             jobs.append(
-                Job(job_id, job_node, _entries(y.get(job_node, "env")),
-                    y.get(job_node, "permissions"), steps)
+                Job(
+                    job_id,
+                    job_node,
+                    _entries(y.get(job_node, "env")),
+                    y.get(job_node, "permissions"),
+                    steps,
+                )
             )
-        composite = y.get(y.get(root, "runs"), "steps")
-        if composite is not None:
-            runs = y.get(root, "runs")
-            assert runs is not None
+        runs = y.get(root, "runs")
+        composite = y.get(runs, "steps")
+        if runs is not None and composite is not None:
             jobs.append(Job("(composite action)", runs, {}, None, tuple(_steps("", composite))))
         self.jobs: tuple[Job, ...] = tuple(jobs)
 

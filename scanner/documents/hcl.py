@@ -23,7 +23,7 @@ _PARSER: tree_sitter.Parser | None = None
 
 
 def _parser() -> tree_sitter.Parser:
-    global _PARSER  # noqa: PLW0603 - one parser per process, built on first use
+    global _PARSER
     if _PARSER is None:
         _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
     return _PARSER

@@ -30,9 +30,16 @@ class TextDocument:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        starts = [0]
-        starts.extend(m.end() for m in _NEWLINE.finditer(text))
-        self._line_starts = starts
+        self._starts: list[int] | None = None
+
+    @property
+    def _line_starts(self) -> list[int]:
+        """Computed on first use: most files have no finding and never need a position."""
+        if self._starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
+            self._starts = starts
+        return self._starts
 
     @property
     def line_count(self) -> int:

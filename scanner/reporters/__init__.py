@@ -1,12 +1,12 @@
-"""Output formats. Each reporter turns a ``ScanResult`` into text; ``REPORTERS`` is the choice list."""
+"""Output formats: each reporter turns a ``ScanResult`` into text; ``REPORTERS`` lists them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from scanner.pipeline import ScanResult
 from scanner.reporters import github, json, sarif, text
 from scanner.reporters.options import ReportOptions
-from scanner.pipeline import ScanResult
 
 Reporter = Callable[[ScanResult, ReportOptions], str]
 

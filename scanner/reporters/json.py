@@ -54,8 +54,13 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         "tool": {"name": "outlive", "version": __version__},
         "findings": [finding_dict(f) for f in findings],
         "errors": [
-            {"path": e.path, "line": e.line or None, "level": e.level, "kind": e.kind,
-             "message": e.message}
+            {
+                "path": e.path,
+                "line": e.line or None,
+                "level": e.level,
+                "kind": e.kind,
+                "message": e.message,
+            }
             for e in result.errors
         ],
         "stats": {

@@ -33,10 +33,10 @@ TAXONOMY = "OWASP NHI Top 10"
 _NOTIFICATION_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
 
-def to_sarif_dict(obj: object) -> Any:
+def to_sarif_dict(obj: object) -> Any:  # noqa: ANN401 - JSON-shaped, any depth
     if attr.has(type(obj)):
         out: dict[str, Any] = {}
-        for field in attr.fields(type(obj)):
+        for field in attr.fields(type(obj)):  # type: ignore[arg-type]
             value, default = getattr(obj, field.name), field.default
             if isinstance(default, attr.Factory):  # type: ignore[arg-type]
                 default = default.factory()
@@ -177,8 +177,9 @@ def build(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
             locations=[
                 om.Location(
                     physical_location=om.PhysicalLocation(
-                        artifact_location=om.ArtifactLocation(uri=_uri(e.path),
-                                                              uri_base_id="%SRCROOT%"),
+                        artifact_location=om.ArtifactLocation(
+                            uri=_uri(e.path), uri_base_id="%SRCROOT%"
+                        ),
                         region=om.Region(start_line=e.line) if e.line else None,
                     )
                 )

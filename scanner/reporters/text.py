@@ -25,7 +25,9 @@ def _block(finding: Finding, options: ReportOptions) -> list[str]:
     if options.color:
         sev = f"{_COLORS[finding.severity]}{sev}{_RESET}"
     owasp = ",".join(finding.owasp)
-    head = f"{loc.path}:{loc.line}:{loc.column}: {finding.rule_id} {sev} [{owasp}] {finding.message}"
+    head = (
+        f"{loc.path}:{loc.line}:{loc.column}: {finding.rule_id} {sev} [{owasp}] {finding.message}"
+    )
     lines = [head]
     if finding.snippet:
         lines.append(f"    {loc.line:>4} | {finding.snippet}")
@@ -42,7 +44,9 @@ def _block(finding: Finding, options: ReportOptions) -> list[str]:
     for note in finding.notes:
         lines.append(f"    note: {note}")
     if finding.suppression is not None:
-        lines.append(f"    suppressed ({finding.suppression.kind}): {finding.suppression.justification}")
+        lines.append(
+            f"    suppressed ({finding.suppression.kind}): {finding.suppression.justification}"
+        )
     return lines
 
 

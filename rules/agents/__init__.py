@@ -1,0 +1,1 @@
+"""outlive rules: AI-agent and MCP configuration (the AGT family)."""

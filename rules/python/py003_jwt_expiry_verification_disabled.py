@@ -1,0 +1,270 @@
+"""LLC-PY-003: a JWT decoded with its expiry check turned off."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from scanner.api import (
+    Category,
+    FileKind,
+    Invalid,
+    Lifetime,
+    Precision,
+    PythonRule,
+    RuleMeta,
+    Severity,
+    Valid,
+    describe_duration,
+)
+
+# PyJWT and python-jose: decode(token, key, algorithms, options, ...): options is 4th.
+_DECODERS = frozenset(
+    {
+        "jwt.decode",
+        "jwt.decode_complete",
+        "jwt.api_jwt.decode",
+        "jwt.api_jwt.decode_complete",
+        "jose.jwt.decode",
+    }
+)
+_PYJWT_CLASSES = frozenset({"jwt.PyJWT", "jwt.api_jwt.PyJWT"})
+_AUTHLIB_DECODE = frozenset({"authlib.jose.jwt.decode"})
+_AUTHLIB_CLASS = frozenset({"authlib.jose.JsonWebToken"})
+_OPTIONS_POSITION = 3
+_MAX_LEEWAY = 86400
+
+
+class JwtExpiryVerificationDisabled(PythonRule):
+    """## What it does
+    Flags JWT decoding that does not enforce `exp`:
+    - PyJWT `jwt.decode(...)`, `jwt.decode_complete(...)` or `PyJWT().decode(...)`, and
+      python-jose `jwt.decode(...)`, with `options` holding `"verify_exp": False` or
+      `"verify_signature": False` (which turns off every claim check), with the PyJWT 1.x
+      `verify=False`, or with a `leeway` of more than a day;
+    - authlib `claims = jwt.decode(...)` whose result is read in the same function without
+      `claims.validate()` (authlib checks `exp` only in `validate`) and is not handed on.
+
+    The options may be a dict literal, a module constant or a `**kwargs` dict; anything that
+    cannot be resolved is left alone.
+
+    ## Why is this bad?
+    A token whose expiry is not checked never expires for this service: any token ever issued,
+    leaked or revoked by time, is accepted for ever (OWASP NHI4 Insecure Authentication, NHI7
+    Long-Lived Secrets). Without the signature check, anyone can mint their own.
+
+    ## Example
+    ```python
+    claims = jwt.decode(tok, KEY, algorithms=["HS256"], options={"verify_exp": False})
+    ```
+
+    Use instead:
+    ```python
+    claims = jwt.decode(tok, KEY, algorithms=["HS256"], options={"require": ["exp", "iat"]})
+    ```
+
+    ## References
+    - PyJWT usage and options: https://pyjwt.readthedocs.io/en/stable/usage.html
+    - authlib JWT claims validation: https://docs.authlib.org/en/latest/jose/jwt.html
+    - OWASP NHI4:2025 Insecure Authentication
+    """
+
+    META = RuleMeta(
+        id="LLC-PY-003",
+        name="jwt-expiry-verification-disabled",
+        summary="JWT expiry verification disabled",
+        category=Category.NON_EXPIRING_TOKEN,
+        severity=Severity.HIGH,
+        precision=Precision.HIGH,
+        owasp=("NHI4", "NHI7"),
+        fix='Keep `verify_exp` and the signature check on and add `options={"require": '
+        '["exp"]}` so tokens without an expiry are rejected; call `claims.validate()` in authlib.',
+        kinds=frozenset({FileKind.PYTHON}),
+        triggers=("jwt", "jose"),
+    )
+
+    VALID = [
+        Valid(
+            "import jwt\n"
+            'claims = jwt.decode(tok, KEY, algorithms=["HS256"],'
+            ' options={"require": ["exp", "iat"]})\n'
+        ),
+        # Verification explicitly on, a small leeway, options that cannot be resolved.
+        Valid(
+            "import jwt as pyjwt\n"
+            'OPTIONS = {"verify_exp": True, "verify_signature": True}\n'
+            'claims = pyjwt.decode(tok, KEY, algorithms=["RS256"], options=OPTIONS, leeway=30)\n'
+        ),
+        Valid(
+            "from jose import jwt\n"
+            "def check(tok, key, options):\n"
+            '    return jwt.decode(tok, key, algorithms=["HS256"], options=options)\n'
+        ),
+        # authlib with validate(), or claims handed back to a caller that validates them.
+        Valid(
+            "from authlib.jose import jwt\n"
+            "def check(tok, key):\n"
+            "    claims = jwt.decode(tok, key)\n"
+            "    claims.validate()\n"
+            '    return claims["sub"]\n'
+        ),
+        Valid(
+            "from authlib.jose import jwt\n"
+            "def parse(tok, key):\n"
+            "    claims = jwt.decode(tok, key)\n"
+            "    return claims\n"
+        ),
+        # A different library's `decode` with the same option name.
+        Valid('import base64\ndata = base64.decode(src, dst, options={"verify_exp": False})\n'),
+    ]
+    INVALID = [
+        Invalid(
+            "import jwt\n"
+            'claims = jwt.decode(tok, KEY, algorithms=["HS256"], options={"verify_exp": False})'
+            "  # expect: LLC-PY-003\n"
+        ),
+        # Aliased import, options through a module constant and a `**kwargs` dict.
+        Invalid(
+            "from jwt import decode as read_token\n"
+            'NO_EXPIRY = {"verify_signature": False}\n'
+            'KWARGS = {"options": NO_EXPIRY, "algorithms": ["HS256"]}\n'
+            "def user(tok):\n"
+            '    return read_token(tok, **KWARGS)["sub"]  # expect: LLC-PY-003\n'
+        ),
+        Invalid(
+            "def user(tok, key):\n"
+            "    from jose import jwt as jt\n"
+            '    return jt.decode(tok, key, options={"verify_exp": False})  # expect: LLC-PY-003\n'
+        ),
+        # PyJWT 1.x `verify=False`, and a leeway of a week.
+        Invalid(
+            "import jwt\n"
+            "from datetime import timedelta\n"
+            "a = jwt.decode(tok, KEY, verify=False)  # expect: LLC-PY-003\n"
+            'b = jwt.PyJWT().decode(tok, KEY, algorithms=["HS256"],'
+            " leeway=timedelta(weeks=1))  # expect: LLC-PY-003\n"
+        ),
+        Invalid(
+            "from authlib.jose import JsonWebToken\n"
+            'reader = JsonWebToken(["RS256"])\n'
+            "def user(tok, key):\n"
+            "    claims = reader.decode(tok, key)  # expect: LLC-PY-003\n"
+            '    return claims["sub"]\n'
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._is_pyjwt_like(node):
+            return
+        reason = self._disabled(node)
+        if reason is not None:
+            self.report(node, reason, lifetime=Lifetime.never())
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """authlib: ``claims = jwt.decode(...)`` read without ``claims.validate()``."""
+        value = node.value
+        if not (
+            isinstance(value, cst.Call)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Name)
+            and self._is_authlib_decode(value)
+        ):
+            return
+        name = node.targets[0].target.value
+        scope = self.doc.scope_of(node)
+        if isinstance(scope, cst.Module | cst.ClassDef):
+            return  # module-level claims: usage is too far-flung to judge
+        if any(m.startswith("validate") for m, _ in self.doc.calls_on(name, node)):
+            return
+        if _escapes(scope, name):
+            return
+        self.report(
+            value,
+            "authlib `jwt.decode()` result used without `claims.validate()`: authlib checks "
+            "`exp` only in `validate`, so expired tokens are accepted.",
+            lifetime=Lifetime.never(),
+        )
+
+    def _is_pyjwt_like(self, node: cst.Call) -> bool:
+        if not self.doc.qualified_names(node.func).isdisjoint(_DECODERS):
+            return True
+        func = node.func
+        return (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in ("decode", "decode_complete")
+            and self.doc.constructed_by(func.value, _PYJWT_CLASSES, node) is not None
+        )
+
+    def _is_authlib_decode(self, node: cst.Call) -> bool:
+        if not self.doc.qualified_names(node.func).isdisjoint(_AUTHLIB_DECODE):
+            return True
+        func = node.func
+        return (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "decode"
+            and self.doc.constructed_by(func.value, _AUTHLIB_CLASS, node) is not None
+        )
+
+    def _disabled(self, node: cst.Call) -> str | None:
+        options = self.doc.argument(node, "options", _OPTIONS_POSITION)
+        if options is not None:
+            if self._is_false(self.doc.dict_value(options, "verify_signature", node)):
+                return (
+                    "JWT decoded with `verify_signature` off, which also skips the `exp` check: "
+                    "any token, expired or forged, is accepted."
+                )
+            if self._is_false(self.doc.dict_value(options, "verify_exp", node)):
+                return (
+                    "JWT decoded with `verify_exp` off: expired tokens are accepted, so every "
+                    "token ever issued works for ever."
+                )
+        if self._is_false(self.doc.argument(node, "verify")):
+            return (
+                "JWT decoded with `verify=False` (PyJWT 1.x): neither the signature nor `exp` "
+                "is checked."
+            )
+        leeway = self.doc.argument(node, "leeway")
+        if leeway is not None:
+            seconds = self.doc.fold_seconds(leeway, node)
+            if seconds is not None and seconds > _MAX_LEEWAY:
+                return (
+                    f"JWT decoded with a leeway of {describe_duration(seconds)}: tokens are "
+                    "accepted that long after they expired."
+                )
+        return None
+
+    def _is_false(self, expr: cst.BaseExpression | None) -> bool:
+        if expr is None:
+            return False
+        value = self.doc.resolve(expr, expr)
+        if isinstance(value, cst.Name):
+            return value.value == "False"
+        return isinstance(value, cst.Integer) and value.evaluated_value == 0
+
+
+def _escapes(scope: cst.CSTNode, name: str) -> bool:
+    """The name is returned, yielded or passed to a call: someone else may validate it."""
+    stack: list[cst.CSTNode] = [scope]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return | cst.Yield) and node.value is not None:
+            if _mentions(node.value, name):
+                return True
+        elif isinstance(node, cst.Arg) and _mentions_bare(node.value, name):
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    """The object itself is in ``node``; ``claims["sub"]`` and ``claims.get(...)`` are reads."""
+    if isinstance(node, cst.Name):
+        return node.value == name
+    if isinstance(node, cst.Subscript | cst.Attribute) and isinstance(node.value, cst.Name):
+        rest = node.slice if isinstance(node, cst.Subscript) else ()
+        return any(_mentions(child, name) for child in rest)
+    return any(_mentions(child, name) for child in node.children)
+
+
+def _mentions_bare(node: cst.BaseExpression, name: str) -> bool:
+    """``f(claims)`` or ``f(**claims)`` hand the object on; ``f(claims["sub"])`` does not."""
+    return isinstance(node, cst.Name) and node.value == name

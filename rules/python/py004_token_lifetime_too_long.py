@@ -1,0 +1,328 @@
+"""LLC-PY-004: framework token or session lifetimes that are disabled or over-long."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from scanner.api import (
+    Category,
+    FileKind,
+    Invalid,
+    Lifetime,
+    Precision,
+    PythonRule,
+    RuleMeta,
+    Severity,
+    Valid,
+    describe_duration,
+    string_value,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    kind: str  # "access", "refresh" or "session": which threshold applies
+    what: str  # for the message
+    unit: int = 1  # seconds per unit of a bare number
+    can_disable: bool = False  # `False` turns expiry off
+
+
+_FLASK_ACCESS = _Setting("access", "flask-jwt-extended access tokens", can_disable=True)
+_FLASK_REFRESH = _Setting("refresh", "flask-jwt-extended refresh tokens", can_disable=True)
+#: Settings names (module or class constants, config keys, keyword arguments, dict keys).
+_SETTINGS: dict[str, _Setting] = {
+    "JWT_ACCESS_TOKEN_EXPIRES": _FLASK_ACCESS,
+    "JWT_REFRESH_TOKEN_EXPIRES": _FLASK_REFRESH,
+    # djangorestframework-simplejwt, inside SIMPLE_JWT = {...}
+    "ACCESS_TOKEN_LIFETIME": _Setting("access", "Simple JWT access tokens"),
+    "REFRESH_TOKEN_LIFETIME": _Setting("refresh", "Simple JWT refresh tokens"),
+    "SLIDING_TOKEN_LIFETIME": _Setting("access", "Simple JWT sliding tokens"),
+    "SLIDING_TOKEN_REFRESH_LIFETIME": _Setting("refresh", "Simple JWT sliding-token refresh"),
+    # FastAPI's security tutorial and full-stack template
+    "ACCESS_TOKEN_EXPIRE_MINUTES": _Setting("access", "access tokens", unit=60),
+    "REFRESH_TOKEN_EXPIRE_MINUTES": _Setting("refresh", "refresh tokens", unit=60),
+    "REFRESH_TOKEN_EXPIRE_DAYS": _Setting("refresh", "refresh tokens", unit=86400),
+    # Web sessions, which API clients reuse as bearer credentials
+    "PERMANENT_SESSION_LIFETIME": _Setting("session", "Flask permanent sessions"),
+    "SESSION_COOKIE_AGE": _Setting("session", "Django session cookies"),
+}
+_CREATE_TOKEN: dict[str, _Setting] = {
+    "flask_jwt_extended.create_access_token": _FLASK_ACCESS,
+    "flask_jwt_extended.create_refresh_token": _FLASK_REFRESH,
+    "flask_jwt_extended.utils.create_access_token": _FLASK_ACCESS,
+    "flask_jwt_extended.utils.create_refresh_token": _FLASK_REFRESH,
+}
+_DRF_TOKEN_AUTH = "rest_framework.authentication.TokenAuthentication"
+_DRF_AUTHTOKEN_APP = "rest_framework.authtoken"
+_COOKIE_NAME = re.compile(r"(?i)token|session|auth|jwt")
+_DAY = 86400
+
+
+class TokenLifetimeTooLong(PythonRule):
+    """## What it does
+    Flags token and session lifetimes configured in Python that are turned off or longer than
+    the thresholds (`access_token_max_lifetime`, 1 hour; `refresh_token_max_lifetime`, 30 days):
+    - flask-jwt-extended `JWT_ACCESS_TOKEN_EXPIRES` / `JWT_REFRESH_TOKEN_EXPIRES` set to `False`
+      or a long duration (as a constant, `app.config[...]`, `config.update(...)`), and
+      `create_access_token(..., expires_delta=False)`;
+    - djangorestframework-simplejwt `SIMPLE_JWT` `ACCESS_TOKEN_LIFETIME` / `REFRESH_TOKEN_LIFETIME`;
+    - FastAPI-style `ACCESS_TOKEN_EXPIRE_MINUTES`;
+    - DRF `TokenAuthentication` (its tokens have no expiry at all), at low severity;
+    - Flask `PERMANENT_SESSION_LIFETIME`, Django `SESSION_COOKIE_AGE` and `set_cookie(...)` of a
+      token or session cookie living longer than the refresh-token threshold, at low severity.
+
+    Values are folded through `timedelta`, arithmetic and constants; unresolvable ones are
+    left alone.
+
+    ## Why is this bad?
+    An access token that lives for days, or never expires, is a static credential: whoever
+    copies it keeps the access, and revoking it means hunting it down (OWASP NHI7 Long-Lived
+    Secrets, NHI1 Improper Offboarding). Refresh tokens without a bound turn one login into
+    permanent access.
+
+    ## Example
+    ```python
+    app.config["JWT_ACCESS_TOKEN_EXPIRES"] = False
+    SIMPLE_JWT = {"ACCESS_TOKEN_LIFETIME": timedelta(days=30)}
+    ```
+
+    Use instead:
+    ```python
+    app.config["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(minutes=15)
+    SIMPLE_JWT = {"ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
+                  "REFRESH_TOKEN_LIFETIME": timedelta(days=1), "ROTATE_REFRESH_TOKENS": True}
+    ```
+
+    ## References
+    - flask-jwt-extended options: https://flask-jwt-extended.readthedocs.io/en/stable/options.html
+    - Simple JWT settings: https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+    - DRF TokenAuthentication: https://www.django-rest-framework.org/api-guide/authentication/#tokenauthentication
+    - OWASP NHI7:2025 Long-Lived Secrets
+    """
+
+    META = RuleMeta(
+        id="LLC-PY-004",
+        name="token-lifetime-too-long",
+        summary="Token or session lifetime configured as non-expiring or over-long",
+        category=Category.NON_EXPIRING_TOKEN,
+        severity=Severity.MEDIUM,
+        precision=Precision.HIGH,
+        owasp=("NHI7", "NHI1"),
+        fix="Keep access tokens in minutes and refresh tokens bounded with rotation; machine "
+        "clients should re-authenticate from workload identity instead of holding refresh tokens.",
+        kinds=frozenset({FileKind.PYTHON}),
+        triggers=(
+            "flask_jwt_extended",
+            "jwt_access_token_expires",
+            "jwt_refresh_token_expires",
+            "token_lifetime",
+            "token_expire_minutes",
+            "token_expire_days",
+            "permanent_session_lifetime",
+            "session_cookie_age",
+            "rest_framework.authentication.tokenauthentication",
+            "rest_framework.authtoken",
+            "set_cookie",
+        ),
+    )
+
+    VALID = [
+        Valid(
+            "from datetime import timedelta\n"
+            'app.config["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(minutes=15)\n'
+            'app.config["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(days=7)\n'
+        ),
+        # Read from the environment, or the default expiry (expires_delta=None).
+        Valid(
+            "import os\n"
+            "from datetime import timedelta\n"
+            "from flask_jwt_extended import create_access_token\n"
+            'JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=int(os.environ["JWT_TTL"]))\n'
+            "token = create_access_token(identity=user, expires_delta=None)\n"
+        ),
+        Valid(
+            "from datetime import timedelta as td\n"
+            "SIMPLE_JWT = {\n"
+            '    "ACCESS_TOKEN_LIFETIME": td(minutes=5),\n'
+            '    "REFRESH_TOKEN_LIFETIME": td(days=1),\n'
+            "}\n"
+            "SESSION_COOKIE_AGE = 60 * 60 * 24 * 14\n"
+        ),
+        # A long-lived cookie that is not a credential; a token cookie for an hour.
+        Valid(
+            'response.set_cookie("theme", "dark", max_age=365 * 86400)\n'
+            'response.set_cookie("access_token", tok, max_age=3600)\n'
+        ),
+        Valid('INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]\n'),
+    ]
+    INVALID = [
+        Invalid('app.config["JWT_ACCESS_TOKEN_EXPIRES"] = False  # expect: LLC-PY-004\n'),
+        # A config class constant, through a module constant and an aliased timedelta.
+        Invalid(
+            "import datetime as dt\n"
+            "YEAR = dt.timedelta(days=365)\n"
+            "class Config:\n"
+            "    JWT_REFRESH_TOKEN_EXPIRES = YEAR  # expect: LLC-PY-004\n"
+            "    JWT_ACCESS_TOKEN_EXPIRES = 8 * 3600  # expect: LLC-PY-004\n"
+        ),
+        Invalid(
+            "def login(user):\n"
+            "    from flask_jwt_extended import create_access_token as issue\n"
+            "    return issue(identity=user, expires_delta=False)  # expect: LLC-PY-004\n"
+        ),
+        Invalid(
+            "from datetime import timedelta\n"
+            "SIMPLE_JWT = {\n"
+            '    "ACCESS_TOKEN_LIFETIME": timedelta(days=30),  # expect: LLC-PY-004\n'
+            '    "REFRESH_TOKEN_LIFETIME": timedelta(days=365),  # expect: LLC-PY-004\n'
+            "}\n"
+        ),
+        Invalid(
+            "class Settings(BaseSettings):\n"
+            "    ACCESS_TOKEN_EXPIRE_MINUTES: int = 60 * 24 * 8  # expect: LLC-PY-004\n"
+        ),
+        Invalid(
+            "REST_FRAMEWORK = {\n"
+            '    "DEFAULT_AUTHENTICATION_CLASSES": [\n'
+            '        "rest_framework.authentication.TokenAuthentication",  # expect: LLC-PY-004\n'
+            "    ],\n"
+            "}\n"
+            "from datetime import timedelta\n"
+            "app.config.update(PERMANENT_SESSION_LIFETIME=timedelta(days=90))"
+            "  # expect: LLC-PY-004\n"
+            'resp.set_cookie("session_token", tok, max_age=31536000)  # expect: LLC-PY-004\n'
+        ),
+    ]
+
+    # -- where settings are written ---------------------------------------------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._setting(_target_key(target.target), node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._setting(_target_key(node.target), node.value)
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._setting(string_value(node.key), node.value)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._setting(node.keyword.value, node.value)
+
+    def visit_Element(self, node: cst.Element) -> None:
+        text = string_value(node.value)
+        if text == _DRF_TOKEN_AUTH or (
+            text == _DRF_AUTHTOKEN_APP and "TokenAuthentication" not in self.doc.text
+        ):
+            self.report(
+                node.value,
+                "DRF `TokenAuthentication` tokens have no expiry: each one works until it is "
+                "deleted from the database.",
+                lifetime=Lifetime.never(),
+                severity=Severity.LOW,
+            )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        for name in self.doc.qualified_names(node.func):
+            setting = _CREATE_TOKEN.get(name)
+            if setting is not None:
+                value = self.doc.argument(node, "expires_delta")
+                if value is not None:
+                    self._check(setting, value, value, "`expires_delta`")
+                return
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "set_cookie":
+            self._cookie(node)
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def _setting(self, key: str | None, value: cst.BaseExpression) -> None:
+        setting = _SETTINGS.get(key) if key else None
+        if setting is None:
+            return
+        if isinstance(value, cst.Name) and value.value in _SETTINGS:
+            return  # `app.config["X"] = X`: reported where X is defined
+        self._check(setting, value, value, f"`{key}`")
+
+    def _check(
+        self, setting: _Setting, value: cst.BaseExpression, target: cst.CSTNode, label: str
+    ) -> None:
+        resolved = self.doc.resolve(value, value)
+        if isinstance(resolved, cst.Name) and resolved.value == "False":
+            if setting.can_disable:
+                self.report(
+                    target,
+                    f"{label} = False turns expiry off for {setting.what}: they never expire.",
+                    lifetime=Lifetime.never(),
+                    severity=Severity.HIGH,
+                )
+            return
+        amount = self.doc.fold_seconds(value, value)
+        if amount is None or amount <= 0:
+            return
+        seconds = amount * setting.unit
+        severity = self._severity(setting.kind, seconds)
+        if severity is None:
+            return
+        self.report(
+            target,
+            f"{label} gives {setting.what} a lifetime of {describe_duration(seconds)}, above "
+            f"the {describe_duration(self._limit(setting.kind))} limit for {setting.kind} "
+            "credentials.",
+            lifetime=Lifetime.seconds(seconds),
+            severity=severity,
+        )
+
+    def _cookie(self, node: cst.Call) -> None:
+        name = self.doc.literal_string(node.args[0].value) if node.args else None
+        if name is None or not _COOKIE_NAME.search(name[0]):
+            return
+        seconds: int | None = None
+        max_age = self.doc.argument(node, "max_age")
+        if max_age is not None:
+            seconds = self.doc.fold_seconds(max_age, node)
+        expires = self.doc.argument(node, "expires")
+        if seconds is None and expires is not None:
+            seconds = self.doc.fold_deadline(expires, node, epoch=True)
+        if seconds is None or self._severity("session", seconds) is None:
+            return
+        self.report(
+            node,
+            f"Cookie `{name[0]}` carries a token or session for {describe_duration(seconds)}, "
+            f"above the {describe_duration(self._limit('session'))} limit.",
+            lifetime=Lifetime.seconds(seconds),
+            severity=Severity.LOW,
+        )
+
+    def _limit(self, kind: str) -> int:
+        thresholds = self.context.thresholds
+        if kind == "access":
+            return thresholds.access_token_max_lifetime
+        return thresholds.refresh_token_max_lifetime
+
+    def _severity(self, kind: str, seconds: int) -> Severity | None:
+        if seconds <= self._limit(kind):
+            return None
+        if kind == "access":
+            return Severity.MEDIUM if seconds > _DAY else Severity.LOW
+        return Severity.MEDIUM if kind == "refresh" else Severity.LOW
+
+
+def _target_key(target: cst.BaseExpression) -> str | None:
+    """``NAME = ...``, ``self.NAME = ...`` and ``config["NAME"] = ...``."""
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Attribute):
+        return target.attr.value
+    if (
+        isinstance(target, cst.Subscript)
+        and len(target.slice) == 1
+        and isinstance(target.slice[0].slice, cst.Index)
+    ):
+        return string_value(target.slice[0].slice.value)
+    return None

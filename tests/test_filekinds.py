@@ -1,0 +1,149 @@
+"""classify(path, head): one row per path shape of design.md section 4, every FileKind covered."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.filekinds import FileKind, classify
+
+K = FileKind
+
+CFN_YAML = b'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n'
+CFN_JSON = b'{\n  "Resources": {\n    "User": {\n      "Type": "AWS::IAM::User"\n    }\n  }\n}\n'
+SAM = b"Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Properties: {}\n"
+K8S = b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"
+K8S_JSON = b'{"apiVersion": "apps/v1", "kind": "Deployment"}\n'
+KUBECONFIG = b"apiVersion: v1\nkind: Config\nclusters: []\n"
+PLAY = b"- hosts: all\n  tasks:\n    - debug: msg=hi\n"
+NAMED_PLAY = b"- name: deploy\n  hosts: web\n  tasks: []\n"
+PLAIN_YAML = b"name: demo\nitems:\n  - a\n"
+PLAIN_JSON = b'{"name": "demo", "version": 1}\n'
+
+# (path, head, expected kind, optional gitlab_includes)
+CASES: list[tuple[str, bytes, FileKind, tuple[str, ...]]] = [
+    # python
+    ("app/main.py", b"", K.PYTHON, ()),
+    ("stubs/mod.pyi", b"", K.PYTHON, ()),
+    ("bin/tool", b"#!/usr/bin/env python3\nprint(1)\n", K.PYTHON, ()),
+    ("bin/tool2", b"#!/usr/bin/python3.12\n", K.PYTHON, ()),
+    # github-actions
+    (".github/workflows/ci.yml", b"on: push\n", K.GITHUB_ACTIONS, ()),
+    (".github/workflows/release.yaml", b"", K.GITHUB_ACTIONS, ()),
+    ("action.yml", b"runs:\n  using: composite\n", K.GITHUB_ACTIONS, ()),
+    ("actions/setup/action.yaml", b"", K.GITHUB_ACTIONS, ()),
+    ("sub/project/.github/workflows/ci.yml", b"", K.GITHUB_ACTIONS, ()),
+    # gitlab-ci
+    (".gitlab-ci.yml", b"stages: [test]\n", K.GITLAB_CI, ()),
+    ("ci/deploy.yml", b"deploy:\n  script: [make]\n", K.GITLAB_CI, ("ci/deploy.yml",)),
+    ("./ci/deploy.yml", b"", K.GITLAB_CI, ("ci/deploy.yml",)),
+    (".gitlab/ci/build.yml", b"", K.GITLAB_CI, ()),
+    # other CI systems
+    (".circleci/config.yml", b"version: 2.1\n", K.CIRCLECI, ()),
+    ("azure-pipelines.yml", b"", K.AZURE_PIPELINES, ()),
+    ("azure-pipelines-release.yaml", b"", K.AZURE_PIPELINES, ()),
+    ("bitbucket-pipelines.yml", b"", K.BITBUCKET, ()),
+    ("Jenkinsfile", b"pipeline {}\n", K.JENKINSFILE, ()),
+    ("ci/Jenkinsfile.release", b"", K.JENKINSFILE, ()),
+    # terraform
+    ("infra/main.tf", b"", K.TERRAFORM, ()),
+    ("infra/prod.tfvars", b"", K.TERRAFORM, ()),
+    ("infra/main.tf.json", b"{}", K.TERRAFORM, ()),
+    # cloudformation
+    ("stack/template.yaml", CFN_YAML, K.CLOUDFORMATION, ()),
+    ("stack/template.json", CFN_JSON, K.CLOUDFORMATION, ()),
+    ("sam/template.yml", SAM, K.CLOUDFORMATION, ()),
+    ("stack/cfn.template", CFN_YAML, K.CLOUDFORMATION, ()),
+    # kubernetes
+    ("k8s/secret.yaml", K8S, K.KUBERNETES, ()),
+    ("k8s/deploy.json", K8S_JSON, K.KUBERNETES, ()),  # compact JSON, one line
+    ("k8s/pretty.json", b'{\n  "apiVersion": "v1",\n  "kind": "Pod"\n}\n', K.KUBERNETES, ()),
+    ("k8s/flow.yml", b"{apiVersion: v1, kind: ConfigMap}\n", K.KUBERNETES, ()),
+    # helm
+    ("charts/app/Chart.yaml", b"apiVersion: v2\nname: app\n", K.HELM, ()),
+    ("charts/app/values.yaml", b"image: x\n", K.HELM, ()),
+    ("charts/app/values-prod.yaml", b"", K.HELM, ()),
+    ("charts/app/templates/deployment.yaml", K8S, K.HELM, ()),
+    # kubeconfig
+    ("deploy/cluster.yaml", KUBECONFIG, K.KUBECONFIG, ()),
+    (".kube/config", b"", K.KUBECONFIG, ()),
+    ("home/user/.kube/config", KUBECONFIG, K.KUBECONFIG, ()),
+    # dockerfile
+    ("Dockerfile", b"FROM alpine\n", K.DOCKERFILE, ()),
+    ("docker/Dockerfile.prod", b"", K.DOCKERFILE, ()),
+    ("build/api.dockerfile", b"", K.DOCKERFILE, ()),
+    ("Containerfile", b"", K.DOCKERFILE, ()),
+    # compose
+    ("docker-compose.yml", b"services: {}\n", K.COMPOSE, ()),
+    ("docker-compose.override.yaml", b"", K.COMPOSE, ()),
+    ("compose.yaml", b"", K.COMPOSE, ()),
+    # devcontainer
+    (".devcontainer/devcontainer.json", b"{}", K.DEVCONTAINER, ()),
+    (".devcontainer.json", b"{}", K.DEVCONTAINER, ()),
+    # ansible
+    ("playbooks/site.yml", b"", K.ANSIBLE, ()),
+    ("roles/web/tasks/main.yml", b"", K.ANSIBLE, ()),
+    ("roles/web/handlers/main.yaml", b"", K.ANSIBLE, ()),
+    ("deploy.yml", PLAY, K.ANSIBLE, ()),
+    ("site.yaml", NAMED_PLAY, K.ANSIBLE, ()),
+    # serverless
+    ("serverless.yml", b"service: api\n", K.SERVERLESS, ()),
+    ("svc/serverless.yaml", b"", K.SERVERLESS, ()),
+    # mcp
+    ("mcp.json", b"{}", K.MCP, ()),
+    (".mcp.json", b"{}", K.MCP, ()),
+    (".cursor/mcp.json", b"{}", K.MCP, ()),
+    (".vscode/mcp.json", b"{}", K.MCP, ()),
+    ("claude_desktop_config.json", b"{}", K.MCP, ()),
+    # dotenv
+    (".env", b"A=1\n", K.DOTENV, ()),
+    (".env.production", b"", K.DOTENV, ()),
+    ("config/app.env", b"", K.DOTENV, ()),
+    # shell
+    ("scripts/x.sh", b"", K.SHELL, ()),
+    ("Makefile", b"all:\n\ttrue\n", K.SHELL, ()),
+    ("bin/deploy", b"#!/bin/bash\nset -e\n", K.SHELL, ()),
+    ("bin/run", b"#!/usr/bin/env sh\n", K.SHELL, ()),
+    # text
+    ("README.md", b"# hi\n", K.TEXT, ()),
+    ("config.ini", b"[s]\nk=v\n", K.TEXT, ()),
+    ("conf/settings.yaml", PLAIN_YAML, K.TEXT, ()),
+    ("conf/settings.json", PLAIN_JSON, K.TEXT, ()),
+    ("bin/noext", b"just text\n", K.TEXT, ()),
+    # -- negative rows: look-alikes that are not the kind their name suggests --
+    ("workflows/ci.yml", b"on: push\n", K.TEXT, ()),  # not under .github
+    ("github/workflows/ci.yml", b"", K.TEXT, ()),
+    (".github/workflows/README.md", b"", K.TEXT, ()),
+    ("ci/deploy.yml", b"deploy:\n  script: [make]\n", K.TEXT, ()),  # not included
+    ("docs/python.txt", b"#!/usr/bin/env python3\n", K.TEXT, ()),  # shebang needs no extension
+    ("notes/tf.md", b"", K.TEXT, ()),
+    ("k8s/only-kind.yaml", b"kind: Secret\n", K.TEXT, ()),  # kind without apiVersion
+    ("doc/cfn.md", CFN_YAML, K.TEXT, ()),  # markers only count in YAML/JSON
+    ("conf/mcp.yaml", b"", K.TEXT, ()),
+    ("environment.txt", b"", K.TEXT, ()),
+    ("src/envelope.py", b"", K.PYTHON, ()),
+]
+
+
+def _id(case: tuple[str, bytes, FileKind, tuple[str, ...]]) -> str:
+    return f"{case[2].value}:{case[0]}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_classify(case: tuple[str, bytes, FileKind, tuple[str, ...]]) -> None:
+    path, head, expected, includes = case
+    assert classify(path, head, includes) is expected
+
+
+def test_every_kind_has_a_row() -> None:
+    assert {c[2] for c in CASES} == set(FileKind)
+
+
+def test_windows_separators_and_case() -> None:
+    assert classify(".github\\workflows\\CI.YML") is K.GITHUB_ACTIONS
+    assert classify("DOCKERFILE") is K.DOCKERFILE
+
+
+def test_path_beats_content() -> None:
+    # A workflow that happens to mention CloudFormation markers is still a workflow.
+    assert classify(".github/workflows/ci.yml", CFN_YAML) is K.GITHUB_ACTIONS
+    assert classify("app/cfn.py", CFN_YAML) is K.PYTHON
