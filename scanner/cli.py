@@ -94,6 +94,7 @@ def _run_scan(
     jobs: int | None,
     baseline_path: Path | None,
     show_info: bool,
+    cache: bool = True,
 ) -> tuple[ScanResult, Config]:
     given = list(paths) or [Path()]
     root = _scan_root(given)
@@ -101,7 +102,9 @@ def _run_scan(
     # The command line's --select replaces the config's; ignores add up.
     rules = select_rules(select=select or config.select, ignore=config.ignore + ignore)
     entries = load(baseline_path) if baseline_path is not None else ()
-    result = scan(given, config, rules, jobs=jobs, baseline=entries, show_info=show_info)
+    result = scan(
+        given, config, rules, jobs=jobs, baseline=entries, show_info=show_info, cache=cache
+    )
     return result, config
 
 
@@ -154,6 +157,9 @@ def _run_scan(
     "--sarif-absolute", is_flag=True, help="Record the scan root as an absolute file: URI in SARIF."
 )
 @click.option("--color/--no-color", default=None, help="Color text output (default: on a TTY).")
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write .outlive_cache/ (per-file results)."
+)
 def scan_command(
     paths: tuple[Path, ...],
     fmt: str | None,
@@ -169,9 +175,12 @@ def scan_command(
     jobs: int | None,
     sarif_absolute: bool,
     color: bool | None,
+    no_cache: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) and report what outlives its task."""
-    result, config = _run_scan(paths, config_path, select, ignore, jobs, baseline_path, show_info)
+    result, config = _run_scan(
+        paths, config_path, select, ignore, jobs, baseline_path, show_info, cache=not no_cache
+    )
     fmt = fmt or "text"
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -231,7 +240,9 @@ def rules_command(fmt: str) -> None:
                 f"{', '.join(m.owasp)} | {m.summary} |"
             )
         for r in rules:
-            click.echo("\n" + rule_markdown(r, heading="##"))
+            # Explicit anchors: SARIF helpUri links to docs/rules.md#llc-xxx-nnn.
+            click.echo(f'\n<a id="{r.META.id.lower()}"></a>\n')
+            click.echo(rule_markdown(r, heading="##"))
     else:
         width = max((len(r.META.name) for r in rules), default=0)
         for r in rules:

@@ -7,9 +7,11 @@ scan error and the raw-text rules still run; a rule failure is a scan error at l
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import fnmatch
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -81,6 +83,8 @@ class Engine:
         )
         self.today = today or dt.date.today()
         self.gitlab_includes = gitlab_includes
+        # Rules per file kind, decided once rather than per file and rule.
+        self._by_kind = {k: [r for r in self.rules if k in r.META.kinds] for k in FileKind}
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -89,14 +93,11 @@ class Engine:
         errors: list[ScanError] = []
         text = _decode(rel, data, errors)
         kind = classify(rel, data[:HEAD_BYTES], self.gitlab_includes)
-        hits = self.prefilter.hits(data.lower())
-        rules = [
-            r
-            for r in self.rules
-            if kind in r.META.kinds
-            and Prefilter.can_fire(r, hits)
-            and not self._ignored_for_path(r.META.id, rel)
-        ]
+        candidates = self._by_kind[kind]
+        hits = self.prefilter.hits(data.lower()) if candidates else frozenset()
+        rules = [r for r in candidates if Prefilter.can_fire(r, hits)]
+        if rules and self.config.per_path_ignores:
+            rules = [r for r in rules if not self._ignored_for_path(r.META.id, rel)]
         text_doc = TextDocument(rel, text)
         reports: list[tuple[type[Rule], Report, Locator]] = []
         if rules:
@@ -235,6 +236,10 @@ class Engine:
         rule_failed: Callable[[type[Rule], BaseException], None],
         errors: list[ScanError],
     ) -> None:
+        problem = _python_too_complex(text)
+        if problem is not None:
+            errors.append(ScanError(rel, f"could not parse Python: {problem}; raw-text rules only"))
+            return
         try:
             doc = PythonDocument(rel, text)
         except PythonParseError as exc:
@@ -343,6 +348,39 @@ class Engine:
                 return replace(finding, notes=(*finding.notes, note))
             return replace(finding, suppression=Suppression("inSource", directive.reason))
         return finding
+
+
+#: Deeper than this, LibCST's visitors hit Python's recursion limit anyway.
+MAX_PYTHON_DEPTH = 1000
+
+
+def _python_too_complex(text: str) -> str | None:
+    """Screen Python text with CPython's parser before LibCST sees it.
+
+    LibCST's native parser recurses once per link of an operator chain (``a.b.b...``,
+    ``-...-1``, ``lambda: lambda: ...``, ``a or a or ...``) with no limit: two thousand links
+    take seconds, ten thousand overflow the C stack and kill the process (SIGSEGV). CPython's
+    parser fails cleanly on such text; an ``and``/``or`` chain, flat in its tree but nested in
+    LibCST's, is measured by its length. A syntax error is left for LibCST to report (it also
+    knows syntax newer than the running interpreter).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning and the like are not ours to print
+        try:
+            tree = ast.parse(text)
+        except (RecursionError, MemoryError):
+            return "expressions nested or chained too deeply to parse safely"
+        except (SyntaxError, ValueError):
+            return None
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_PYTHON_DEPTH or (
+            isinstance(node, ast.BoolOp) and len(node.values) > MAX_PYTHON_DEPTH
+        ):
+            return f"expressions nested or chained deeper than {MAX_PYTHON_DEPTH} levels; not parsed"
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 def _decode(rel: str, data: bytes, errors: list[ScanError]) -> str:

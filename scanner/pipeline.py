@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scanner.api.rule import Rule
 from scanner.baseline import Entry, key_of
+from scanner.cache import ResultCache, Stamp, cache_key, stamp_of
 from scanner.config import Config
 from scanner.discovery import SourceFile, discover, read_file
 from scanner.engine import Engine, FileResult
@@ -66,15 +67,33 @@ def scan(
     baseline: Sequence[Entry] = (),
     show_info: bool = False,
     today: dt.date | None = None,
+    cache: bool = False,
 ) -> ScanResult:
     root = config.root
     discovered = discover(paths, root, config.exclude, config.base_relative)
-    files = list(discovered.files)
     includes = _gitlab_includes(root)
     errors: list[ScanError] = list(discovered.errors)
-    results: list[tuple[FileResult, int, bool]]
+    results: list[tuple[FileResult, int, bool]] = []
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     rule_ids = tuple(r.META.id for r in rules)
+    day = today or dt.date.today()
+    store = (
+        ResultCache(root, cache_key(repr(config), ",".join(rule_ids), day.isoformat(),
+                                    ",".join(sorted(includes))))
+        if cache
+        else None
+    )
+    files: list[SourceFile] = []
+    stamps: dict[str, Stamp | None] = {}
+    for source in discovered.files:
+        if store is not None:
+            stamp = stamps[source.rel] = stamp_of(source.path)
+            hit = store.get(source.rel, stamp)
+            if hit is not None:
+                results.append((FileResult(hit[0], hit[1]), hit[2], True))
+                continue
+        files.append(source)
+    fresh: list[tuple[FileResult, int, bool]]
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
         chunk = max(1, len(files) // (workers * 8))
         with ProcessPoolExecutor(
@@ -82,10 +101,16 @@ def scan(
             initializer=_init_worker,
             initargs=(rule_ids, config, today, includes),
         ) as pool:
-            results = list(pool.map(_worker_scan, files, chunksize=chunk))
+            fresh = list(pool.map(_worker_scan, files, chunksize=chunk))
     else:
         engine = Engine(rules, config, today=today, gitlab_includes=includes)
-        results = [_scan_one(engine, f, config.max_file_size) for f in files]
+        fresh = [_scan_one(engine, f, config.max_file_size) for f in files]
+    results.extend(fresh)
+    if store is not None:
+        for source, (result, _, was_scanned) in zip(files, fresh, strict=True):
+            if was_scanned:
+                store.put(source.rel, stamps.get(source.rel), result.findings, result.errors)
+        store.save()
 
     findings: list[Finding] = []
     scanned = skipped = size = 0

@@ -204,7 +204,11 @@ class JwtFarExpiry(PythonRule):
             if name in _ENCODERS:
                 return _ENCODERS[name]
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "encode":
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "encode"
+            and self.doc.imports_from("authlib")
+        ):
             base = self.doc.resolve(func.value, node)
             if isinstance(base, cst.Call) and _AUTHLIB_CLASS in self.doc.qualified_names(base.func):
                 return _ENCODERS["authlib.jose.jwt.encode"]

@@ -191,6 +191,7 @@ class JwtExpiryVerificationDisabled(PythonRule):
         return (
             isinstance(func, cst.Attribute)
             and func.attr.value in ("decode", "decode_complete")
+            and self.doc.imports_from("jwt")
             and self.doc.constructed_by(func.value, _PYJWT_CLASSES, node) is not None
         )
 
@@ -201,6 +202,7 @@ class JwtExpiryVerificationDisabled(PythonRule):
         return (
             isinstance(func, cst.Attribute)
             and func.attr.value == "decode"
+            and self.doc.imports_from("authlib")
             and self.doc.constructed_by(func.value, _AUTHLIB_CLASS, node) is not None
         )
 

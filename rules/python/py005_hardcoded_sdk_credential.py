@@ -27,7 +27,9 @@ from scanner.api import (
 
 # Credential parameters per API: keyword -> position (None for keyword-only).
 _Params = dict[str, int | None]
-_AWS: _Params = {"aws_access_key_id": None, "aws_secret_access_key": None, "aws_session_token": None}
+_AWS: _Params = dict.fromkeys(
+    ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+)
 _API_KEY: _Params = {"api_key": None}
 _CALLS: dict[str, _Params] = {
     **dict.fromkeys(
@@ -163,7 +165,8 @@ class HardcodedSdkCredential(PythonRule):
             "msal",
             "openai",
             "anthropic",
-            "cohere",
+            "import cohere",
+            "from cohere",
             "mistralai",
             "huggingface_hub",
             "slack_sdk",
@@ -173,7 +176,8 @@ class HardcodedSdkCredential(PythonRule):
             "import gitlab",
             "gitlab import",
             "hvac",
-            "stripe",
+            "import stripe",
+            "from stripe",
             "psycopg",
             "pymysql",
             "mysql.connector",
@@ -290,8 +294,9 @@ class HardcodedSdkCredential(PythonRule):
                 self.doc.qualified_names(target.target)
             ):
                 found = self.doc.literal_string(node.value)
-                if found is not None:
-                    self._report(node.value, found, dotted_name(target.target) or "api_key", "")
+                if found is not None and credential_shaped(found[0]):
+                    name = dotted_name(target.target) or "api_key"
+                    self._report(node.value, found, f"assigned to `{name}`")
 
     # -- checks -----------------------------------------------------------------------------
 
@@ -303,7 +308,7 @@ class HardcodedSdkCredential(PythonRule):
         if found is None or not credential_shaped(found[0], random=random):
             return
         severity = Severity.LOW if keyword in _LOW_SEVERITY_PARAMS else None
-        self._report(value, found, f"`{keyword}`", self._callee(node), severity)
+        self._report(value, found, f"passed as `{keyword}` to `{self._callee(node)}`", severity)
 
     def _url(self, node: cst.Call, position: int) -> None:
         value = self.doc.argument(node, "url", position) or self.doc.argument(node, "dsn")
@@ -312,15 +317,17 @@ class HardcodedSdkCredential(PythonRule):
             return
         match = _URL_PASSWORD.match(found[0]) or _DSN_PASSWORD.search(found[0])
         if match and credential_shaped(match.group(1)):
-            self._report(value, (match.group(1), found[1]), "the URL's password", self._callee(node))
+            phrase = f"passed as the URL's password to `{self._callee(node)}`"
+            self._report(value, (match.group(1), found[1]), phrase)
 
     def _connection_string(self, node: cst.Call) -> None:
         value = self.doc.argument(node, "conn_str", 0)
         found = self.doc.literal_string(value) if value is not None else None
         match = _CONNECTION_KEY.search(found[0]) if found is not None else None
         if found is not None and match and credential_shaped(match.group(1)):
-            self._report(value, (match.group(1), found[1]), "the connection string's key",
-                         self._callee(node), Severity.CRITICAL)
+            phrase = f"passed in a connection string to `{self._callee(node)}`"
+            self._report(value, (match.group(1), found[1]), phrase, Severity.CRITICAL,
+                         kind="Azure account key")
 
     def _service_account_info(self, node: cst.Call) -> None:
         info = self.doc.argument(node, "info", 0)
@@ -329,16 +336,17 @@ class HardcodedSdkCredential(PythonRule):
         key = self.doc.dict_value(info, "private_key", node)
         found = self.doc.literal_string(key) if key is not None else None
         if found is not None and credential_format(found[0]) == "private key":
-            if not self.context.is_placeholder(found[0]):
-                self._report(node, found, "a service-account `private_key`", self._callee(node))
+            phrase = f"passed as a service-account `private_key` to `{self._callee(node)}`"
+            self._report(node, found, phrase)
 
     def _report(
         self,
         target: cst.CSTNode,
         found: tuple[str, cst.BaseExpression],
-        what: str,
-        callee: str,
+        phrase: str,
         severity: Severity | None = None,
+        *,
+        kind: str | None = None,
     ) -> None:
         value, literal = found
         if self.context.is_placeholder(value):
@@ -346,14 +354,13 @@ class HardcodedSdkCredential(PythonRule):
         label = credential_format(value)
         if severity is None:
             severity = Severity.CRITICAL if label else Severity.HIGH
-        kind = label or "credential"
-        where = f" to `{callee}`" if callee else ""
+        kind = kind or label or "credential"
         literal = _piece(literal, value)
         inside = _inside(literal, target)
         related = [] if inside else [(literal, "the literal is defined here")]
         self.report(
             literal if inside else target,
-            f"Hard-coded {kind} passed as {what}{where}: it is in every copy of the code and "
+            f"Hard-coded {kind} {phrase}: it is in every copy of the code and "
             "never expires; rotate it and load credentials from the platform.",
             lifetime=Lifetime.static(),
             value=value,

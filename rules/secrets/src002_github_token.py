@@ -172,7 +172,8 @@ class GithubToken(TextRule):
     - Token formats and checksum: https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
     - Installation tokens (1 hour) and the stateless `ghs_` format: https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-an-installation-access-token-for-a-github-app
     - User-to-server (8 hours) and refresh tokens (6 months): https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
-    - gitleaks `github-pat`, `github-fine-grained-pat`, `github-oauth`, `github-app-token`, `github-refresh-token`
+    - gitleaks `github-pat`, `github-fine-grained-pat`, `github-oauth`, `github-app-token`,
+      `github-refresh-token`
     """
 
     META = RuleMeta(
@@ -190,8 +191,8 @@ class GithubToken(TextRule):
     )
 
     VALID = [
-        Valid("steps:\n  - run: gh pr list\n    env:\n      GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n",
-              path=".github/workflows/ci.yml"),
+        Valid("steps:\n  - run: gh pr list\n    env:\n"
+              "      GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n", path=".github/workflows/ci.yml"),
         # Right shape, wrong checksum: not a token GitHub issued.
         Valid(f'GH_TOKEN = "{_BAD_CHECKSUM}"\n', path="tests/test_client.py"),
         Valid("export GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"

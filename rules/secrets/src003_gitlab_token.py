@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from scanner.api import (
@@ -18,6 +19,7 @@ from scanner.api import (
     Valid,
     compile_pattern,
     fake_token,
+    literal_prefix,
     looks_fake,
     shannon_entropy,
     standalone,
@@ -29,8 +31,9 @@ _HEX = "0123456789abcdef"
 # Routable tokens (GitLab 17.x+): base64url payload, "." then a 2-character version and a
 # 7-character CRC, both base36 (Authn::TokenField::Generator::RoutableToken).
 _ROUTABLE = r"[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.?[0-9a-z]{7}"
-# Self-managed instances may put their own prefix in front: SIE-glpat-...
-_INSTANCE = r"(?:[A-Za-z0-9]{1,20}-)?"
+# Self-managed instances may put their own prefix in front: SIE-glpat-... It is looked for
+# behind a match, so every pattern starts with its literal prefix (RE2 skips to it quickly).
+_INSTANCE = re.compile(r"[A-Za-z0-9]{1,20}-$")
 _MIN_ENTROPY = 3.0  # bits per character, for the short legacy bodies
 
 
@@ -71,7 +74,7 @@ _FORMATS = (
             Severity.HIGH, Lifetime.static(), "it does not expire until it is reset"),
     _Format("GitLab incoming mail token", r"glimt-[A-Za-z0-9_-]{25}", Severity.HIGH,
             Lifetime.static(), "it does not expire until it is reset"),
-    _Format("GitLab agent for Kubernetes token", r"glagent-[A-Za-z0-9_-]{50,1024}",
+    _Format("GitLab agent for Kubernetes token", r"glagent-[A-Za-z0-9_-]{50,1000}",
             Severity.HIGH, Lifetime.static(), "agent tokens do not expire until revoked"),
     _Format("GitLab workspace token", r"glwt-[A-Za-z0-9_-]{20,64}", Severity.HIGH,
             Lifetime.unknown(), "it works as long as its workspace does"),
@@ -81,7 +84,9 @@ _FORMATS = (
             Lifetime.static(), "it does not expire until it is reset"),
 )
 # One pattern per format; no boundaries inside (standalone() checks them).
-_PATTERNS = tuple((fmt, compile_pattern(_INSTANCE + "(" + fmt.pattern + ")")) for fmt in _FORMATS)
+# With the literal each pattern starts with: a format absent from the file costs no regex pass.
+_PATTERNS = tuple((fmt, literal_prefix(fmt.pattern), compile_pattern(fmt.pattern))
+                  for fmt in _FORMATS)
 
 _PAT = "glpat-" + fake_token("", 20, _BASE64URL, seed=31)
 _ROUTABLE_PAT = ("glpat-" + fake_token("", 40, _BASE64URL, seed=32) + ".01"
@@ -128,7 +133,7 @@ class GitlabToken(TextRule):
       id_tokens:
         VAULT_ID_TOKEN: { aud: https://vault.example.com }
       script:
-        - 'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/projects/$CI_PROJECT_ID/packages"'
+        - 'curl -H "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/projects/$CI_PROJECT_ID/packages"'
     ```
 
     ## References
@@ -183,13 +188,18 @@ class GitlabToken(TextRule):
 
     def check(self, doc: TextDocument) -> None:
         text = doc.text
-        for fmt, pattern in _PATTERNS:
+        for fmt, needle, pattern in _PATTERNS:
+            if needle not in text:
+                continue
             for match in pattern.finditer(text):
                 start, end = match.start(), match.end()
+                instance = _INSTANCE.search(text, max(0, start - 21), start)
+                if instance is not None:
+                    start = instance.start()
                 if not standalone(text, start, end):
                     continue
-                token = match.group()
-                if self.context.is_placeholder(token) or not self._random(match.group(1)):
+                token = text[start:end]
+                if self.context.is_placeholder(token) or not self._random(match.group()):
                     continue
                 self.report(
                     Span(start, end),

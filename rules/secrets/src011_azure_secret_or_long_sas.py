@@ -219,7 +219,10 @@ class AzureSecretOrLongSas(TextRule):
         for match in _ACCOUNT_KEY.finditer(text):
             key = match.group(1)
             span = Span(match.start(1), match.end(1))
-            if _sha256(key) == _EMULATOR_KEY_SHA256 or _EMULATOR_ACCOUNT in text:
+            line_start = text.rfind("\n", 0, match.start(1)) + 1
+            line_end = text.find("\n", match.end(1))
+            line = text[line_start : line_end if line_end != -1 else len(text)]
+            if _sha256(key) == _EMULATOR_KEY_SHA256 or _EMULATOR_ACCOUNT in line:
                 self.report(span, "Azure storage emulator (Azurite) account key: published, "
                             "not a real credential.", lifetime=Lifetime.static(), value=key,
                             severity=Severity.INFO)

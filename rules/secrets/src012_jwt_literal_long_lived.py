@@ -6,6 +6,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 import time
 from typing import Any
 
@@ -32,6 +33,7 @@ _JWT = compile_pattern(
 )
 _MAX_PART = 16 * 1024  # bigger headers or payloads are not tokens anyone pastes
 _MONTH = 30 * 86400
+_ISSUER = re.compile(r"^[\w.:/@+-]{1,80}$")  # named in messages only when it is a plain name
 #: Claims that make a JSON object a credential: who it is, who issued it, when it is valid.
 _CREDENTIAL_CLAIMS = frozenset(
     {
@@ -180,8 +182,8 @@ class JwtLiteralLongLived(TextRule):
                 continue
             span = Span(match.start(1), match.end(1))
             issuer = payload.get("iss")
-            who = f"JWT issued by {issuer}" if isinstance(issuer, str) and len(issuer) <= 80 \
-                else "JWT"
+            plain_issuer = isinstance(issuer, str) and _ISSUER.match(issuer) is not None
+            who = f"JWT issued by {issuer}" if plain_issuer else "JWT"
             exp = _number(payload.get("exp"))
             if "exp" not in payload:
                 self.report(span, f"{who} with no `exp` claim: it is valid until its signing "

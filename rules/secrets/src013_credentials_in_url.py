@@ -48,7 +48,7 @@ _PLACEHOLDER_WORDS = frozenset(
         "mypass", "mysecret", "mysecretpassword", "yourpassword", "userpass", "user", "username",
         "login", "credentials", "cred", "creds", "apikey", "api-key", "api_key", "key",
         "access-token", "accesstoken", "token", "auth", "oauth2", "private", "foo", "bar", "baz",
-        "qux", "foobar", "hunter2", "***",
+        "qux", "foobar", "hunter2", "xyzzy", "plugh", "***",
     }
 )
 # Defaults of dev containers and tutorials (postgres/postgres, guest/guest, scott/tiger):
@@ -65,7 +65,8 @@ _DEV_DEFAULTS = frozenset(
 _DOC_HOSTS = re.compile(
     r"(?i)^(?:host|hostname|server|myserver|your[-_]?\w*|my[-_]?host|dbhost|db-host|"
     r"domain|mydomain|yourdomain|[\w.-]*\.(?:example|test|invalid)|"
-    r"(?:[\w-]+\.)*example\.(?:com|org|net)|(?:[\w-]+\.)*(?:domain|server|host)\.com)$"
+    r"(?:[\w-]+\.)*example\.(?:com|org|net)|"
+    r"(?:[\w-]+\.)*(?:domain|server|host|(?:my|your)?company|foo|bar|bogus|fake)\.(?:com|net|org))$"
 )
 _LOCAL_HOSTS = re.compile(
     r"(?i)^(?:localhost|[\w.-]+\.(?:local|localhost|internal|lan|home\.arpa)|0\.0\.0\.0)$"
@@ -73,6 +74,9 @@ _LOCAL_HOSTS = re.compile(
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]+$")
 _WORDS = re.compile(r"^[a-z]+(?:[_-][a-z]+)+$")
 _MASKED = re.compile(r"^[*x•.#_-]+$", re.I)
+# "p#ssword!", "s3cr3t", "a secret": a password word with its letters swapped is a sample.
+_SAMPLE_WORD = re.compile(r"(?i)ssw[o0]rd|passw|s[e3]cr[e3]t|t[o0]ken|^tiger")
+_SAMPLE_USERS = frozenset({"scott", "jschmoe", "jdoe", "johndoe", "janedoe"})
 # Token prefixes that make the password a provider credential.
 _LONG_LIVED = ("ghp_", "gho_", "ghr_", "github_pat_", "glpat-", "gldt-", "xoxb-", "xoxp-",
                "sk_live_", "rk_live_", "npm_", "pypi-", "hvs.", "sk-", "hf_", "dop_v1_")
@@ -97,6 +101,15 @@ def _is_local(host: str) -> bool:
     return address.is_loopback or address.is_private or address.is_unspecified
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 _TOKEN = fake_token("ghp_", 36, ALNUM, seed=401)
 _PASSWORD = fake_token("", 20, ALNUM + "!%^~", seed=402)
 _AMQP_PASSWORD = fake_token("", 24, ALNUM, seed=403)
@@ -114,7 +127,10 @@ class CredentialsInUrl(TextRule):
     defaults of development containers and tutorials (`postgres:postgres`, `guest:guest`,
     `scott:tiger`, a password equal to the user, five characters or fewer) are reported only
     for a real, non-local host: on `localhost`, a private address, a `.local`/`.internal`
-    name or a single-label compose service they are dev setups, not leaked credentials.
+    name or a single-label compose service they are dev setups, not leaked credentials. Any
+    other password for `localhost` or a loopback address is low: it most likely belongs to a
+    development database, though it may be reused elsewhere. Documentation samples are quiet
+    too: a password word with swapped letters (`p#ssword!`, `a secret`), `scott`/`tiger`.
 
     ## Why is this bad?
     A URL travels: into logs, error messages, shell history, process lists and proxies. The
@@ -173,7 +189,11 @@ class CredentialsInUrl(TextRule):
               "      AMQP_URL: amqp://guest:guest@localhost:5672//\n"
               "      PROXY: http://proxy:***@10.0.0.2:3128\n", path="docker-compose.yml"),
         Valid('e = create_engine("postgresql://scott:tiger@localhost/test")\n'
-              'redirect = "http://trusted.com:80@evil.com/"\n', path="docs/tutorial.rst"),
+              'redirect = "http://trusted.com:80@evil.com/"\n'
+              "    postgres://user:p%23ssword!@localhost/foobar\n"
+              '    "mssql+pyodbc://scott:tiger^5HHH@mssql2017:1433/test"\n'
+              "    https://jo%40email.com:a%20secret@xn--mller-kva.de:1234/\n",
+              path="docs/tutorial.rst"),
     ]
     INVALID = [
         Invalid(f"git clone https://x-access-token:{_TOKEN}@github.com/org/repo"
@@ -184,6 +204,9 @@ class CredentialsInUrl(TextRule):
                 "  # expect: LLC-SRC-013\n"
                 f"  mongo: mongodb+srv://reporter:{_AMQP_PASSWORD}@cluster0.ab1cd.mongodb.net/r"
                 "  # expect: LLC-SRC-013\n", path="config/worker.yaml"),
+        # A strong password for a loopback host: low, most likely a development database.
+        Invalid(f"REDIS_URL=redis://:{_AMQP_PASSWORD}@127.0.0.1:6379/0  # expect: LLC-SRC-013\n",
+                path=".env"),
         # A default password is still a credential on a public host.
         Invalid("ftp://admin:admin@ftp.acme-corp.net/exports  # expect: LLC-SRC-013\n",
                 path="docs/runbook.md"),
@@ -200,6 +223,9 @@ class CredentialsInUrl(TextRule):
             elif password.startswith(_SHORT_LIVED):
                 severity, lifetime = Severity.MEDIUM, Lifetime.unknown()
                 what = "a short-lived provider token"
+            elif _is_loopback(host):
+                severity, lifetime = Severity.LOW, Lifetime.static()
+                what = "a password (for a loopback host, so most likely a development setup)"
             else:
                 severity, lifetime = Severity.HIGH, Lifetime.static()
                 what = "a password"
@@ -227,6 +253,8 @@ class CredentialsInUrl(TextRule):
             or _MASKED.match(plain)
             or (plain.isdigit() and len(plain) <= 5)  # host:port@ in an SSRF test string
         ):
+            return False
+        if " " in plain or _SAMPLE_WORD.search(plain) or unquote(user).lower() in _SAMPLE_USERS:
             return False
         if _DOC_HOSTS.match(host) or self.context.is_placeholder(host):
             return False

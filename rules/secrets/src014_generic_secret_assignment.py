@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from itertools import pairwise
 from pathlib import PurePosixPath
@@ -21,6 +23,7 @@ from scanner.api import (
     Valid,
     compile_pattern,
     fake_token,
+    looks_fake,
     shannon_entropy,
 )
 
@@ -92,6 +95,24 @@ _MIN_ENTROPY = 3.5  # bits per character, base64-like values
 _MIN_HEX_ENTROPY = 3.0
 
 
+# Keyboard trigrams: two of them in one value means a person typed it (asdasd, sdfsdf, qwe...).
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_TRIGRAMS = frozenset(row[i : i + 3] for row in _KEYBOARD for i in range(len(row) - 2))
+# Tests, fixtures, examples and templates: generic matches there are sample data. Provider
+# formats (LLC-SRC-001 to 013) are still found in these paths.
+_SAMPLE_PATH = re.compile(
+    r"(?i)(?:^|/)(?:tests?|testing|__tests__|specs?|fixtures?|testdata|test_data|mocks?|"
+    r"examples?|samples?)(?:/|$)|(?:^|/)(?:test_[^/]*|[^/]*_test\.[^/]*|[^/]*\.(?:test|spec)\.[^/]*|"
+    r"conftest\.py|[^/]*examples?[^/]*|[^/]*samples?[^/]*)$"
+)
+
+
+def _typed(value: str) -> bool:
+    lowered = value.lower()
+    hits = sum(1 for i in range(len(lowered) - 2) if lowered[i : i + 3] in _TRIGRAMS)
+    return hits >= 2
+
+
 def _sequential(value: str) -> bool:
     """Keyboard and counting runs (abcdef, 123456, abc123def456): typed, not generated."""
     steps = sum(1 for a, b in pairwise(value) if ord(b) - ord(a) in (1, 0))
@@ -100,6 +121,20 @@ def _sequential(value: str) -> bool:
 
 def _unescape_ok(value: str) -> bool:
     return " " not in value and "\t" not in value
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]{8,}={0,2}$")
+
+
+def _decoded(value: str) -> str | None:
+    """The text a base64 value encodes, when it encodes printable text (docs encode prose)."""
+    if len(value) % 4 or not _BASE64.match(value):
+        return None
+    try:
+        text = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    return text if text.isprintable() else None
 
 
 _TOKEN = fake_token("", 24, ALNUM, seed=501)
@@ -120,10 +155,15 @@ class GenericSecretAssignment(TextRule):
     in URLs), function calls, environment variable names, words and camelCase names,
     sequential strings (`abc123def456`), hashes (`sha256:...`), publishable and test keys
     (`pk_live_`, `sk_test_`), JWTs (LLC-SRC-012 judges them), pagination, CSRF and tokenizer
-    tokens, and lines longer than 1000 characters (minified or generated). Shannon entropy
-    (3.5 bits per character, 3.0 for hex) breaks the tie for what is left. In code files only
-    quoted values count: a bare right-hand side is an expression. A more specific rule on the
-    same value replaces this finding.
+    tokens, typed strings (two keyboard runs such as `asd`, `sdf`; base64 of prose), URL
+    query parameters (`?pwd=`), and lines longer than 1000 characters (minified or
+    generated). Test, fixture, example and sample paths (`tests/`, `test_*.py`, `*.spec.ts`,
+    `examples/`, `.env.example`) are skipped: generic matches there are sample data, while the
+    provider-format rules still cover them. Shannon entropy (3.5 bits per character, 3.0 for
+    hex) breaks the tie for what is left. In code files only quoted values count: a bare
+    right-hand side is an expression. A more specific rule on the same value replaces this
+    finding. The rule is its own small matcher rather than detect-secrets' `KeywordDetector`,
+    which works line by line without columns and needs these same filters on top.
 
     ## Why is this bad?
     A secret in a file is shared with everyone who can read the repository, its forks and its
@@ -180,6 +220,13 @@ class GenericSecretAssignment(TextRule):
         Valid('if token == "eyJhbGciOiJIUzI1NiJ9":\n    pass\n'
               'SECRET_KEY = "django-insecure-2k!v0q^x8z#h@r5w(1s3p$e6m*9t_u"\n'
               "password_hash = 'pbkdf2_sha256$260000$Xq3s$Yt7w'\n", path="app/checks.py"),
+        Valid("    >>> oauth_session.fetch_access_token(access_token_url)\n"
+              "    {'oauth_token': 'sdf0o9823sjdfsdf',\n"
+              "     'oauth_token_secret': '2kjshdfp92i34asdasd'}\n"
+              "    password: 'bm90IG15IHJlYWwgcGFzc3dvcmQ='\n"
+              "- Where: [Zoom](https://zoom.us/j/95228013874?pwd=Ep7HIx2vQkJm3pUCSqoKKb5x0aZ)\n",
+              path="docs/usage.md"),
+        Valid(f'API_TOKEN = "{_TOKEN}"\n', path="tests/conftest.py"),
     ]
     INVALID = [
         Invalid(f'INTERNAL_API_TOKEN = "{_TOKEN}"  # expect: LLC-SRC-014\n', path="app/config.py"),
@@ -194,13 +241,18 @@ class GenericSecretAssignment(TextRule):
     ]
 
     def check(self, doc: TextDocument) -> None:
+        if _SAMPLE_PATH.search(doc.path):
+            return
         suffix = PurePosixPath(doc.path.lower()).suffix
         code = suffix in _CODE_SUFFIXES
-        for match in _ASSIGNMENT.finditer(doc.text):
+        text = doc.text
+        for match in _ASSIGNMENT.finditer(text):
             key, op = match.group(1), match.group(2)
             group = next((g for g in (3, 4, 5, 6) if match.group(g) is not None), 0)
             if not group or op == "==" or (group == 6 and code):
                 continue
+            if match.start(1) > 0 and text[match.start(1) - 1] in "?&":
+                continue  # a URL query parameter, not an assignment
             value = match.group(group)
             start = match.start(group)
             if self._secret(key, value) and self._line_ok(doc, start):
@@ -237,8 +289,15 @@ class GenericSecretAssignment(TextRule):
             or self.context.is_placeholder(value)
         ):
             return False
-        if len(set(value)) < 8 or _sequential(value):
+        if len(set(value)) < 8 or _sequential(value) or _typed(value) or looks_fake(value):
             return False
+        decoded = _decoded(value)
+        if decoded is not None and (
+            " " in decoded
+            or _CREDENTIAL_WORDS.search(decoded)
+            or self.context.is_placeholder(decoded)
+        ):
+            return False  # base64 of "not my real password" and the like
         has_digit = any(c.isdigit() for c in value)
         mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
         if not (has_digit or mixed_case):

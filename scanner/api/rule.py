@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import ClassVar
 
 import libcst as cst
@@ -193,7 +193,7 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
         return {name: getattr(self, name) for name in _visitor_names(type(self))}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _visitor_names(cls: type) -> tuple[str, ...]:
     names = []
     for name in dir(cls):

@@ -12,8 +12,9 @@ import datetime
 import enum
 import time
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -98,6 +99,7 @@ class PythonDocument:
             raise PythonParseError("too deeply nested to parse") from None
         self._index: _Index | None = None
         self._positions: dict[cst.CSTNode, CodeRange] | None = None
+        self._flow: _Flow | None = None
 
     # -- positions ------------------------------------------------------------------------
 
@@ -124,6 +126,33 @@ class PythonDocument:
             self._index = indexer.index
         return self._index
 
+    @property
+    def imports(self) -> dict[str, set[str]]:
+        """Bound name -> imported qualified names, from a walk over statements only.
+
+        The full index visits every node; most calls a rule looks at need only the imports, so
+        these are collected on their own (a few percent of the nodes) and the index is built
+        when a rule first follows a name.
+        """
+        found: dict[str, set[str]] | None = self.__dict__.get("_imports")
+        if found is None:
+            index = self._index
+            found = index.imports if index is not None else _collect_imports(self.module)
+            self.__dict__["_imports"] = found
+        return found
+
+    def imports_from(self, *modules: str) -> bool:
+        """Whether anything is imported from one of ``modules`` (``"redis"``, ``"jwt.api_jwt"``).
+
+        A cheap guard before following names: it needs the import table only.
+        """
+        return any(
+            target == module or target.startswith(module + ".")
+            for targets in self.imports.values()
+            for target in targets
+            for module in modules
+        )
+
     def qualified_names(self, node: cst.CSTNode) -> frozenset[str]:
         """Qualified names an expression may refer to, through the module's imports.
 
@@ -134,7 +163,7 @@ class PythonDocument:
         if dotted is None:
             return frozenset()
         head, _, rest = dotted.partition(".")
-        targets = self.index.imports.get(head)
+        targets = self.imports.get(head)
         if not targets:
             return frozenset()
         suffix = "." + rest if rest else ""
@@ -635,6 +664,117 @@ class PythonDocument:
             return None
         return moment.timestamp()
 
+    # -- fake-session building blocks (rules.md 2.2) ----------------------------------------
+
+    @property
+    def flow(self) -> _Flow:
+        """Defs, calls, loops and the analyses on them: built only when a fake-session rule
+        asks, from the index's node table (no extra walk of the tree)."""
+        if self._flow is None:
+            self._flow = _Flow(self)
+        return self._flow
+
+    def credential_source(
+        self,
+        expr: cst.BaseExpression,
+        at: cst.CSTNode | None = None,
+        *,
+        within: cst.CSTNode | None = None,
+    ) -> CredentialSource:
+        """Where a credential comes from (rules.md 2.2 B): a literal, static config (a module
+        constant, env, settings, a file, the keyring, a secret read once), a rotating chain, a
+        federated platform source, a parameter, or unknown. Names, ``self.x`` attributes,
+        dict fields, this module's functions' return values and, for a parameter, every call
+        of its function in the module are followed. ``within`` is the loop the credential is
+        used in: a secret-manager read inside it is not static.
+        """
+        return self.flow.source(expr, at or expr, within)
+
+    def callable_def(
+        self, expr: cst.BaseExpression | None, at: cst.CSTNode
+    ) -> cst.FunctionDef | cst.Lambda | None:
+        """The function of this module a call or callback refers to (``f``, ``self.m``,
+        ``obj.m`` for ``obj = Cls()``, ``functools.partial(f)``, a lambda)."""
+        return self.flow.callable_def(expr, at)
+
+    def reachable_calls(self, root: cst.CSTNode, depth: int = 2) -> list[cst.Call]:
+        """Calls ``root`` runs, and those of this module's functions it calls, ``depth`` deep."""
+        return self.flow.reachable_calls(root, depth)
+
+    def first_wait(self, calls: list[cst.Call]) -> cst.Call | None:
+        """A sleep (``time``/``asyncio``/...), or a ``wait(timeout)``, among ``calls``."""
+        return self.flow.first_wait(calls)
+
+    def unbounded_loops(self, deadline_limit: int | None = None) -> list[cst.While | cst.For]:
+        """Loops that run forever (rules.md 2.2 C); see ``_Flow.is_unbounded``."""
+        return self.flow.unbounded_loops(deadline_limit)
+
+    def recursions(self) -> list[tuple[cst.FunctionDef, cst.Call]]:
+        """Functions that call themselves unconditionally, with the recursive call."""
+        return self.flow.recursions()
+
+    def schedules(self) -> list[Schedule]:
+        """Re-arming timers, threads, asyncio tasks, ``schedule``/APScheduler/``sched``/Celery
+        jobs, each with the function it runs (rules.md 2.2 C)."""
+        return self.flow.schedules()
+
+    def inside(self, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
+        """Whether ``node`` is ``outer`` or lexically within it."""
+        return self.flow.inside(node, outer)
+
+    def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        return self.flow.enclosing_function(node)
+
+    def calls(self) -> list[cst.Call]:
+        """Every call in the module, in source order."""
+        return self.flow.ix.calls
+
+    def value_of(self, expr: cst.BaseExpression, at: cst.CSTNode) -> cst.BaseExpression:
+        """The one expression behind a name or a ``self.x``/``obj.x`` attribute, ``None``
+        placeholders aside (``self.s = None`` in ``__init__``, set for real later); else
+        ``expr`` itself."""
+        return self.flow.value_of(expr, at)
+
+    def attribute_writes(self, name: str, attr: str, at: cst.CSTNode) -> list[cst.BaseExpression]:
+        """Values assigned to ``name.attr`` (``client.token = ...``) in scopes ``at`` sees."""
+        return self.flow.attribute_writes(name, attr, at)
+
+    def strings(self, expr: cst.CSTNode, at: cst.CSTNode) -> list[str]:
+        """String constants (f-string text included) an expression is built from."""
+        return self.flow.strings(expr, at)
+
+    @property
+    def is_test_code(self) -> bool:
+        """Test files (rules.md 2.3.5), whose findings rules downgrade to ``info``."""
+        return is_test_path(self.path)
+
+
+def _collect_imports(module: cst.Module) -> dict[str, set[str]]:
+    """The import table from a walk over statements only (imports are statements)."""
+    indexer = _Indexer()
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Import):
+            indexer.visit_Import(node)
+        elif isinstance(node, cst.ImportFrom):
+            indexer.visit_ImportFrom(node)
+        else:
+            stack.extend(c for c in node.children if isinstance(c, _STATEMENT_LIKE))
+    return indexer.index.imports
+
+
+_STATEMENT_LIKE = (
+    cst.BaseStatement,
+    cst.BaseSuite,
+    cst.BaseSmallStatement,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Else,
+    cst.Finally,
+    cst.MatchCase,
+)
+
 
 # -- duration folding tables ----------------------------------------------------------------
 
@@ -981,3 +1121,1210 @@ class _Indexer(cst.CSTVisitor):
             )
         elif method == "__setitem__" and node.args:
             self._key_write(name, string_value(node.args[0].value), None, node)
+
+
+# -- fake-session building blocks (rules.md 2.2 B, C, D) ------------------------------------
+
+
+class CredentialClass(enum.Enum):
+    """Where a credential comes from, as rules.md 2.2 B classifies it."""
+
+    LITERAL = "literal"  # a string constant in the code
+    STATIC_CONFIG = "static-config"  # env, settings, a file, the keyring, a secret read once...
+    ROTATING_CHAIN = "rotating-chain"  # stored, then replaced by each refresh response
+    FEDERATED = "federated"  # platform-attested: projected token file, IMDS, default chain
+    PARAMETER = "parameter"  # decided by a caller we cannot see (library code)
+    UNKNOWN = "unknown"  # anything we cannot follow: never enough to report
+
+
+_STORED_CLASSES = frozenset(
+    {CredentialClass.LITERAL, CredentialClass.STATIC_CONFIG, CredentialClass.ROTATING_CHAIN}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialSource:
+    """A credential's class, where it is written or read (for related locations), and how."""
+
+    kind: CredentialClass
+    node: cst.CSTNode | None = None
+    description: str = ""
+    value: str | None = None  # the string, for LITERAL
+
+    @property
+    def stored(self) -> bool:
+        """A long-lived credential kept by the workload itself (literal, config, chain)."""
+        return self.kind in _STORED_CLASSES
+
+
+_UNKNOWN = CredentialSource(CredentialClass.UNKNOWN)
+_PARAMETER = CredentialSource(CredentialClass.PARAMETER)
+
+#: Strings that name a platform-attested source (rules.md 2.2 B, FEDERATED).
+_FEDERATED_MARKERS = (
+    "serviceaccount/token",
+    "169.254.169.254",
+    "169.254.170.2",
+    "fd00:ec2::254",
+    "metadata.google.internal",
+    "azure_federated_token_file",
+    "aws_web_identity_token_file",
+    "aws_container_credentials",
+    "actions_id_token_request",
+    "identity_endpoint",
+    "msi_endpoint",
+    "id_token",
+)
+_FEDERATED_CALL_PREFIXES = (
+    "google.auth.default",
+    "google.auth.identity_pool",
+    "google.auth.aws",
+    "google.auth.compute_engine",
+    "google.auth.impersonated_credentials",
+    "azure.identity.DefaultAzureCredential",
+    "azure.identity.ManagedIdentityCredential",
+    "azure.identity.WorkloadIdentityCredential",
+    "azure.identity.aio.DefaultAzureCredential",
+    "azure.identity.aio.ManagedIdentityCredential",
+    "azure.identity.aio.WorkloadIdentityCredential",
+    "botocore.credentials.RefreshableCredentials",
+    "botocore.credentials.InstanceMetadataProvider",
+    "botocore.credentials.AssumeRoleWithWebIdentityProvider",
+    "kubernetes.config.load_incluster_config",
+    "kubernetes.config.incluster_config",
+)
+#: Loaders of an open file: a file source only when their argument is a file.
+_LOADS = frozenset(
+    {"json.load", "yaml.safe_load", "yaml.load", "tomllib.load", "tomli.load", "pickle.load"}
+)
+#: Loaders that take a path.
+_PATH_LOADS = frozenset({"toml.load", "dotenv.dotenv_values", "dotenv.main.dotenv_values"})
+_CONFIG_MODULES = frozenset(
+    {"settings", "config", "conf", "configuration", "secrets", "credentials", "local_settings"}
+)
+_SETTINGS_BASES = frozenset({"pydantic.BaseSettings", "pydantic_settings.BaseSettings"})
+_PASS_THROUGH_METHODS = frozenset(
+    {"strip", "rstrip", "lstrip", "decode", "encode", "lower", "upper", "get_secret_value"}
+)
+_PASS_THROUGH_CALLS = frozenset(
+    {"json.loads", "base64.b64decode", "base64.urlsafe_b64decode"}
+)
+_SECRET_MANAGER_METHODS = frozenset(
+    {"get_secret_value", "access_secret_version", "read_secret_version", "get_secret"}
+)
+_CLOCKS = frozenset({"time.monotonic", "time.perf_counter", "time.time"})
+_WAITS = frozenset(
+    {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
+)
+
+Callable_ = cst.FunctionDef | cst.Lambda
+LoopNode = cst.While | cst.For
+_SourceKey = tuple[cst.CSTNode, cst.CSTNode, cst.CSTNode | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A construct that runs ``target`` again and again in the background (rules.md 2.2 C).
+
+    ``periodic`` constructs repeat by themselves (a re-arming timer, an interval job); the
+    others (a thread, an asyncio task) only keep a session alive if ``target`` loops forever.
+    """
+
+    site: cst.CSTNode
+    target: Callable_
+    description: str
+    periodic: bool
+
+
+def is_test_path(path: str) -> bool:
+    """Test code (rules.md 2.3.5): ``tests/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        any(p in ("tests", "test") for p in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+_FLOW_KINDS: frozenset[type[cst.CSTNode]] = frozenset(
+    {
+        cst.Call,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.While,
+        cst.For,
+        cst.Global,
+        cst.Assign,
+        cst.AnnAssign,
+        cst.WithItem,
+        cst.ImportFrom,
+    }
+)
+
+
+class _FlowIndex:
+    """Defs, calls, loops and bindings the fake-session analyses need, read off the index's
+    node table: no second walk of the tree (a LibCST walk costs about as much as the parse)."""
+
+    def __init__(self, index: _Index) -> None:
+        self.defs: dict[tuple[cst.CSTNode, str], list[cst.FunctionDef | cst.ClassDef]] = (
+            defaultdict(list)
+        )
+        self.calls: list[cst.Call] = []
+        self.loops: list[LoopNode] = []
+        self.functions: list[cst.FunctionDef] = []
+        self.globals: dict[cst.CSTNode, set[str]] = defaultdict(set)
+        self.attr_writes: dict[tuple[cst.CSTNode, str, str], list[cst.BaseExpression]] = (
+            defaultdict(list)
+        )
+        self.with_items: dict[tuple[cst.CSTNode, str], list[cst.WithItem]] = defaultdict(list)
+        self.from_imports: dict[str, tuple[str, cst.ImportAlias]] = {}
+        scope_of = index.scope_of
+        for node in index.order:  # every node, in source order; exact types are cheap
+            kind = type(node)
+            if kind not in _FLOW_KINDS:
+                continue
+            if isinstance(node, cst.Call):
+                self.calls.append(node)
+            elif isinstance(node, cst.FunctionDef | cst.ClassDef):
+                if isinstance(node, cst.FunctionDef):
+                    self.functions.append(node)
+                if node in scope_of:
+                    self.defs[(scope_of[node], node.name.value)].append(node)
+            elif isinstance(node, cst.While | cst.For):
+                self.loops.append(node)
+            elif isinstance(node, cst.Global) and node in scope_of:
+                self.globals[scope_of[node]].update(n.name.value for n in node.names)
+            elif isinstance(node, cst.Assign | cst.AnnAssign) and node in scope_of:
+                self._attr_writes(node, scope_of[node])
+            elif isinstance(node, cst.WithItem) and node in scope_of:
+                if node.asname is not None and isinstance(node.asname.name, cst.Name):
+                    self.with_items[(scope_of[node], node.asname.name.value)].append(node)
+            elif isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+                self._from_import(node)
+
+    def _attr_writes(self, node: cst.Assign | cst.AnnAssign, scope: cst.CSTNode) -> None:
+        if node.value is None:
+            return
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        else:
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+                key = (scope, target.value.value, target.attr.value)
+                self.attr_writes[key].append(node.value)
+
+    def _from_import(self, node: cst.ImportFrom) -> None:
+        module = "." * len(node.relative)
+        if node.module is not None:
+            module += dotted_name(node.module) or ""
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            bound = alias.asname.name if alias.asname is not None else alias.name
+            if isinstance(bound, cst.Name):
+                self.from_imports[bound.value] = (module, alias)
+
+
+class _Flow:
+    """The fake-session analyses of one document (credential sources, loops, schedules)."""
+
+    def __init__(self, doc: PythonDocument) -> None:
+        self.doc = doc
+        self.ix = _FlowIndex(doc.index)
+        self._schedules: list[Schedule] | None = None
+        self._callers: dict[cst.CSTNode, list[cst.Call]] | None = None
+        self._callees: dict[cst.CSTNode, Callable_ | None] = {}
+        self._sources: dict[_SourceKey, CredentialSource] = {}
+        self._active: set[_SourceKey] = set()
+        self._last: dict[cst.CSTNode, int] = {}
+        self._reach: dict[tuple[cst.CSTNode, int], list[cst.Call]] = {}
+
+    # -- structure ----------------------------------------------------------------------
+
+    def _last_order(self, node: cst.CSTNode) -> int:
+        """Preorder number of the last node in ``node``'s subtree."""
+        if node not in self._last:
+            current = node
+            while True:
+                children = current.children
+                if not children:
+                    break
+                current = children[-1]
+            self._last[node] = self.doc.order_of(current)
+        return self._last[node]
+
+    def inside(self, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
+        """``node`` is ``outer`` or within it (preorder numbers, no parent map needed)."""
+        if node is outer:
+            return True
+        position = self.doc.order_of(node)
+        return self.doc.order_of(outer) < position <= self._last_order(outer)
+
+    def path(self, root: cst.CSTNode, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """The nodes from ``root`` down to ``node`` (both included), or [] if not inside."""
+        if not self.inside(node, root):
+            return []
+        target = self.doc.order_of(node)
+        out = [root]
+        current = root
+        while current is not node:
+            below = [c for c in current.children if self.doc.order_of(c) <= target]
+            if not below:
+                return []
+            current = below[-1]
+            out.append(current)
+        return out
+
+    def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        scope: cst.CSTNode = node
+        while not isinstance(scope, cst.Module):
+            scope = self.doc.scope_of(scope)
+            if isinstance(scope, cst.FunctionDef):
+                return scope
+        return None
+
+    def _scope_chain(self, at: cst.CSTNode) -> list[ScopeNode]:
+        """Scopes whose names ``at`` can see, innermost first (class bodies only their own)."""
+        scope: ScopeNode = self.doc.scope_of(at)
+        chain = [scope]
+        while not isinstance(scope, cst.Module):
+            scope = self.doc.scope_of(scope)
+            if not isinstance(scope, cst.ClassDef):
+                chain.append(scope)
+        return chain
+
+    def lookup_def(self, name: str, at: cst.CSTNode) -> cst.FunctionDef | cst.ClassDef | None:
+        for scope in self._scope_chain(at):
+            found = self.ix.defs.get((scope, name))
+            if found:
+                return found[0] if len(found) == 1 else None
+            if self.doc.index.assignments.get((scope, name)):
+                return None  # rebound to something else
+        return None
+
+    def _method(self, cls: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+        found = self.ix.defs.get((cls, name))
+        if found and len(found) == 1 and isinstance(found[0], cst.FunctionDef):
+            return found[0]
+        return None
+
+    def _self_class(self, name: cst.Name) -> cst.ClassDef | None:
+        """The class of ``self`` (or ``cls``) when ``name`` is a method's first parameter."""
+        for scope in self._scope_chain(name):
+            if isinstance(scope, cst.FunctionDef):
+                params = [*scope.params.posonly_params, *scope.params.params]
+                owner = self.doc.scope_of(scope)
+                if params and params[0].name.value == name.value:
+                    return owner if isinstance(owner, cst.ClassDef) else None
+                if isinstance(owner, cst.ClassDef):
+                    return None
+        return None
+
+    def instance_class(self, expr: cst.BaseExpression, at: cst.CSTNode) -> cst.ClassDef | None:
+        """The local class ``expr`` is an instance of: ``self``, or ``x = Cls(...)``."""
+        if isinstance(expr, cst.Name):
+            cls = self._self_class(expr)
+            if cls is not None:
+                return cls
+            value = self.doc.resolve(expr, at)
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                found = self.lookup_def(value.func.value, value)
+                return found if isinstance(found, cst.ClassDef) else None
+        return None
+
+    def callable_def(
+        self, expr: cst.BaseExpression | None, at: cst.CSTNode, _hops: int = 0
+    ) -> Callable_ | None:
+        """The function (or lambda) of this module an expression calls or passes as a callback."""
+        if expr is None or _hops > 4:
+            return None
+        if _hops == 0:
+            if expr not in self._callees:
+                self._callees[expr] = self.callable_def(expr, at, 1)
+            return self._callees[expr]
+        if isinstance(expr, cst.Lambda):
+            return expr
+        if isinstance(expr, cst.Name):
+            found = self.lookup_def(expr.value, at)
+            if isinstance(found, cst.FunctionDef):
+                return found
+            value = self.doc.resolve(expr, at)
+            if value is not expr and isinstance(value, cst.Lambda | cst.Name | cst.Attribute):
+                return self.callable_def(value, value, _hops + 1)
+            return None
+        if isinstance(expr, cst.Attribute):
+            cls = self.instance_class(expr.value, at)
+            if cls is not None:
+                return self._method(cls, expr.attr.value)
+            return None
+        if isinstance(expr, cst.Call) and self.doc.qualified_names(expr.func) & {
+            "functools.partial"
+        }:
+            return self.callable_def(call_argument(expr, 0, None), at, _hops + 1)
+        return None
+
+    def value_of(self, expr: cst.BaseExpression, at: cst.CSTNode) -> cst.BaseExpression:
+        for _ in range(8):
+            if isinstance(expr, cst.Name):
+                values = [b.value for b in self._bindings(expr.value, at)[1]]
+            elif isinstance(expr, cst.Attribute):
+                cls = self.instance_class(expr.value, at)
+                if cls is None:
+                    break
+                values = list(self._member_writes(cls, expr.attr.value))
+            else:
+                break
+            kept = [v for v in values if v is None or not _is_none_literal(v)]
+            if len(kept) != 1 or kept[0] is None:
+                break
+            expr = at = kept[0]
+        return expr
+
+    def attribute_writes(self, name: str, attr: str, at: cst.CSTNode) -> list[cst.BaseExpression]:
+        out: list[cst.BaseExpression] = []
+        for scope in self._scope_chain(at):
+            out.extend(self.ix.attr_writes.get((scope, name, attr), []))
+        return out
+
+    def _member_writes(self, cls: cst.ClassDef, attr: str) -> list[cst.BaseExpression]:
+        """``self.attr = ...`` in the class's methods, else its class attribute."""
+        values: list[cst.BaseExpression] = []
+        for method in self.ix.functions:
+            if self.doc.scope_of(method) is not cls:
+                continue
+            params = [*method.params.posonly_params, *method.params.params]
+            if params:
+                values.extend(self.ix.attr_writes.get((method, params[0].name.value, attr), []))
+        if not values:
+            values = [
+                b.value
+                for b in self.doc.index.assignments.get((cls, attr), [])
+                if b.value is not None
+            ]
+        return values
+
+    def _body_calls(self, root: cst.CSTNode) -> list[cst.Call]:
+        """Calls run by ``root`` itself: nested definitions are not executed by it."""
+        out: list[cst.Call] = []
+        stack: list[cst.CSTNode] = list(root.children)
+        if isinstance(root, cst.FunctionDef | cst.Lambda):
+            stack = [root.body]
+        elif isinstance(root, cst.While):
+            stack = [root.test, root.body]
+        elif isinstance(root, cst.For):
+            stack = [root.iter, root.body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+                continue
+            if isinstance(node, cst.Call):
+                out.append(node)
+            stack.extend(node.children)
+        return out
+
+    def reachable_calls(self, root: cst.CSTNode, depth: int = 2) -> list[cst.Call]:
+        """Calls inside ``root``, and inside this module's functions it calls (rules.md 2.2 D)."""
+        key = (root, depth)
+        if key not in self._reach:
+            self._reach[key] = self._reachable_calls(root, depth)
+        return self._reach[key]
+
+    def _reachable_calls(self, root: cst.CSTNode, depth: int) -> list[cst.Call]:
+        out: list[cst.Call] = []
+        seen: set[cst.CSTNode] = {root}
+        frontier: list[tuple[cst.CSTNode, int]] = [(root, depth)]
+        while frontier:
+            node, left = frontier.pop()
+            for call in self._body_calls(node):
+                out.append(call)
+                if left <= 0:
+                    continue
+                target = self.callable_def(call.func, call)
+                if target is not None and target not in seen:
+                    seen.add(target)
+                    frontier.append((target, left - 1))
+        return out
+
+    def first_wait(self, calls: list[cst.Call]) -> cst.Call | None:
+        """A sleep, or a ``wait`` with a timeout, among ``calls``."""
+        for call in calls:
+            names = self.doc.qualified_names(call.func)
+            if names & _WAITS:
+                return call
+            if names & {"asyncio.wait_for"}:
+                return call
+            if names & {"asyncio.wait"}:
+                continue
+            func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "wait" and call.args:
+                return call  # Event.wait(timeout), Condition.wait(timeout)
+        return None
+
+    # -- unbounded repetition (rules.md 2.2 C) --------------------------------------------
+
+    def unbounded_loops(self, deadline_limit: int | None = None) -> list[LoopNode]:
+        return [loop for loop in self.ix.loops if self.is_unbounded(loop, deadline_limit)]
+
+    def is_unbounded(self, loop: LoopNode, deadline_limit: int | None = None) -> bool:
+        """``while True``, ``while not stop.is_set()``, ``while self.running``, ``for _ in
+        itertools.count()`` with no ``break`` or ``return`` that ends them in normal operation;
+        and, when ``deadline_limit`` is given, ``while time.time() < start + D`` with ``D``
+        above it. ``for _ in range(n)``, ``while attempt < n`` and short deadlines are bounded.
+        """
+        if isinstance(loop, cst.While):
+            if not self._forever_test(loop.test, loop, deadline_limit):
+                return False
+        elif not self._endless_iterable(loop.iter):
+            return False
+        return not self._ends(loop)
+
+    def _forever_test(
+        self, test: cst.BaseExpression, loop: cst.While, deadline_limit: int | None
+    ) -> bool:
+        if isinstance(test, cst.Name) and test.value == "True":
+            return True
+        if isinstance(test, cst.Integer):
+            return test.evaluated_value != 0
+        if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+            return self._forever_test(test.left, loop, deadline_limit) and self._forever_test(
+                test.right, loop, deadline_limit
+            )
+        if isinstance(test, cst.Comparison):
+            if deadline_limit is None:
+                return False
+            span = self._deadline_span(test)
+            return span is not None and span > deadline_limit
+        return self._is_flag(test, loop.body)
+
+    def _deadline_span(self, test: cst.Comparison) -> int | None:
+        """``D`` in ``while now() < deadline`` with ``deadline = now() + D`` (seconds)."""
+        if len(test.comparisons) != 1:
+            return None
+        target = test.comparisons[0]
+        left, right = test.left, target.comparator
+        if isinstance(target.operator, cst.GreaterThan | cst.GreaterThanEqual):
+            left, right = right, left
+        elif not isinstance(target.operator, cst.LessThan | cst.LessThanEqual):
+            return None
+        if not self._is_clock(left):
+            return None
+        limit = self.doc.resolve(right, test)
+        if (
+            isinstance(limit, cst.BinaryOperation)
+            and isinstance(limit.operator, cst.Add)
+            and self._is_clock(self.doc.resolve(limit.left, limit))
+        ):
+            return self.doc.fold_seconds(limit.right, limit)
+        return None
+
+    def _is_clock(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Call):
+            if self.doc.qualified_names(expr.func) & _CLOCKS:
+                return True
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "time":
+                return not expr.args  # loop.time()
+        return self.doc.is_now(expr)
+
+    def _is_flag(self, test: cst.BaseExpression, body: cst.CSTNode) -> bool:
+        """A stop flag: ``not ev.is_set()``, ``not ev.wait(t)``, ``self.running``, ``running``."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+            if isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute):
+                return test.func.attr.value in ("is_set", "wait")
+        elif isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute):
+            return False
+        if isinstance(test, cst.Name) and test.value not in ("False", "None"):
+            return not _assigns(body, lambda t: isinstance(t, cst.Name) and t.value == test.value)
+        if (
+            isinstance(test, cst.Attribute)
+            and isinstance(test.value, cst.Name)
+            and test.value.value in ("self", "cls")
+        ):
+            attr = test.attr.value
+            return not _assigns(
+                body, lambda t: isinstance(t, cst.Attribute) and t.attr.value == attr
+            )
+        return False
+
+    def _endless_iterable(self, expr: cst.BaseExpression) -> bool:
+        if not isinstance(expr, cst.Call):
+            return False
+        names = self.doc.qualified_names(expr.func)
+        if names & {"itertools.count", "itertools.cycle"}:
+            return True
+        if names & {"itertools.repeat"}:
+            return len(expr.args) == 1 and expr.args[0].keyword is None
+        if dotted_name(expr.func) == "iter" and len(expr.args) == 2:  # iter(int, 1)
+            sentinel = expr.args[1].value
+            return dotted_name(expr.args[0].value) == "int" and (
+                isinstance(sentinel, cst.Integer) and sentinel.evaluated_value != 0
+            )
+        return False
+
+    def _ends(self, loop: LoopNode) -> bool:
+        """A ``break`` or ``return`` that ends the loop in normal operation: not an exit on an
+        error (in an ``except``), not a stop-flag check (which is the loop condition again)."""
+        stack: list[tuple[cst.CSTNode, bool]] = [(loop.body, False)]
+        while stack:
+            node, nested = stack.pop()
+            if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+                continue
+            if isinstance(node, cst.ExceptHandler | cst.ExceptStarHandler):
+                continue
+            if isinstance(node, cst.Return) or (isinstance(node, cst.Break) and not nested):
+                return True
+            if isinstance(node, cst.If) and self._is_flag(node.test, loop.body):
+                if node.orelse is not None:
+                    stack.append((node.orelse, nested))
+                continue
+            if isinstance(node, cst.While | cst.For):
+                stack.append((node.body, True))  # its breaks end only itself
+                if node.orelse is not None:
+                    stack.append((node.orelse, nested))
+                continue
+            stack.extend((child, nested) for child in node.children)
+        return False
+
+    def recursions(self) -> list[tuple[cst.FunctionDef, cst.Call]]:
+        """Functions that call themselves unconditionally: a loop written as recursion."""
+        out: list[tuple[cst.FunctionDef, cst.Call]] = []
+        seen: set[cst.FunctionDef] = set()
+        for call in self.ix.calls:
+            func = self.doc.scope_of(call)
+            if not isinstance(func, cst.FunctionDef) or func in seen:
+                continue
+            if self.callable_def(call.func, call) is func and self._unconditional(call, func):
+                seen.add(func)
+                out.append((func, call))
+        return out
+
+    def _unconditional(self, node: cst.CSTNode, func: cst.FunctionDef) -> bool:
+        path = self.path(func, node)
+        return bool(path) and not any(
+            isinstance(
+                step,
+                cst.If | cst.While | cst.For | cst.ExceptHandler | cst.IfExp | cst.BooleanOperation,
+            )
+            for step in path[1:]
+        )
+
+    # -- scheduling (rules.md 2.2 C) ------------------------------------------------------
+
+    def schedules(self) -> list[Schedule]:
+        if self._schedules is None:
+            self._schedules = self._find_schedules()
+        return self._schedules
+
+    def _imports(self, prefix: str) -> bool:
+        return self.doc.imports_from(prefix)
+
+    def _find_schedules(self) -> list[Schedule]:
+        out: list[Schedule] = []
+        aps = self._imports("apscheduler")
+        for call in self.ix.calls:
+            found = self._schedule_of(call, aps)
+            if found is not None:
+                out.append(found)
+        for func in self.ix.functions:
+            for decorator in func.decorators:
+                found = self._decorated_schedule(decorator, func, aps)
+                if found is not None:
+                    out.append(found)
+        for cls in (n for (_, _), defs in self.ix.defs.items() for n in defs):
+            if not isinstance(cls, cst.ClassDef):
+                continue
+            for base in cls.bases:
+                if self.doc.qualified_names(base.value) & {
+                    "threading.Thread",
+                    "multiprocessing.Process",
+                }:
+                    run = self._method(cls, "run")
+                    if run is not None:
+                        label = f"the thread class `{cls.name.value}`"
+                        out.append(Schedule(base, run, label, False))
+        out.extend(self._celery_beat())
+        return out
+
+    def _schedule_of(self, call: cst.Call, aps: bool) -> Schedule | None:
+        names = self.doc.qualified_names(call.func)
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        enclosing = self.enclosing_function(call)
+        if names & {"threading.Timer"}:
+            target = self.callable_def(call_argument(call, 1, "function"), call)
+            if target is None:
+                return None
+            rearm = target is enclosing
+            label = "a re-arming `threading.Timer`" if rearm else "a `threading.Timer`"
+            return Schedule(call, target, label, rearm)
+        if names & {"threading.Thread", "multiprocessing.Process"}:
+            target = self.callable_def(call_argument(call, 1, "target"), call)
+            kind = "thread" if names & {"threading.Thread"} else "process"
+            return None if target is None else Schedule(call, target, f"a background {kind}", False)
+        if method == "do" and self._chain_calls(call.func, {"schedule.every"}):
+            target = self.callable_def(call_argument(call, 0, "job_func"), call)
+            return None if target is None else Schedule(call, target, "a `schedule` job", True)
+        if method in ("add_job", "scheduled_job") and aps:
+            trigger = call_argument(call, 1, "trigger")
+            if self._repeating_trigger(trigger):
+                target = self.callable_def(call_argument(call, 0, "func"), call)
+                if target is not None:
+                    return Schedule(call, target, "an APScheduler interval or cron job", True)
+            return None
+        if method in ("enter", "enterabs") and self._imports("sched"):
+            target = self.callable_def(call_argument(call, 2, "action"), call)
+            if target is not None and target is enclosing:
+                return Schedule(call, target, "a re-entering `sched` event", True)
+            return None
+        if method in ("call_later", "call_at") and self._imports("asyncio"):
+            target = self.callable_def(call_argument(call, 1, None), call)
+            if target is not None and target is enclosing:
+                return Schedule(call, target, "a re-arming `call_later` callback", True)
+            return None
+        if (names & {"asyncio.create_task", "asyncio.ensure_future"}) or (
+            method in ("create_task", "ensure_future") and self._imports("asyncio")
+        ):
+            coro = call_argument(call, 0, "coro")
+            if isinstance(coro, cst.Call):
+                target = self.callable_def(coro.func, coro)
+                if target is not None:
+                    return Schedule(call, target, "a background asyncio task", False)
+            return None
+        if method == "add_periodic_task" and self._imports("celery"):
+            sig = call_argument(call, 1, "sig")
+            if (
+                isinstance(sig, cst.Call)
+                and isinstance(sig.func, cst.Attribute)
+                and sig.func.attr.value in ("s", "si", "signature")
+            ):
+                sig = sig.func.value
+            target = self.callable_def(sig, call)
+            if target is not None:
+                return Schedule(call, target, "a Celery periodic task", True)
+        return None
+
+    def _decorated_schedule(
+        self, decorator: cst.Decorator, func: cst.FunctionDef, aps: bool
+    ) -> Schedule | None:
+        expr = decorator.decorator
+        if not isinstance(expr, cst.Call):
+            return None
+        if (
+            aps
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value == "scheduled_job"
+            and self._repeating_trigger(call_argument(expr, 0, "trigger"))
+        ):
+            return Schedule(decorator, func, "an APScheduler interval or cron job", True)
+        names = self.doc.qualified_names(expr.func)
+        if any(n.startswith("celery") and n.endswith(".periodic_task") for n in names):
+            return Schedule(decorator, func, "a Celery periodic task", True)
+        return None
+
+    def _repeating_trigger(self, trigger: cst.BaseExpression | None) -> bool:
+        if trigger is None:
+            return False
+        text = string_value(self.doc.resolve(trigger))
+        if text is not None:
+            return text in ("interval", "cron")
+        if isinstance(trigger, cst.Call):
+            return any(
+                n.startswith("apscheduler") and n.endswith(("IntervalTrigger", "CronTrigger"))
+                for n in self.doc.qualified_names(trigger.func)
+            )
+        return False
+
+    def _chain_calls(self, expr: cst.BaseExpression, names: set[str]) -> bool:
+        """Whether a method chain (``schedule.every(5).minutes.do``) starts with a call to one
+        of ``names``."""
+        node: cst.CSTNode = expr
+        while isinstance(node, cst.Attribute | cst.Call):
+            if isinstance(node, cst.Call):
+                if self.doc.qualified_names(node.func) & names:
+                    return True
+                node = node.func
+            else:
+                node = node.value
+        return False
+
+    def _celery_beat(self) -> list[Schedule]:
+        """``app.conf.beat_schedule = {"x": {"task": "pkg.mod.refresh", ...}}`` for a task here."""
+        if not self._imports("celery"):
+            return []
+        out: list[Schedule] = []
+        for assignment in self.doc.index.order:
+            if not isinstance(assignment, cst.Assign):
+                continue
+            target = assignment.targets[0].target
+            name = dotted_name(target) or ""
+            if not name.lower().endswith("beat_schedule") or not isinstance(
+                assignment.value, cst.Dict
+            ):
+                continue
+            for entry in assignment.value.elements:
+                if not isinstance(entry, cst.DictElement) or not isinstance(entry.value, cst.Dict):
+                    continue
+                for field_ in entry.value.elements:
+                    if not isinstance(field_, cst.DictElement):
+                        continue
+                    task = string_value(field_.value)
+                    if string_value(field_.key) != "task" or not task:
+                        continue
+                    func = self.lookup_def(task.rsplit(".", 1)[-1], self.doc.module)
+                    if isinstance(func, cst.FunctionDef):
+                        out.append(Schedule(field_, func, "a Celery beat schedule entry", True))
+        return out
+
+    # -- credential sources (rules.md 2.2 B) ----------------------------------------------
+
+    def source(
+        self, expr: cst.BaseExpression, at: cst.CSTNode, within: cst.CSTNode | None, depth: int = 0
+    ) -> CredentialSource:
+        """Classify a credential expression; memoised, and cycles (``x = x.strip()``) stop."""
+        key = (expr, at, within)
+        if key in self._sources:
+            return self._sources[key]
+        if depth > 16 or key in self._active:
+            return _UNKNOWN
+        self._active.add(key)
+        try:
+            found = self._source(expr, at, within, depth)
+        finally:
+            self._active.discard(key)
+        self._sources[key] = found
+        return found
+
+    def _source(
+        self, expr: cst.BaseExpression, at: cst.CSTNode, within: cst.CSTNode | None, depth: int
+    ) -> CredentialSource:
+        if isinstance(expr, cst.SimpleString | cst.ConcatenatedString):
+            text = string_value(expr)
+            if text is None:
+                return _UNKNOWN
+            if _federated_text(text):
+                return CredentialSource(CredentialClass.FEDERATED, expr, "a platform token path")
+            return CredentialSource(CredentialClass.LITERAL, expr, "a string literal", text)
+        if isinstance(expr, cst.Name):
+            return self._name_source(expr, at, within, depth)
+        if isinstance(expr, cst.Attribute):
+            return self._attribute_source(expr, at, within, depth)
+        if isinstance(expr, cst.Subscript):
+            if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+                return _UNKNOWN
+            index = expr.slice[0].slice.value
+            return self._keyed_source(expr.value, index, expr, at, within, depth)
+        if isinstance(expr, cst.Call):
+            return self._call_source(expr, at, within, depth)
+        if isinstance(expr, cst.Await):
+            return self.source(expr.expression, at, within, depth + 1)
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            parts = [
+                self.source(p, at, within, depth + 1)
+                for p in (expr.left, expr.right)
+                if not _is_none_literal(p)
+            ]
+            if parts and all(p.stored for p in parts):
+                return parts[0]
+            federated = [p for p in parts if p.kind is CredentialClass.FEDERATED]
+            if federated:
+                return federated[0]
+        return _UNKNOWN
+
+    def _bindings(self, name: str, at: cst.CSTNode) -> tuple[ScopeNode, list[Assignment]]:
+        """Bindings of ``name`` seen from ``at`` and their scope: enclosing function scopes
+        first, then the module's together with ``global`` writes from functions."""
+        index = self.doc.index
+        for scope in self._scope_chain(at):
+            if isinstance(scope, cst.Module) or name in self.ix.globals.get(scope, ()):
+                break
+            found = index.assignments.get((scope, name))
+            if found:
+                return scope, list(found)
+        module = self.doc.module
+        merged = list(index.assignments.get((module, name), []))
+        for writer, names in self.ix.globals.items():
+            if name in names and isinstance(writer, cst.FunctionDef):
+                merged.extend(
+                    b for b in index.assignments.get((writer, name), []) if b.value is not None
+                )
+        return module, merged
+
+    def _combine(
+        self, values: list[cst.BaseExpression], within: cst.CSTNode | None, depth: int
+    ) -> CredentialSource:
+        """Several writes of one variable: all stored (a rotating chain when the others take a
+        refresh response), else unknown. ``None`` placeholders do not count."""
+        stored: list[CredentialSource] = []
+        rotating = False
+        for value in values:
+            if _is_none_literal(value):
+                continue
+            found = self.source(value, value, within, depth + 1)
+            if found.stored:
+                stored.append(found)
+            elif _is_refresh_response(value):
+                rotating = True
+            elif found.kind is CredentialClass.PARAMETER and len(values) == 1:
+                return found
+            else:
+                return _UNKNOWN
+        if not stored:
+            return _UNKNOWN
+        first = stored[0]
+        if rotating or first.kind is CredentialClass.ROTATING_CHAIN:
+            suffix = ", then replaced by each refresh response"
+            description = first.description
+            if not description.endswith(suffix):
+                description += suffix
+            return CredentialSource(
+                CredentialClass.ROTATING_CHAIN, first.node, description, first.value
+            )
+        return first
+
+    def _name_source(
+        self, expr: cst.Name, at: cst.CSTNode, within: cst.CSTNode | None, depth: int
+    ) -> CredentialSource:
+        scope, bindings = self._bindings(expr.value, at)
+        if not bindings:
+            return self._imported_source(expr)
+        if any(b.is_parameter for b in bindings):
+            if len(bindings) == 1 and isinstance(scope, cst.FunctionDef):
+                return self._parameter_source(expr.value, scope, within, depth)
+            return _PARAMETER
+        if any(b.value is None for b in bindings):
+            return _UNKNOWN  # a loop variable, a ``with`` target, a ``del``...
+        return self._combine([b.value for b in bindings if b.value is not None], within, depth)
+
+    def _imported_source(self, expr: cst.Name) -> CredentialSource:
+        """A constant imported from a settings module, or any UPPER_CASE imported constant."""
+        found = self.ix.from_imports.get(expr.value)
+        if found is None:
+            return _UNKNOWN
+        module, alias = found
+        last = module.rstrip(".").rsplit(".", 1)[-1]
+        original = dotted_name(alias.name) or expr.value
+        if last in _CONFIG_MODULES or original.isupper():
+            return CredentialSource(
+                CredentialClass.STATIC_CONFIG,
+                alias,
+                f"the constant `{original}` imported from `{module}`",
+            )
+        return _UNKNOWN
+
+    def callers(self, func: cst.FunctionDef) -> list[cst.Call]:
+        """Calls of ``func`` in this module (``Cls(...)`` for an ``__init__``)."""
+        if self._callers is None:
+            callers: dict[cst.CSTNode, list[cst.Call]] = defaultdict(list)
+            for call in self.ix.calls:
+                target = self.callable_def(call.func, call)
+                if target is not None:
+                    callers[target].append(call)
+                elif isinstance(call.func, cst.Name):
+                    cls = self.lookup_def(call.func.value, call)
+                    if isinstance(cls, cst.ClassDef):
+                        init = self._method(cls, "__init__")
+                        if init is not None:
+                            callers[init].append(call)
+            self._callers = callers
+        return self._callers.get(func, [])
+
+    def _parameter_source(
+        self, name: str, func: cst.FunctionDef, within: cst.CSTNode | None, depth: int
+    ) -> CredentialSource:
+        """Follow a parameter to every call of its function in this module; all must agree."""
+        positional = [*func.params.posonly_params, *func.params.params]
+        param = next(
+            (p for p in [*positional, *func.params.kwonly_params] if p.name.value == name), None
+        )
+        if param is None:
+            return _PARAMETER
+        position: int | None = positional.index(param) if param in positional else None
+        if position is not None and isinstance(self.doc.scope_of(func), cst.ClassDef):
+            position = position - 1 if position > 0 else None  # ``self`` is not passed
+        callers = self.callers(func)
+        if not callers:
+            return _PARAMETER
+        sources = []
+        for call in callers:
+            if any(a.star for a in call.args):
+                return _PARAMETER
+            arg = call_argument(call, position, name)
+            if arg is None:
+                arg = param.default
+            if arg is None:
+                return _PARAMETER
+            sources.append(self.source(arg, call, within, depth + 1))
+        if all(s.stored for s in sources):
+            return sources[0]
+        return _PARAMETER
+
+    def _attribute_source(
+        self, expr: cst.Attribute, at: cst.CSTNode, within: cst.CSTNode | None, depth: int
+    ) -> CredentialSource:
+        attr = expr.attr.value
+        if any(n.startswith("django.conf.settings.") for n in self.doc.qualified_names(expr)):
+            return CredentialSource(CredentialClass.STATIC_CONFIG, expr, f"the setting `{attr}`")
+        base = expr.value
+        if isinstance(base, cst.Name) and self._is_settings_module(base, at):
+            return CredentialSource(
+                CredentialClass.STATIC_CONFIG, expr, f"the setting `{base.value}.{attr}`"
+            )
+        cls = self.instance_class(base, at)
+        if cls is not None:
+            return self._member_source(cls, attr, base, within, depth)
+        inner = self.source(base, at, within, depth + 1)
+        if inner.kind in (CredentialClass.STATIC_CONFIG, CredentialClass.FEDERATED):
+            return CredentialSource(inner.kind, inner.node, f"`{attr}` of {inner.description}")
+        return _UNKNOWN
+
+    def _is_settings_module(self, name: cst.Name, at: cst.CSTNode) -> bool:
+        """``settings`` / ``config`` imported as a module (``from app import settings``)."""
+        if self._bindings(name.value, at)[1]:
+            return False
+        found = self.ix.from_imports.get(name.value)
+        heads = set(self.doc.index.imports.get(name.value, set()))
+        if found is not None:
+            heads.add(found[0] + "." + (dotted_name(found[1].name) or ""))
+        return any(h.rstrip(".").rsplit(".", 1)[-1] in _CONFIG_MODULES for h in heads)
+
+    def _member_source(
+        self,
+        cls: cst.ClassDef,
+        attr: str,
+        base: cst.BaseExpression,
+        within: cst.CSTNode | None,
+        depth: int,
+    ) -> CredentialSource:
+        """``self.x``: every write of ``x`` in the class's methods, or its class attribute."""
+        if any(self.doc.qualified_names(b.value) & _SETTINGS_BASES for b in cls.bases):
+            return CredentialSource(
+                CredentialClass.STATIC_CONFIG,
+                base,
+                f"the settings field `{attr}`, read from the environment",
+            )
+        values = self._member_writes(cls, attr)
+        if not values:
+            return _UNKNOWN
+        return self._combine(values, within, depth)
+
+    def _keyed_source(
+        self,
+        base: cst.BaseExpression,
+        key_expr: cst.BaseExpression,
+        node: cst.CSTNode,
+        at: cst.CSTNode,
+        within: cst.CSTNode | None,
+        depth: int,
+    ) -> CredentialSource:
+        """``base[key]`` and ``base.get(key)``: env reads, config entries, dict fields."""
+        key = string_value(self.doc.resolve(key_expr, at))
+        if self.doc.qualified_names(base) & {"os.environ"}:
+            return _env_source(node, key)
+        if isinstance(base, cst.Attribute) and base.attr.value == "config":
+            owner = self.doc.resolve(base.value, at)
+            owner_names = self.doc.qualified_names(owner)
+            if isinstance(owner, cst.Call):
+                owner_names = self.doc.qualified_names(owner.func)
+            if any(n.startswith("flask.") for n in owner_names):
+                return CredentialSource(
+                    CredentialClass.STATIC_CONFIG, node, f"the application config entry `{key}`"
+                )
+        if key is not None:
+            value = self.doc.dict_value(base, key, at)
+            if value is not None:
+                return self.source(value, value, within, depth + 1)
+        inner = self.source(base, at, within, depth + 1)
+        if inner.kind in (CredentialClass.STATIC_CONFIG, CredentialClass.ROTATING_CHAIN):
+            what = f"the `{key}` entry of " if key else "an entry of "
+            return CredentialSource(inner.kind, inner.node, what + inner.description)
+        if inner.kind is CredentialClass.FEDERATED:
+            return inner
+        return _UNKNOWN
+
+    def _call_source(
+        self, expr: cst.Call, at: cst.CSTNode, within: cst.CSTNode | None, depth: int
+    ) -> CredentialSource:
+        names = self.doc.qualified_names(expr.func)
+        first = call_argument(expr, 0, None)
+        if any(n.startswith(_FEDERATED_CALL_PREFIXES) for n in names):
+            return CredentialSource(CredentialClass.FEDERATED, expr, "a platform credential")
+        if names & {"os.getenv", "os.environ.get", "decouple.config"}:
+            key = string_value(self.doc.resolve(first, at)) if first is not None else None
+            return _env_source(expr, key)
+        if names & {"keyring.get_password", "keyring.get_credential"}:
+            return CredentialSource(CredentialClass.STATIC_CONFIG, expr, "the OS keyring")
+        if names & _LOADS:
+            if first is not None and self._is_file(first, at):
+                return self._file_source(expr, at)
+            return self.source(first, at, within, depth + 1) if first is not None else _UNKNOWN
+        if names & _PATH_LOADS or dotted_name(expr.func) == "open":
+            return self._file_source(expr, at)
+        if names & {"configparser.ConfigParser", "configparser.RawConfigParser"}:
+            return CredentialSource(CredentialClass.STATIC_CONFIG, expr, "a configuration file")
+        func = expr.func
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method in ("read", "read_text", "read_bytes", "readline", "readlines"):
+                if self._is_file(func.value, at):
+                    return self._file_source(expr, at)
+                return _UNKNOWN
+            if method == "get" and first is not None:
+                return self._keyed_source(func.value, first, expr, at, within, depth)
+            if method in _PASS_THROUGH_METHODS and not expr.args:
+                return self.source(func.value, at, within, depth + 1)
+            if method in _SECRET_MANAGER_METHODS and expr.args:
+                if within is not None and self.inside(expr, within):
+                    return _UNKNOWN  # read again each cycle: it may well be rotated
+                return CredentialSource(
+                    CredentialClass.STATIC_CONFIG, expr, "a secret-manager read done once"
+                )
+        if names & _PASS_THROUGH_CALLS or dotted_name(func) in ("str", "bytes"):
+            return self.source(first, at, within, depth + 1) if first is not None else _UNKNOWN
+        target = self.callable_def(func, expr)
+        if isinstance(target, cst.FunctionDef):
+            returns = [
+                r.value
+                for r in _walk(target.body, cst.Return, skip_defs=True)
+                if r.value is not None
+            ]
+            return self._combine(returns, within, depth) if returns else _UNKNOWN
+        if isinstance(func, cst.Name):
+            cls = self.lookup_def(func.value, expr)
+            if isinstance(cls, cst.ClassDef) and any(
+                self.doc.qualified_names(b.value) & _SETTINGS_BASES for b in cls.bases
+            ):
+                return CredentialSource(
+                    CredentialClass.STATIC_CONFIG, expr, "settings loaded from the environment"
+                )
+        return _UNKNOWN
+
+    def _is_file(self, expr: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        """An open file or a path: ``open(p)``, ``Path(p)``, ``with open(p) as fh``."""
+        if isinstance(expr, cst.Call):
+            names = self.doc.qualified_names(expr.func)
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "open":
+                return self._is_file(expr.func.value, at)  # Path(p).open()
+            return dotted_name(expr.func) == "open" or bool(
+                names & {"pathlib.Path", "pathlib.PurePath", "io.open", "codecs.open"}
+            )
+        if isinstance(expr, cst.Name):
+            for scope in self._scope_chain(at):
+                items = self.ix.with_items.get((scope, expr.value))
+                if items:
+                    return all(self._is_file(i.item, i) for i in items)
+            value = self.doc.resolve(expr, at)
+            return value is not expr and self._is_file(value, value)
+        if isinstance(expr, cst.BinaryOperation):  # Path(...) / "token.json"
+            return self._is_file(expr.left, at)
+        return False
+
+    def _file_source(self, expr: cst.Call, at: cst.CSTNode) -> CredentialSource:
+        texts = self.strings(expr, at)
+        if any(_federated_text(t) for t in texts):
+            return CredentialSource(CredentialClass.FEDERATED, expr, "a platform token file")
+        path = next((t for t in texts if "/" in t or "." in t), None)
+        where = f"the file `{path}`" if path else "a file"
+        return CredentialSource(CredentialClass.STATIC_CONFIG, expr, where)
+
+    def strings(self, expr: cst.CSTNode, at: cst.CSTNode, depth: int = 0) -> list[str]:
+        """String constants an expression is built from (names followed a few hops)."""
+        out: list[str] = []
+        stack: list[cst.CSTNode] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+                text = string_value(node)
+                if text is not None:
+                    out.append(text)
+                    continue
+            if isinstance(node, cst.FormattedStringText):
+                out.append(node.value)
+                continue
+            if isinstance(node, cst.Name):
+                if depth >= 4:
+                    continue
+                value = self.doc.resolve(node, at)
+                if value is not node:
+                    out.extend(self.strings(value, value, depth + 1))
+                else:
+                    for scope in self._scope_chain(at):
+                        for item in self.ix.with_items.get((scope, node.value), []):
+                            out.extend(self.strings(item.item, item, depth + 1))
+                    default = self._parameter_default(node.value, at)
+                    if default is not None:
+                        out.extend(self.strings(default, default, depth + 1))
+                continue
+            stack.extend(node.children)
+        return out
+
+    def _parameter_default(self, name: str, at: cst.CSTNode) -> cst.BaseExpression | None:
+        scope, bindings = self._bindings(name, at)
+        if len(bindings) != 1 or not bindings[0].is_parameter:
+            return None
+        if not isinstance(scope, cst.FunctionDef | cst.Lambda):
+            return None
+        params = scope.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.name.value == name:
+                return param.default
+        return None
+
+
+def _env_source(node: cst.CSTNode, key: str | None) -> CredentialSource:
+    if key is not None and _federated_text(key):
+        return CredentialSource(CredentialClass.FEDERATED, node, f"the platform variable `{key}`")
+    what = f"the environment variable `{key}`" if key else "an environment variable"
+    return CredentialSource(CredentialClass.STATIC_CONFIG, node, what)
+
+
+def _federated_text(text: str) -> bool:
+    lowered = text.lower()
+    return any(marker in lowered for marker in _FEDERATED_MARKERS)
+
+
+def _is_none_literal(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def _is_refresh_response(value: cst.BaseExpression) -> bool:
+    """``tok["refresh_token"]``, ``tok.get("refresh_token", rt)``: a rotated refresh token."""
+    for node in _walk(value, cst.SimpleString):
+        text = string_value(node)
+        if text is not None and "refresh" in text.lower():
+            return True
+    return any(
+        isinstance(n, cst.Attribute) and "refresh" in n.attr.value.lower()
+        for n in _walk(value, cst.Attribute)
+    )
+
+
+def _assigns(body: cst.CSTNode, matches: Callable[[cst.BaseExpression], bool]) -> bool:
+    """Whether ``body`` rebinds a target that ``matches`` (plain, augmented or walrus)."""
+    for node in _walk(body, cst.Assign):
+        if any(matches(t.target) for t in node.targets):
+            return True
+    for aug in _walk(body, cst.AugAssign):
+        if matches(aug.target):
+            return True
+    for ann in _walk(body, cst.AnnAssign):
+        if matches(ann.target):
+            return True
+    return any(matches(walrus.target) for walrus in _walk(body, cst.NamedExpr))
+
+
+_N = TypeVar("_N", bound=cst.CSTNode)
+_DEFS = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+def _walk(root: cst.CSTNode, kind: type[_N], *, skip_defs: bool = False) -> Iterator[_N]:
+    stack: list[cst.CSTNode] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kind):
+            yield node
+        if skip_defs and node is not root and isinstance(node, _DEFS):
+            continue
+        stack.extend(node.children)

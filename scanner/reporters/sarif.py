@@ -219,6 +219,10 @@ def build(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
     # viewers fall back to the rule's default level, wrong for a per-finding severity.
     for finding, emitted in zip(findings, data["runs"][0].get("results", []), strict=True):
         emitted["level"] = finding.severity.sarif_level
+    # Same for a rule whose default severity maps to "warning" (medium).
+    descriptors = data["runs"][0]["tool"]["driver"].get("rules", [])
+    for rule, descriptor in zip(rules, descriptors, strict=True):
+        descriptor.setdefault("defaultConfiguration", {})["level"] = rule.META.severity.sarif_level
     return data
 
 

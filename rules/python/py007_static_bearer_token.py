@@ -1,0 +1,309 @@
+"""LLC-PY-007: a static bearer token or API key written into an HTTP client call."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from scanner.api import (
+    Category,
+    FileKind,
+    Invalid,
+    Lifetime,
+    Precision,
+    PythonDocument,
+    PythonRule,
+    RuleContext,
+    RuleMeta,
+    Severity,
+    Valid,
+    credential_format,
+    credential_shaped,
+    fake_token,
+    string_value,
+)
+
+_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
+_HTTP_CALLS = frozenset(
+    {
+        *(f"requests.{v}" for v in _VERBS),
+        *(f"httpx.{v}" for v in _VERBS),
+        "requests.Session",
+        "requests.session",
+        "requests.sessions.Session",
+        "requests.Request",
+        "httpx.Client",
+        "httpx.AsyncClient",
+        "aiohttp.ClientSession",
+        "aiohttp.request",
+        "urllib.request.Request",
+        "urllib3.PoolManager",
+        "urllib3.request",
+    }
+)
+#: Methods of session and client objects whose receiver we may not be able to resolve.
+_METHODS = frozenset({*_VERBS, "ws_connect", "urlopen", "build_request"})
+_BASIC_AUTH = frozenset(
+    {
+        "requests.auth.HTTPBasicAuth",
+        "requests.auth.HTTPDigestAuth",
+        "requests.auth.HTTPProxyAuth",
+        "requests.HTTPBasicAuth",
+        "httpx.BasicAuth",
+        "httpx.DigestAuth",
+        "aiohttp.BasicAuth",
+    }
+)
+_SCHEME = re.compile(r"(?i)^(?:bearer|token|basic|bot|sso-key)\s+(\S{16,})$")
+_KEY_HEADERS = frozenset(
+    {
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "x-api-token",
+        "private-token",
+        "x-vault-token",
+    }
+)
+_MIN_PASSWORD = 12
+
+_BEARER = fake_token("", 40, seed=21)
+_GITHUB = fake_token("ghp_", 36, seed=22)
+_API_KEY = fake_token("", 32, seed=23)
+_PASSWORD = fake_token("", 20, seed=24)
+
+
+class StaticBearerToken(PythonRule):
+    """## What it does
+    Flags a fixed credential written into an HTTP call with `requests`, `httpx`, `aiohttp`,
+    `urllib` or `urllib3`:
+    - a `headers` dict (inline, a module constant, or a session's `headers.update(...)` /
+      `headers[...] = ...`) with `Authorization: Bearer|Token|Basic <literal>`, or an API-key
+      header (`X-API-Key`, `PRIVATE-TOKEN`, `X-Vault-Token`, ...) holding a random-looking
+      literal;
+    - `auth=("user", "<literal password>")` or `HTTPBasicAuth("user", "<literal>")`.
+
+    Values built at run time (`f"Bearer {get_token()}"`, environment reads, parameters) and
+    placeholders are not reported.
+
+    ## Why is this bad?
+    A token pasted into code never changes: it is in every clone and image, it has to stay
+    valid for the code to work, so it is minted without expiry or renewed for ever (OWASP NHI2
+    Secret Leakage, NHI7 Long-Lived Secrets).
+
+    ## Example
+    ```python
+    requests.get(url, headers={"Authorization": "Bearer eyJhbGciOi..."})
+    ```
+
+    Use instead:
+    ```python
+    token = token_client.fetch(audience=API)  # OIDC / STS / Vault, minutes of validity
+    requests.get(url, headers={"Authorization": f"Bearer {token}"})
+    ```
+
+    ## References
+    - RFC 6750, bearer token usage: https://www.rfc-editor.org/rfc/rfc6750
+    - OWASP NHI2:2025 Secret Leakage
+    """
+
+    META = RuleMeta(
+        id="LLC-PY-007",
+        name="static-bearer-token",
+        summary="Static bearer or API token in an HTTP client",
+        category=Category.STATIC_SECRET,
+        severity=Severity.HIGH,
+        precision=Precision.HIGH,
+        owasp=("NHI2", "NHI7"),
+        fix="Fetch the bearer token per task from a token service (OIDC with workload "
+        "attestation, STS, Vault with a short TTL) and never embed it in code.",
+        kinds=frozenset({FileKind.PYTHON}),
+        # Import statements, not the bare words ("requests" is in most docstrings).
+        triggers=(
+            "import requests",
+            "from requests",
+            ", requests",
+            "import httpx",
+            "from httpx",
+            ", httpx",
+            "aiohttp",
+            "urllib.request",
+            "urllib import request",
+            "urllib3",
+        ),
+    )
+
+    VALID = [
+        Valid(
+            "import requests\n"
+            'r = requests.get(url, headers={"Authorization": f"Bearer {get_token()}"})\n'
+        ),
+        # Environment reads, parameters, placeholders and short values.
+        Valid(
+            "import os, httpx\n"
+            'TOKEN = os.environ["API_TOKEN"]\n'
+            'client = httpx.Client(headers={"Authorization": "Bearer " + TOKEN})\n'
+            "def call(token):\n"
+            '    return httpx.get(URL, headers={"X-API-Key": token})\n'
+        ),
+        Valid(
+            "import requests\n"
+            'HEADERS = {"Authorization": "Bearer <YOUR_TOKEN_HERE>", "Accept": "text/plain"}\n'
+            "r = requests.get(url, headers=HEADERS)\n"
+            'r = requests.get(url, auth=("admin", "admin"))\n'
+        ),
+        # A header that is not a credential; the same literal outside any HTTP call.
+        Valid(
+            "import requests\n"
+            'r = requests.post(url, headers={"Content-Type": "application/json",'
+            ' "User-Agent": "deploy-bot/1.0 (build-2024)"})\n'
+            f'EXAMPLE = {{"Authorization": "Bearer {_BEARER}"}}\n'
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            "import requests\n"
+            f'r = requests.get(url, headers={{"Authorization": "Bearer {_BEARER}"}})'
+            "  # expect: LLC-PY-007\n"
+        ),
+        # Through a module constant, an aliased import and a session object.
+        Invalid(
+            "import httpx as h\n"
+            f'HEADERS = {{"authorization": "token {_GITHUB}"}}  # expect: LLC-PY-007\n'
+            "def client():\n"
+            "    return h.Client(base_url=API, headers=HEADERS)\n"
+        ),
+        Invalid(
+            "def fetch(url):\n"
+            "    import requests as rq\n"
+            "    s = rq.Session()\n"
+            f'    s.headers.update({{"X-API-Key": "{_API_KEY}"}})  # expect: LLC-PY-007\n'
+            "    return s.get(url)\n"
+        ),
+        Invalid(
+            "from requests.auth import HTTPBasicAuth as Basic\n"
+            "import requests\n"
+            f'r = requests.get(url, auth=Basic("deploy", "{_PASSWORD}"))  # expect: LLC-PY-007\n'
+            f'r = requests.get(url, auth=("deploy", "{_PASSWORD}x"))  # expect: LLC-PY-007\n'
+        ),
+        Invalid(
+            "import aiohttp\n"
+            "from urllib.request import Request\n"
+            "async def main(url):\n"
+            "    async with aiohttp.ClientSession() as session:\n"
+            f'        await session.get(url, headers={{"PRIVATE-TOKEN": "{_API_KEY}"}})'
+            "  # expect: LLC-PY-007\n"
+            f'req = Request(URL, headers={{"Authorization": "Bearer {_BEARER}"}})'
+            "  # expect: LLC-PY-007\n"
+        ),
+    ]
+
+    def __init__(self, context: RuleContext, doc: PythonDocument) -> None:
+        super().__init__(context, doc)
+        self._reported: set[tuple[int, str]] = set()  # a constant used by several calls
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        names = self.doc.qualified_names(func)
+        is_http = not names.isdisjoint(_HTTP_CALLS)
+        method = func.attr.value if isinstance(func, cst.Attribute) else None
+        if is_http or (method in _METHODS and not names):
+            position = 2 if "urllib.request.Request" in names else None
+            headers = self.doc.argument(node, "headers", position)
+            if headers is not None:
+                self._headers(headers, node)
+            auth = self.doc.argument(node, "auth")
+            if auth is not None:
+                self._auth_tuple(auth)
+        elif not names.isdisjoint(_BASIC_AUTH):
+            password = self.doc.argument(node, "password", 1)
+            if password is not None:
+                self._password(password)
+        elif method == "update" and _is_headers(func):
+            if node.args and not node.args[0].keyword:
+                self._headers(node.args[0].value, node)
+        elif method in ("add_header", "putheader") and len(node.args) == 2:
+            key = self.doc.literal_string(node.args[0].value)
+            if key is not None:
+                self._header(key[0], node.args[1].value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """``session.headers["Authorization"] = "Bearer ..."``."""
+        for target in node.targets:
+            sub = target.target
+            if (
+                isinstance(sub, cst.Subscript)
+                and _is_headers(sub.value)
+                and len(sub.slice) == 1
+                and isinstance(sub.slice[0].slice, cst.Index)
+            ):
+                key = string_value(sub.slice[0].slice.value)
+                if key is not None:
+                    self._header(key, node.value)
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def _headers(self, headers: cst.BaseExpression, at: cst.CSTNode) -> None:
+        keys = self.doc.dict_keys(headers, at)
+        if keys is None:
+            literal = self.doc.resolve(headers, at)
+            if not isinstance(literal, cst.Dict):
+                return
+            keys = frozenset(
+                k
+                for e in literal.elements
+                if isinstance(e, cst.DictElement) and (k := string_value(e.key)) is not None
+            )
+        for key in keys:
+            if key.lower() == "authorization" or key.lower() in _KEY_HEADERS:
+                value = self.doc.dict_value(headers, key, at)
+                if value is not None:
+                    self._header(key, value)
+
+    def _header(self, key: str, value: cst.BaseExpression) -> None:
+        found = self.doc.literal_string(value)
+        if found is None:
+            return
+        text, literal = found
+        lowered = key.lower()
+        if lowered == "authorization":
+            match = _SCHEME.match(text.strip())
+            if match is not None and credential_shaped(match.group(1)):
+                self._report(literal, match.group(1), f"the `{key}` header")
+            elif match is None and credential_shaped(text, random=True):
+                self._report(literal, text, f"the `{key}` header")
+        elif lowered in _KEY_HEADERS and credential_shaped(text, random=True):
+            self._report(literal, text, f"the `{key}` header")
+
+    def _auth_tuple(self, auth: cst.BaseExpression) -> None:
+        value = self.doc.resolve(auth, auth)
+        if isinstance(value, cst.Tuple) and len(value.elements) == 2:
+            self._password(value.elements[1].value)
+
+    def _password(self, password: cst.BaseExpression) -> None:
+        found = self.doc.literal_string(password)
+        if found is not None and credential_shaped(found[0], _MIN_PASSWORD):
+            self._report(found[1], found[0], "a basic-auth password")
+
+    def _report(self, literal: cst.BaseExpression, value: str, where: str) -> None:
+        if self.context.is_placeholder(value) or (id(literal), value) in self._reported:
+            return
+        self._reported.add((id(literal), value))
+        label = credential_format(value)
+        self.report(
+            literal,
+            f"Static {label or 'credential'} as {where} of an HTTP client: it never changes, "
+            "so it must never expire; fetch a short-lived token per task instead.",
+            lifetime=Lifetime.static(),
+            value=value,
+            severity=Severity.CRITICAL if label else None,
+        )
+
+
+def _is_headers(node: cst.BaseExpression) -> bool:
+    """``<anything>.headers``: a session's or client's default headers."""
+    target = node.value if isinstance(node, cst.Attribute) and node.attr.value == "update" else node
+    return isinstance(target, cst.Attribute) and target.attr.value == "headers"

@@ -1,0 +1,419 @@
+"""LLC-PY-011: tokens and credentials cached with no expiry."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from scanner.api import (
+    Category,
+    FileKind,
+    Invalid,
+    Lifetime,
+    Precision,
+    PythonRule,
+    RuleMeta,
+    Severity,
+    Valid,
+    describe_duration,
+    string_value,
+)
+
+#: A function that returns a credential: verb, anything, then the credential word at the end
+#: (`get_api_token`, `fetch_credentials`), so `get_tokenizer` or `load_session` do not match.
+_FETCHER = re.compile(
+    r"(?i)^_*(?:get|fetch|load|obtain|read|retrieve|acquire|request|issue|mint|generate|create)"
+    r"_?(?:\w*_)?(?:tokens?|credentials?|creds|secrets?|api_?keys?|access_?keys?|jwts?)$"
+)
+#: Evidence in the body that the function really obtains a credential (a lexer's `get_token`
+#: does not): a call into an auth, HTTP or cloud SDK module, or a call named like a login.
+_AUTH_MODULES = frozenset(
+    {
+        "requests",
+        "httpx",
+        "aiohttp",
+        "urllib",
+        "urllib3",
+        "boto3",
+        "botocore",
+        "google",
+        "msal",
+        "hvac",
+        "azure",
+        "jwt",
+        "jose",
+        "authlib",
+        "requests_oauthlib",
+        "oauthlib",
+        "keyring",
+    }
+)
+_LOGIN_CALL = re.compile(
+    r"(?i)log_?in|auth(?!or)|credential|secret|assume_role|password|passwd|vault|keyring"
+)
+#: A cache key or variable that holds a credential.
+_CREDENTIAL_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
+_FOREVER_DECORATORS = frozenset(
+    {
+        "functools.lru_cache",
+        "functools.cache",
+        "cachetools.func.lru_cache",
+        "cachetools.func.lfu_cache",
+        "cachetools.func.fifo_cache",
+        "cachetools.func.rr_cache",
+        "cachetools.func.mru_cache",
+    }
+)
+_CACHED = frozenset({"cachetools.cached", "cachetools.cachedmethod"})
+_TTL_DECORATOR = "cachetools.func.ttl_cache"
+_TTL_CACHES = frozenset({"cachetools.TTLCache", "cachetools.TLRUCache"})
+_FOREVER_CACHES = frozenset(
+    {
+        "cachetools.Cache",
+        "cachetools.LRUCache",
+        "cachetools.LFUCache",
+        "cachetools.FIFOCache",
+        "cachetools.RRCache",
+        "cachetools.MRUCache",
+    }
+)
+_MAX_TTL = 86400  # a credential cached for more than a day outlives any short-lived token
+_REDIS_EXPIRY = ("ex", "px", "exat", "pxat", "keepttl")
+_REDIS_EXPIRE_CALLS = frozenset({"expire", "pexpire", "expireat", "pexpireat", "persist"})
+_TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "token"})
+
+
+class CredentialCacheNeverExpires(PythonRule):
+    """## What it does
+    Flags caches that keep a token or credential with no expiry:
+    - `functools.lru_cache` / `functools.cache` (or a non-TTL `cachetools` cache) on a function
+      named like a credential fetcher (`get_api_token`, `fetch_credentials`, `load_secret`)
+      whose body calls an auth, HTTP or cloud SDK module or something named like a login
+      (so a lexer's `get_tokens` is not taken for one);
+    - `cachetools` `TTLCache` / `ttl_cache` with a TTL above a day on such a function, or held
+      in a variable named like a credential;
+    - Django `cache.set(<token key>, ..., timeout=None)`;
+    - redis `set` / `hset` of a token key with no `ex`/`px`/`exat`/`pxat` and no `expire` call
+      in the same function;
+    - a token response dict literal with `"expires_in": None` or `"expires_at": None`.
+
+    ## Why is this bad?
+    A cache that never forgets a credential forces the credential itself to be long-lived: a
+    short-lived token would expire inside the cache, so the code only works with tokens that
+    never expire, and a revoked or rotated one keeps being used until the process restarts
+    (OWASP NHI7 Long-Lived Secrets).
+
+    ## Example
+    ```python
+    @functools.lru_cache(maxsize=None)
+    def get_api_token():
+        return _login(API_USER, API_PASSWORD)
+    ```
+
+    Use instead:
+    ```python
+    @cachetools.cached(cachetools.TTLCache(maxsize=1, ttl=300))
+    def get_api_token():
+        return _login_with_workload_identity()
+    ```
+
+    ## References
+    - cachetools TTLCache: https://cachetools.readthedocs.io/en/latest/#cachetools.TTLCache
+    - Django cache timeouts: https://docs.djangoproject.com/en/stable/topics/cache/#basic-usage
+    - OWASP NHI7:2025 Long-Lived Secrets
+    """
+
+    META = RuleMeta(
+        id="LLC-PY-011",
+        name="credential-cache-never-expires",
+        summary="Credential cache that never expires",
+        category=Category.NON_EXPIRING_TOKEN,
+        severity=Severity.MEDIUM,
+        precision=Precision.MEDIUM,
+        owasp=("NHI7",),
+        fix="Cache a token only until its `expires_at` minus a skew: store the expiry with the "
+        "token (or use a TTLCache shorter than the token) and re-authenticate when it is reached.",
+        kinds=frozenset({FileKind.PYTHON}),
+        # What the decorators and clients are spelled with, not "functools" (in most files).
+        triggers=(
+            "lru_cache",
+            "@cache\n",
+            "@cache\r",
+            "@cache ",
+            "functools.cache\n",
+            "functools.cache\r",
+            "functools.cache ",
+            "functools as ",
+            "cache as ",
+            "cachetools",
+            "django.core.cache",
+            "import redis",
+            "from redis",
+            "expires_in",
+            "expires_at",
+        ),
+    )
+
+    VALID = [
+        Valid(
+            "import cachetools\n"
+            "@cachetools.cached(cachetools.TTLCache(maxsize=1, ttl=300))\n"
+            "def get_api_token():\n"
+            "    return _login()\n"
+            "@cachetools.cached(cachetools.TTLCache(maxsize=1, ttl=30 * 86400))\n"
+            "def get_public_keys():\n"
+            "    return fetch_jwks()\n"
+        ),
+        # Not credential fetchers: a tokenizer, a database session, a settings object.
+        Valid(
+            "from functools import lru_cache, cache\n"
+            "@lru_cache(maxsize=None)\n"
+            "def get_tokenizer(name):\n"
+            "    return load(name)\n"
+            "@cache\n"
+            "def get_session():\n"
+            "    return sessionmaker()()\n"
+            "@lru_cache\n"
+            "def get_settings():\n"
+            "    return Settings()\n"
+        ),
+        # Named like a fetcher but a lexer's token, not a credential.
+        Valid(
+            "import functools\n"
+            "class Lexer:\n"
+            "    @functools.lru_cache(maxsize=None)\n"
+            "    def get_tokens(self, text):\n"
+            "        return list(self.get_tokens_unprocessed(text))\n"
+        ),
+        # Django and redis with expiries; a token dict with a real expiry.
+        Valid(
+            "from django.core.cache import cache\n"
+            "import redis\n"
+            "r = redis.Redis()\n"
+            'cache.set("api_token", tok, timeout=3000)\n'
+            'r.set("api_token", tok, ex=3000)\n'
+            'r.set("feature_flags", flags)\n'
+            'resp = {"access_token": tok, "expires_in": 3600}\n'
+        ),
+        Valid(
+            "import redis\n"
+            "def store(tok):\n"
+            "    r = redis.Redis()\n"
+            '    r.hset("oauth", "access_token", tok)\n'
+            '    r.expire("oauth", 3000)\n'
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            "import functools\n"
+            "@functools.lru_cache(maxsize=None)  # expect: LLC-PY-011\n"
+            "def get_api_token():\n"
+            "    return _login(API_USER, API_PASSWORD)\n"
+        ),
+        # Aliased imports, a module-level cache and a TTL through a constant.
+        Invalid(
+            "from functools import cache as memo\n"
+            "from cachetools import cached, TTLCache as Ttl, LRUCache\n"
+            "MONTH = 30 * 86400\n"
+            "TOKENS = Ttl(maxsize=10, ttl=MONTH)  # expect: LLC-PY-011\n"
+            "@memo  # expect: LLC-PY-011\n"
+            "def fetch_credentials():\n"
+            '    return boto3.client("sts").assume_role(RoleArn=ARN, RoleSessionName="x")\n'
+            "@cached(cache=LRUCache(maxsize=4))  # expect: LLC-PY-011\n"
+            "def load_secret(name):\n"
+            "    return vault.read_secret(name)\n"
+        ),
+        Invalid(
+            "def tokens():\n"
+            "    from django.core.cache import cache as django_cache\n"
+            '    django_cache.set("github_token", tok, timeout=None)  # expect: LLC-PY-011\n'
+        ),
+        Invalid(
+            "import redis\n"
+            'r = redis.Redis.from_url("redis://cache:6379/0")\n'
+            "def store(tok):\n"
+            '    r.set(f"oauth:{CLIENT}:access_token", tok)  # expect: LLC-PY-011\n'
+            'cached = {"access_token": tok, "expires_in": None}  # expect: LLC-PY-011\n'
+        ),
+    ]
+
+    # -- decorators -------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not node.decorators or not _FETCHER.match(node.name.value):
+            return
+        if not self._fetches_credential(node):
+            return
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            call = expr if isinstance(expr, cst.Call) else None
+            names = self.doc.qualified_names(call.func if call else expr)
+            if not names.isdisjoint(_FOREVER_DECORATORS):
+                self._forever(decorator, f"`{node.name.value}` is memoised with no expiry")
+            elif _TTL_DECORATOR in names and call is not None:
+                ttl = self.doc.argument(call, "ttl", 1)  # the default, 10 minutes, is fine
+                if ttl is not None:
+                    self._long(decorator, self.doc.fold_seconds(ttl, call), node.name.value)
+            elif call is not None and not names.isdisjoint(_CACHED):
+                cache = self.doc.argument(call, "cache", 0)
+                if cache is not None:
+                    self._cache_object(decorator, cache, node.name.value)
+
+    def _cache_object(self, target: cst.CSTNode, cache: cst.BaseExpression, what: str) -> None:
+        value = self.doc.resolve(cache, cache)
+        if isinstance(value, cst.Dict) and not value.elements:
+            self._forever(target, f"`{what}` is cached in a plain dict with no expiry")
+        elif isinstance(value, cst.Call):
+            names = self.doc.qualified_names(value.func)
+            if not names.isdisjoint(_FOREVER_CACHES):
+                self._forever(target, f"`{what}` is cached in a cache without a TTL")
+            elif not names.isdisjoint(_TTL_CACHES) and not (
+                isinstance(cache, cst.Name) and _CREDENTIAL_KEY.search(cache.value)
+            ):  # a cache named like a credential is reported where it is created
+                self._ttl_cache(target, value, what)
+
+    def _ttl_cache(self, target: cst.CSTNode, call: cst.Call, what: str) -> None:
+        ttl = self.doc.argument(call, "ttl", 1)
+        if ttl is not None:
+            self._long(target, self.doc.fold_seconds(ttl, call), what)
+
+    # -- module-level caches, Django, redis, token dicts ------------------------------------
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """``TOKEN_CACHE = TTLCache(maxsize=..., ttl=<more than a day>)``."""
+        if not isinstance(node.value, cst.Call):
+            return
+        if self.doc.qualified_names(node.value.func).isdisjoint(_TTL_CACHES):
+            return
+        for target in node.targets:
+            name = target.target
+            if isinstance(name, cst.Name) and _CREDENTIAL_KEY.search(name.value):
+                self._ttl_cache(node, node.value, name.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or not node.args:
+            return
+        method = func.attr.value
+        if method in ("set", "add", "get_or_set") and self._is_django_cache(func.value):
+            self._django(node)
+        elif (
+            method in ("set", "hset")
+            and self.doc.imports_from("redis")
+            and self._is_redis(func.value, node)
+        ):
+            self._redis(node, func.value, method)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        keys = {}
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = string_value(element.key)
+                if key is not None:
+                    keys[key] = element
+        if _TOKEN_KEYS.isdisjoint(keys):
+            return
+        for name in ("expires_in", "expires_at"):
+            element = keys.get(name)
+            if element is not None and _is_none(element.value):
+                self._forever(element, f"the token's `{name}` is None: it is treated as never "
+                              "expiring")
+
+    def _django(self, node: cst.Call) -> None:
+        timeout = self.doc.argument(node, "timeout", 2)
+        if timeout is None or not _is_none(self.doc.resolve(timeout, node)):
+            return
+        if self._credential_key(node.args[0].value) or (
+            len(node.args) > 1 and self._credential_key(node.args[1].value)
+        ):
+            self._forever(node, "a credential is stored in the Django cache with `timeout=None`")
+
+    def _redis(self, node: cst.Call, receiver: cst.BaseExpression, method: str) -> None:
+        if method == "set" and any(
+            self.doc.has_argument(node, kw, 2 if kw == "ex" else None) is not False
+            for kw in _REDIS_EXPIRY
+        ):
+            return
+        keys = [node.args[0].value]
+        if method == "hset" and len(node.args) > 1:
+            keys.append(node.args[1].value)
+        if not any(self._credential_key(k) for k in keys):
+            return
+        if isinstance(receiver, cst.Name) and any(
+            m in _REDIS_EXPIRE_CALLS for m, _ in self.doc.calls_on(receiver.value, node)
+        ):
+            return
+        self._forever(node, f"a credential is stored in redis with `{method}` and no expiry")
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _forever(self, target: cst.CSTNode, what: str) -> None:
+        self.report(
+            target,
+            f"Credential cache without expiry: {what}, so a short-lived token could not work "
+            "here and a revoked one is used until the process restarts.",
+            lifetime=Lifetime.never(),
+        )
+
+    def _long(self, target: cst.CSTNode, seconds: int | None, what: str) -> None:
+        if seconds is None or seconds <= _MAX_TTL:
+            return
+        self.report(
+            target,
+            f"Credential cache for `{what}` keeps entries for {describe_duration(seconds)}: "
+            "tokens are reused long after they should have expired.",
+            lifetime=Lifetime.seconds(seconds),
+        )
+
+    def _fetches_credential(self, function: cst.FunctionDef) -> bool:
+        stack: list[cst.CSTNode] = [function.body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Call):
+                names = self.doc.qualified_names(node.func)
+                if any(name.split(".", 1)[0] in _AUTH_MODULES for name in names):
+                    return True
+                dotted = _callee_name(node.func)
+                if dotted is not None and _LOGIN_CALL.search(dotted):
+                    return True
+            stack.extend(node.children)
+        return False
+
+    def _credential_key(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Name):
+            return bool(_CREDENTIAL_KEY.search(expr.value))
+        found = self.doc.literal_string(expr)
+        if found is not None:
+            return bool(_CREDENTIAL_KEY.search(found[0]))
+        if isinstance(expr, cst.FormattedString):
+            text = "".join(
+                p.value for p in expr.parts if isinstance(p, cst.FormattedStringText)
+            )
+            return bool(_CREDENTIAL_KEY.search(text))
+        return False
+
+    def _is_django_cache(self, receiver: cst.BaseExpression) -> bool:
+        names = self.doc.qualified_names(receiver)
+        if isinstance(receiver, cst.Subscript):
+            names = self.doc.qualified_names(receiver.value)
+        return any(n.startswith("django.core.cache.") for n in names)
+
+    def _is_redis(self, receiver: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        value = self.doc.resolve(receiver, at)
+        return isinstance(value, cst.Call) and any(
+            n.startswith("redis.") for n in self.doc.qualified_names(value.func)
+        )
+
+
+def _callee_name(func: cst.BaseExpression) -> str | None:
+    """The called name, or the method name of a call on anything (``client.login``)."""
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
