@@ -108,6 +108,27 @@ def _run_scan(
     return result, config
 
 
+#: Files skipped on purpose (binary, too large) are listed one by one up to this many; past it,
+#: a tree full of images or wheels would bury the warnings that matter, so they are counted.
+MAX_LISTED_NOTES = 10
+
+
+def _echo_errors(result: ScanResult) -> None:
+    """Scan errors on stderr: every error and warning, and the first few skip notes."""
+    notes = [e for e in result.errors if e.level == "note"]
+    for error in result.errors:
+        if error.level == "note" and len(notes) > MAX_LISTED_NOTES:
+            continue
+        where = f"{error.path}:{error.line}" if error.line else error.path
+        click.echo(f"outlive: {error.level}: {where}: {error.message}", err=True)
+    if len(notes) > MAX_LISTED_NOTES:
+        click.echo(
+            f"outlive: note: skipped {len(notes)} files (binary, or larger than max-file-size); "
+            "--format json lists them",
+            err=True,
+        )
+
+
 @main.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -200,9 +221,7 @@ def scan_command(
         # color=: click strips ANSI codes when stdout is not a terminal, even under --color.
         click.echo(rendered, nl=False, color=color)
     if fmt in ("text", "github") or output is not None:
-        for error in result.errors:
-            where = f"{error.path}:{error.line}" if error.line else error.path
-            click.echo(f"outlive: {error.level}: {where}: {error.message}", err=True)
+        _echo_errors(result)
     code = exit_code(result, options.fail_on)
     if exit_zero and code == 1:
         code = 0
@@ -284,9 +303,7 @@ def _baseline_scan(paths: tuple[Path, ...], config_path: Path | None) -> ScanRes
     """The scan behind a baseline; an incomplete scan (a missing path, a malformed
     suppression, a failing rule) would record a wrong baseline, so it stops with exit 2."""
     result, _ = _run_scan(paths, config_path, (), (), None, None, False)
-    for error in result.errors:
-        where = f"{error.path}:{error.line}" if error.line else error.path
-        click.echo(f"outlive: {error.level}: {where}: {error.message}", err=True)
+    _echo_errors(result)
     if any(e.level == "error" for e in result.errors):
         _fail("the scan had errors (above), so the baseline was not written")
     return result

@@ -10,7 +10,9 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import fnmatch
+import io
 import re
+import tokenize
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -31,6 +33,7 @@ from scanner.api.rule import (
 )
 from scanner.config import Config
 from scanner.documents.ci import GithubWorkflow
+from scanner.documents.cstwalk import batched
 from scanner.documents.hcl import HclDocument
 from scanner.documents.python import PythonDocument, PythonParseError
 from scanner.documents.text import Span, TextDocument
@@ -256,12 +259,12 @@ class Engine:
 
         visitors = [cls(self.context, doc) for cls in rule_classes]
         try:
-            cst.visit_batched(doc.module, visitors)
+            batched(doc.module, visitors)
         except Exception:
             for cls in rule_classes:
                 single = cls(self.context, doc)
                 try:
-                    cst.visit_batched(doc.module, [single])
+                    batched(doc.module, [single])
                 except RecursionError:
                     errors.append(ScanError(rel, "Python too deeply nested to analyse"))
                     return
@@ -301,7 +304,7 @@ class Engine:
             severity=report.severity or meta.severity,
             precision=meta.precision,
             message=message,
-            snippet=text_doc.line_text(location.line),
+            snippet="",  # filled by _redact_snippets, which knows every secret of the file
             fingerprint=print_fp,
             owasp=meta.owasp,
             lifetime=report.lifetime,
@@ -350,7 +353,8 @@ class Engine:
         return finding
 
 
-#: Deeper than this, LibCST's visitors hit Python's recursion limit anyway.
+#: Real code stays far below this; past it LibCST's parse time grows quadratically (seconds at
+#: two thousand links) until its native parser overflows the C stack.
 MAX_PYTHON_DEPTH = 1000
 
 
@@ -361,9 +365,10 @@ def _python_too_complex(text: str) -> str | None:
     ``-...-1``, ``lambda: lambda: ...``, ``a or a or ...``) with no limit: two thousand links
     take seconds, ten thousand overflow the C stack and kill the process (SIGSEGV). CPython's
     parser fails cleanly on such text; an ``and``/``or`` chain, flat in its tree but nested in
-    LibCST's, is measured by its length. A syntax error is left for LibCST to report (it also
-    knows syntax newer than the running interpreter).
+    LibCST's, is measured by its length. Text CPython cannot parse (a syntax error, or syntax
+    newer than the running interpreter, which LibCST may know) is bounded with the tokenizer.
     """
+    too_deep = f"expressions nested or chained deeper than {MAX_PYTHON_DEPTH} levels; not parsed"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning and the like are not ours to print
         try:
@@ -371,16 +376,55 @@ def _python_too_complex(text: str) -> str | None:
         except (RecursionError, MemoryError):
             return "expressions nested or chained too deeply to parse safely"
         except (SyntaxError, ValueError):
-            return None
+            return too_deep if _longest_chain(text) > MAX_PYTHON_DEPTH else None
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_PYTHON_DEPTH or (
             isinstance(node, ast.BoolOp) and len(node.values) > MAX_PYTHON_DEPTH
         ):
-            return f"expressions nested or chained deeper than {MAX_PYTHON_DEPTH} levels; not parsed"
+            return too_deep
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return None
+
+
+_CHAIN_WORDS = frozenset({"and", "or", "not", "lambda", "if", "else", "await", "in", "is"})
+_FLAT_OPS = frozenset({",", ":", ";", ")", "]", "{", "}", "=", "->"})
+_OPENERS = frozenset({",", "(", "[", "{", ":", "="})
+_UNARY = frozenset({"-", "+", "~", "*", "**"})
+
+
+def _longest_chain(text: str) -> int:
+    """Operators in the longest logical line: a bound on expression depth without a parse.
+
+    Calls and subscripts count (``a()()``), bare brackets do not (``[(1, 2), (3, 4)]`` is flat).
+    """
+    if len(text) <= MAX_PYTHON_DEPTH:
+        return 0
+    longest = count = 0
+    previous: tokenize.TokenInfo | None = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                longest, count = max(longest, count), 0
+            elif token.type == tokenize.OP and token.string not in _FLAT_OPS:
+                trailer = previous is not None and (
+                    previous.type in (tokenize.NAME, tokenize.STRING)
+                    or previous.string in (")", "]")
+                )
+                leading = previous is not None and previous.string in _OPENERS
+                if token.string in ("(", "[") and not trailer:
+                    pass  # a bare bracket: a tuple or list, flat
+                elif token.string in _UNARY and leading:
+                    pass  # the sign of an item, as in [-1, -2]
+                else:
+                    count += 1
+            elif token.type == tokenize.NAME and token.string in _CHAIN_WORDS:
+                count += 1
+            previous = token
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the count so far still bounds what LibCST would see before the same error
+    return max(longest, count)
 
 
 def _decode(rel: str, data: bytes, errors: list[ScanError]) -> str:
@@ -424,19 +468,76 @@ def _redact_snippets(
         key=len,
         reverse=True,
     )
+    pieces: list[str] = []
+    for secret in secrets:
+        first = secret.splitlines()[0] if "\n" in secret else secret
+        pieces.extend(p for p in dict.fromkeys((secret, first)) if len(p) >= 4)
+    widest = max((len(p) for p in pieces), default=0)
     out = []
     for finding in findings:
-        snippet = finding.snippet
-        for secret in secrets:
-            first = secret.splitlines()[0] if "\n" in secret else secret
-            for piece in {secret, first}:
-                if len(piece) >= 4 and piece in snippet:
-                    snippet = snippet.replace(piece, redact(piece))
+        line = finding.location.line
+        if not 1 <= line <= doc.line_count:
+            out.append(replace(finding, snippet=""))
+            continue
+        start = doc.offset(line, 1)
+        end = doc.offset(line + 1, 1) if line < doc.line_count else len(doc.text)
+        while end > start and doc.text[end - 1] in "\r\n":
+            end -= 1
+        if end - start > LONG_LINE:
+            snippet = _long_line_snippet(doc.text, start, end, finding.location.column, pieces,
+                                         widest)
+            out.append(replace(finding, snippet=snippet))
+            continue
+        snippet = doc.text[start:end]
+        for piece in pieces:
+            if piece in snippet:
+                snippet = snippet.replace(piece, redact(piece))
         if len(snippet) > SNIPPET_MAX:
             col = max(0, finding.location.column - 1 - 40)
             snippet = ("…" if col else "") + snippet[col : col + SNIPPET_MAX] + "…"
         out.append(replace(finding, snippet=snippet.rstrip()))
     return out
+
+
+#: Lines longer than this (minified files) are never copied whole: one copy per finding of a
+#: 2 MB line with thousands of findings took gigabytes.
+LONG_LINE = 1024
+
+
+def _long_line_snippet(
+    text: str, start: int, end: int, column: int, pieces: list[str], widest: int
+) -> str:
+    """SNIPPET_MAX characters of ``text[start:end]`` around ``column``, secrets masked.
+
+    Secrets are searched in the shown part widened by the longest secret on each side, so one
+    that starts before the cut or runs past it is still found and masked whole.
+    """
+    length = end - start
+    shown_start = max(0, min(column - 1, length) - 40)
+    shown_end = min(length, shown_start + SNIPPET_MAX)
+    low = max(0, shown_start - widest)
+    region = text[start + low : start + min(length, shown_end + widest)]
+    hits = []
+    for piece in pieces:
+        at = region.find(piece)
+        while at != -1:
+            hits.append((low + at, low + at + len(piece), piece))
+            at = region.find(piece, at + 1)
+    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+    out = ["…"] if shown_start else []
+    pos = shown_start
+    for first, last, piece in hits:
+        if last <= pos or first >= shown_end:
+            continue
+        if first > pos:
+            out.append(text[start + pos : start + first])
+        out.append(redact(piece))
+        pos = last
+    if pos < shown_end:
+        out.append(text[start + pos : start + shown_end])
+    if shown_end < length:
+        out.append("…")
+    return "".join(out).rstrip()
 
 
 def _specificity(rule_id: str) -> int:

@@ -19,7 +19,7 @@ class Prefilter:
     """The triggers of a set of rules, compiled once per scan (and once per worker)."""
 
     def __init__(self, rules: Iterable[type[Rule]]) -> None:
-        triggers = sorted({t for rule in rules for t in rule.META.triggers})
+        triggers = sorted({t for rule in rules for t in (*rule.META.triggers, *rule.META.requires)})
         self._patterns = [t.encode("utf-8") for t in triggers]
         self._automaton = (
             ahocorasick_rs.BytesAhoCorasick(self._patterns) if self._patterns else None
@@ -37,5 +37,9 @@ class Prefilter:
 
     @staticmethod
     def can_fire(rule: type[Rule], hits: frozenset[str]) -> bool:
-        triggers = rule.META.triggers
-        return not triggers or not hits.isdisjoint(triggers)
+        meta = rule.META
+        if not meta.triggers:
+            return True
+        if hits.isdisjoint(meta.triggers):
+            return False
+        return not meta.requires or not hits.isdisjoint(meta.requires)

@@ -297,16 +297,27 @@ def credential_format(value: str) -> str | None:
     return None
 
 
+#: Values that name something instead of being a secret: ``no-key-required``, ``OPENAI_API_KEY``
+#: (an environment variable's name passed by mistake), paths and URLs.
+_NOT_A_SECRET = re.compile(
+    r"^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)$|://|^[/~.]"
+)
+
+
 def credential_shaped(value: str, min_length: int = 16, *, random: bool = False) -> bool:
     """Could ``value`` be a credential: long enough, one word, not a placeholder.
 
-    ``random=True`` adds the entropy gate for values found by name alone (a keyword such as
-    ``api_key=``): letters and digits mixed, at least 3 bits of entropy per character, and not
-    obviously hand-made (``looks_fake``). A known provider format always passes.
+    Words joined by dashes or underscores in one case (``no-key-required``, ``OPENAI_API_KEY``),
+    paths and URLs are names, not secrets. ``random=True`` adds the entropy gate for values
+    found by name alone (a keyword such as ``api_key=``): letters and digits mixed, at least 3
+    bits of entropy per character, and not obviously hand-made (``looks_fake``). A known
+    provider format always passes.
     """
     if credential_format(value) is not None:
         return True
     if len(value) < min_length or any(c.isspace() for c in value) or is_placeholder(value):
+        return False
+    if _NOT_A_SECRET.search(value):
         return False
     if not random:
         return True

@@ -223,7 +223,10 @@ def test_fail_on_threshold(tmp_path, monkeypatch):
 def test_fail_on_from_config(tmp_path, monkeypatch):
     write(
         tmp_path,
-        {".github/workflows/release.yml": LONG_SESSION_WORKFLOW, "outlive.toml": 'fail-on = "high"\n'},
+        {
+            ".github/workflows/release.yml": LONG_SESSION_WORKFLOW,
+            "outlive.toml": 'fail-on = "high"\n',
+        },
     )
     monkeypatch.chdir(tmp_path)
     assert run("scan", ".").exit_code == 0
@@ -301,7 +304,7 @@ def test_explicit_file_in_subdirectory_cwd(dirty_tree, monkeypatch):
     assert [f["location"]["path"] for f in json.loads(res.stdout)["findings"]] == ["tokens.py"]
 
 
-# -- rules and explain -------------------------------------------------------------------------------
+# -- rules and explain -----------------------------------------------------------------------------
 
 
 def test_rules_text():
@@ -369,7 +372,7 @@ def test_version_subprocess():
     assert proc.stdout.strip() == f"outlive, version {__version__}"
 
 
-# -- --jobs gives the same bytes ---------------------------------------------------------------------
+# -- --jobs gives the same bytes -------------------------------------------------------------------
 
 
 def test_jobs_output_identical(tmp_path, monkeypatch):
@@ -386,13 +389,13 @@ def test_jobs_output_identical(tmp_path, monkeypatch):
             files[f"{folder}/clean{i:02d}.py"] = JWT_WITH_EXP
     write(tmp_path, files)
     monkeypatch.chdir(tmp_path)
-    serial = run("scan", "--format", "json", "--jobs", "1", ".")
-    parallel = run("scan", "--format", "json", "--jobs", "2", ".")
+    serial = run("scan", "--no-cache", "--format", "json", "--jobs", "1", ".")
+    parallel = run("scan", "--no-cache", "--format", "json", "--jobs", "2", ".")
     assert serial.exit_code == parallel.exit_code == 1
     data = json.loads(serial.stdout)
     assert data["stats"]["files_scanned"] == 72
     assert len(data["findings"]) >= 10
     assert parallel.stdout == serial.stdout
-    sarif_serial = run("scan", "--format", "sarif", "--jobs", "1", ".")
-    sarif_parallel = run("scan", "--format", "sarif", "--jobs", "2", ".")
+    sarif_serial = run("scan", "--no-cache", "--format", "sarif", "--jobs", "1", ".")
+    sarif_parallel = run("scan", "--no-cache", "--format", "sarif", "--jobs", "2", ".")
     assert sarif_parallel.stdout == sarif_serial.stdout

@@ -177,6 +177,9 @@ def test_credential_values() -> None:
     assert not credential_shaped("a" * 20, random=True)
     assert credential_shaped("q8Zr2LmX7vTy4NcPwK3s", random=True)
     assert not credential_shaped("my_configuration_name", random=True)
+    assert not credential_shaped("sk-no-key-required")  # local model servers' convention
+    assert not credential_shaped("OPENAI_API_KEY_PRODUCTION")  # a variable's name
+    assert not credential_shaped("https://vault.example.internal")
 
 
 def test_describe_duration() -> None:

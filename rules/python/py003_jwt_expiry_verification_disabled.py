@@ -15,6 +15,7 @@ from scanner.api import (
     Severity,
     Valid,
     describe_duration,
+    string_value,
 )
 
 # PyJWT and python-jose: decode(token, key, algorithms, options, ...): options is 4th.
@@ -45,7 +46,9 @@ class JwtExpiryVerificationDisabled(PythonRule):
       `claims.validate()` (authlib checks `exp` only in `validate`) and is not handed on.
 
     The options may be a dict literal, a module constant or a `**kwargs` dict; anything that
-    cannot be resolved is left alone.
+    cannot be resolved is left alone. Deliberate cases are not reported: a decode with no key
+    (reading claims, not accepting a token), one inside `except ExpiredSignatureError` (logout
+    and revocation paths), and functions that read the `exp` claim to check it themselves.
 
     ## Why is this bad?
     A token whose expiry is not checked never expires for this service: any token ever issued,
@@ -113,6 +116,24 @@ class JwtExpiryVerificationDisabled(PythonRule):
             "    claims = jwt.decode(tok, key)\n"
             "    return claims\n"
         ),
+        # Reading claims without a key; a revocation path; expiry checked by hand.
+        Valid(
+            "import jwt\n"
+            "def user_id(id_token):\n"
+            '    return jwt.decode(id_token, options={"verify_signature": False})["uid"]\n'
+            "def revoke(tok):\n"
+            "    try:\n"
+            '        jwt.decode(tok, KEY, algorithms=["HS256"])\n'
+            "    except jwt.ExpiredSignatureError:\n"
+            '        claims = jwt.decode(tok, KEY, algorithms=["HS256"],'
+            ' options={"verify_exp": False})\n'
+            '        deny(claims["jti"])\n'
+            "def refresh(tok):\n"
+            '    claims = jwt.decode(tok, KEY, algorithms=["HS256"],'
+            ' options={"verify_exp": False})\n'
+            '    if claims["exp"] < time.time() - GRACE:\n'
+            "        raise Expired()\n"
+        ),
         # A different library's `decode` with the same option name.
         Valid('import base64\ndata = base64.decode(src, dst, options={"verify_exp": False})\n'),
     ]
@@ -126,7 +147,7 @@ class JwtExpiryVerificationDisabled(PythonRule):
         Invalid(
             "from jwt import decode as read_token\n"
             'NO_EXPIRY = {"verify_signature": False}\n'
-            'KWARGS = {"options": NO_EXPIRY, "algorithms": ["HS256"]}\n'
+            'KWARGS = {"key": KEY, "options": NO_EXPIRY, "algorithms": ["HS256"]}\n'
             "def user(tok):\n"
             '    return read_token(tok, **KWARGS)["sub"]  # expect: LLC-PY-003\n'
         ),
@@ -156,7 +177,7 @@ class JwtExpiryVerificationDisabled(PythonRule):
         if not self._is_pyjwt_like(node):
             return
         reason = self._disabled(node)
-        if reason is not None:
+        if reason is not None and not self._handles_expiry(node):
             self.report(node, reason, lifetime=Lifetime.never())
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -209,6 +230,8 @@ class JwtExpiryVerificationDisabled(PythonRule):
     def _disabled(self, node: cst.Call) -> str | None:
         options = self.doc.argument(node, "options", _OPTIONS_POSITION)
         if options is not None:
+            if self.doc.has_argument(node, "key", 1) is False:
+                return None  # no key at all: reading a token's claims, not accepting it
             if self._is_false(self.doc.dict_value(options, "verify_signature", node)):
                 return (
                     "JWT decoded with `verify_signature` off, which also skips the `exp` check: "
@@ -234,6 +257,32 @@ class JwtExpiryVerificationDisabled(PythonRule):
                 )
         return None
 
+    def _handles_expiry(self, call: cst.Call) -> bool:
+        """The function deals with expiry itself, so the missing check is deliberate.
+
+        True when the decode sits in an ``except ExpiredSignatureError`` handler (a logout or
+        revocation path reading an expired token's ``jti``), or when the function reads the
+        ``exp`` claim (``claims["exp"]``, ``claims.get("exp")``) to check or store it.
+        """
+        scope = self.doc.scope_of(call)
+        if not isinstance(scope, cst.FunctionDef):
+            return False
+        stack: list[tuple[cst.CSTNode, bool]] = [(scope.body, False)]
+        while stack:
+            node, in_handler = stack.pop()
+            if node is call and in_handler:
+                return True
+            if _reads_exp(node):
+                return True
+            if (
+                isinstance(node, cst.ExceptHandler)
+                and node.type is not None
+                and "ExpiredSignature" in self.doc.code(node.type)
+            ):
+                in_handler = True
+            stack.extend((child, in_handler) for child in node.children)
+        return False
+
     def _is_false(self, expr: cst.BaseExpression | None) -> bool:
         if expr is None:
             return False
@@ -241,6 +290,21 @@ class JwtExpiryVerificationDisabled(PythonRule):
         if isinstance(value, cst.Name):
             return value.value == "False"
         return isinstance(value, cst.Integer) and value.evaluated_value == 0
+
+
+def _reads_exp(node: cst.CSTNode) -> bool:
+    """``x["exp"]`` or ``x.get("exp")``."""
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        return isinstance(index, cst.Index) and string_value(index.value) == "exp"
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "get"
+        and node.args
+    ):
+        return string_value(node.args[0].value) == "exp"
+    return False
 
 
 def _escapes(scope: cst.CSTNode, name: str) -> bool:

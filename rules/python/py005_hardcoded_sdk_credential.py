@@ -204,6 +204,8 @@ class HardcodedSdkCredential(PythonRule):
             's3 = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE",\n'
             '                  aws_secret_access_key="<your-secret-access-key>")\n'
             'client = OpenAI(api_key="sk-your-api-key-here")\n'
+            'local = OpenAI(base_url="http://localhost:8000/v1", api_key="sk-no-key-required")\n'
+            'named = OpenAI(api_key="OPENAI_API_KEY")\n'
         ),
         # Short or low-entropy values; a non-secret keyword; a reassigned constant.
         Valid(

@@ -86,8 +86,9 @@ class StaticBearerToken(PythonRule):
       literal;
     - `auth=("user", "<literal password>")` or `HTTPBasicAuth("user", "<literal>")`.
 
-    Values built at run time (`f"Bearer {get_token()}"`, environment reads, parameters) and
-    placeholders are not reported.
+    Values built at run time (`f"Bearer {get_token()}"`, environment reads, parameters),
+    placeholders, and calls by path on an object that is not known to be an HTTP client (a test
+    client calling `client.get("/api/me", ...)`) are not reported.
 
     ## Why is this bad?
     A token pasted into code never changes: it is in every clone and image, it has to stay
@@ -134,6 +135,17 @@ class StaticBearerToken(PythonRule):
             "urllib import request",
             "urllib3",
         ),
+        # An Authorization or API-key header, or an auth= pair, must be spelled somewhere.
+        requires=(
+            "authorization",
+            "token",
+            "api-key",
+            "api_key",
+            "apikey",
+            "auth",
+            "secret",
+            "passw",
+        ),
     )
 
     VALID = [
@@ -154,6 +166,12 @@ class StaticBearerToken(PythonRule):
             'HEADERS = {"Authorization": "Bearer <YOUR_TOKEN_HERE>", "Accept": "text/plain"}\n'
             "r = requests.get(url, headers=HEADERS)\n"
             'r = requests.get(url, auth=("admin", "admin"))\n'
+        ),
+        # A test client calling the app under test by path.
+        Valid(
+            "import httpx\n"
+            "def test_me(client):\n"
+            f'    r = client.get("/api/me", headers={{"Authorization": "Bearer {_BEARER}"}})\n'
         ),
         # A header that is not a credential; the same literal outside any HTTP call.
         Valid(
@@ -210,7 +228,7 @@ class StaticBearerToken(PythonRule):
         names = self.doc.qualified_names(func)
         is_http = not names.isdisjoint(_HTTP_CALLS)
         method = func.attr.value if isinstance(func, cst.Attribute) else None
-        if is_http or (method in _METHODS and not names):
+        if is_http or (method in _METHODS and not names and not self._relative_url(node)):
             position = 2 if "urllib.request.Request" in names else None
             headers = self.doc.argument(node, "headers", position)
             if headers is not None:
@@ -245,6 +263,13 @@ class StaticBearerToken(PythonRule):
                     self._header(key, node.value)
 
     # -- checks -----------------------------------------------------------------------------
+
+    def _relative_url(self, node: cst.Call) -> bool:
+        """``client.get("/api/me", ...)``: a test client or an app-relative call, not a remote."""
+        if not node.args or node.args[0].keyword is not None:
+            return False
+        url = string_value(node.args[0].value)
+        return url is not None and not url.lower().startswith(("http://", "https://", "ws"))
 
     def _headers(self, headers: cst.BaseExpression, at: cst.CSTNode) -> None:
         keys = self.doc.dict_keys(headers, at)

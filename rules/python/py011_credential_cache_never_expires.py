@@ -51,7 +51,26 @@ _AUTH_MODULES = frozenset(
 )
 _LOGIN_CALL = re.compile(
     r"(?i)log_?in|auth(?!or)|credential|secret|assume_role|password|passwd|vault|keyring"
+    r"|(?:access|refresh|id|api|bearer)_?token"
 )
+#: SDK credential providers: objects that refresh their own short-lived tokens (caching them
+#: for the life of the process is the recommended use, not a finding).
+_PROVIDERS = (
+    "azure.identity.",
+    "google.auth.",
+    "google.oauth2.",
+    "boto3.",
+    "botocore.",
+    "aioboto3.",
+    "msal.",
+)
+#: Pulling a token value out of a provider or a token response.
+_EXTRACTION_CALL = re.compile(
+    r"(?i)^(?:get_token|acquire_token\w*|assume_role\w*|get_session_token|get_federation_token"
+    r"|fetch_token|refresh_token|get_access_token)$"
+)
+_TOKEN_ATTRIBUTES = frozenset({"token", "access_token", "id_token"})
+_TOKEN_FIELDS = frozenset({"access_token", "id_token", "token", "Credentials", "SessionToken"})
 #: A cache key or variable that holds a credential.
 _CREDENTIAL_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
 _FOREVER_DECORATORS = frozenset(
@@ -90,7 +109,8 @@ class CredentialCacheNeverExpires(PythonRule):
     - `functools.lru_cache` / `functools.cache` (or a non-TTL `cachetools` cache) on a function
       named like a credential fetcher (`get_api_token`, `fetch_credentials`, `load_secret`)
       whose body calls an auth, HTTP or cloud SDK module or something named like a login
-      (so a lexer's `get_tokens` is not taken for one);
+      (so a lexer's `get_tokens` is not taken for one), and returns a token rather than a
+      self-refreshing SDK credential object (`DefaultAzureCredential()`, `google.auth.default()`);
     - `cachetools` `TTLCache` / `ttl_cache` with a TTL above a day on such a function, or held
       in a variable named like a credential;
     - Django `cache.set(<token key>, ..., timeout=None)`;
@@ -153,6 +173,8 @@ class CredentialCacheNeverExpires(PythonRule):
             "expires_in",
             "expires_at",
         ),
+        # Every shape it flags names a credential (a fetcher, a cache key, a token response).
+        requires=("token", "cred", "secret", "passw", "api_key", "apikey", "auth"),
     )
 
     VALID = [
@@ -177,6 +199,19 @@ class CredentialCacheNeverExpires(PythonRule):
             "@lru_cache\n"
             "def get_settings():\n"
             "    return Settings()\n"
+        ),
+        # A self-refreshing credential provider, cached as the SDKs recommend.
+        Valid(
+            "from functools import lru_cache\n"
+            "from azure.identity import DefaultAzureCredential\n"
+            "import google.auth\n"
+            "@lru_cache\n"
+            "def get_credential():\n"
+            "    return DefaultAzureCredential()\n"
+            "@lru_cache\n"
+            "def get_google_credentials():\n"
+            "    creds, _ = google.auth.default()\n"
+            "    return creds\n"
         ),
         # Named like a fetcher but a lexer's token, not a credential.
         Valid(
@@ -223,6 +258,20 @@ class CredentialCacheNeverExpires(PythonRule):
             "@cached(cache=LRUCache(maxsize=4))  # expect: LLC-PY-011\n"
             "def load_secret(name):\n"
             "    return vault.read_secret(name)\n"
+        ),
+        # The body calls a helper named after what it fetches.
+        Invalid(
+            "from functools import lru_cache\n"
+            "@lru_cache  # expect: LLC-PY-011\n"
+            "def get_access_token():\n"
+            "    return _fetch_access_token()[\"access_token\"]\n"
+        ),
+        Invalid(
+            "import functools\n"
+            "from azure.identity import DefaultAzureCredential\n"
+            "@functools.cache  # expect: LLC-PY-011\n"
+            "def get_graph_token():\n"
+            '    return DefaultAzureCredential().get_token("https://graph.microsoft.com/.default").token\n'
         ),
         Invalid(
             "def tokens():\n"
@@ -367,18 +416,37 @@ class CredentialCacheNeverExpires(PythonRule):
         )
 
     def _fetches_credential(self, function: cst.FunctionDef) -> bool:
+        """The body obtains a credential value, not a self-refreshing provider object.
+
+        Evidence is a call into an auth, HTTP or cloud SDK module or one named like a login.
+        A body that builds an SDK credential provider (``DefaultAzureCredential()``,
+        ``google.auth.default()``, ``boto3.Session()``), which refreshes its own tokens, counts
+        only if it also pulls a token out of it (``.get_token(...)``, ``.token``,
+        ``["Credentials"]``, ``assume_role``).
+        """
+        evidence = provider = extraction = False
         stack: list[cst.CSTNode] = [function.body]
         while stack:
             node = stack.pop()
             if isinstance(node, cst.Call):
                 names = self.doc.qualified_names(node.func)
                 if any(name.split(".", 1)[0] in _AUTH_MODULES for name in names):
-                    return True
-                dotted = _callee_name(node.func)
-                if dotted is not None and _LOGIN_CALL.search(dotted):
-                    return True
+                    evidence = True
+                if any(name.startswith(_PROVIDERS) for name in names):
+                    provider = True
+                callee = _callee_name(node.func)
+                if callee is not None and _LOGIN_CALL.search(callee):
+                    evidence = True
+                if callee is not None and _EXTRACTION_CALL.search(callee):
+                    extraction = True
+            elif isinstance(node, cst.Attribute) and node.attr.value in _TOKEN_ATTRIBUTES:
+                extraction = True
+            elif isinstance(node, cst.Subscript) and len(node.slice) == 1:
+                index = node.slice[0].slice
+                if isinstance(index, cst.Index) and string_value(index.value) in _TOKEN_FIELDS:
+                    extraction = True
             stack.extend(node.children)
-        return False
+        return evidence and (extraction or not provider)
 
     def _credential_key(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Name):

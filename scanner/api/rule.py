@@ -46,6 +46,10 @@ class RuleMeta:
     #: Literal strings (case-insensitive) without which the rule cannot fire on a file.
     #: Empty means "always run" and needs a comment at the rule saying why.
     triggers: tuple[str, ...] = ()
+    #: Optional second gate: when set, one of these must occur too. For rules whose import
+    #: triggers are common (``requests``, ``lru_cache``) but which can only fire where a
+    #: credential word appears, this keeps most files away from LibCST.
+    requires: tuple[str, ...] = ()
 
     def problems(self) -> list[str]:
         """Metadata mistakes, as sentences (checked by the registry and the tests)."""
@@ -60,8 +64,10 @@ class RuleMeta:
             out.append("owasp ids repeat")
         if not self.summary or not self.fix:
             out.append("summary and fix must not be empty")
-        if any(t != t.lower() or not t for t in self.triggers):
-            out.append("triggers must be non-empty lower-case strings")
+        if any(t != t.lower() or not t for t in (*self.triggers, *self.requires)):
+            out.append("triggers and requires must be non-empty lower-case strings")
+        if self.requires and not self.triggers:
+            out.append("requires narrows triggers, so it needs triggers")
         if not self.kinds:
             out.append("kinds must not be empty")
         return out

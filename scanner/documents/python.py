@@ -14,11 +14,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
+from scanner.documents.cstwalk import walk
 from scanner.documents.text import max_bracket_depth
 from scanner.durations import parse_duration
 from scanner.findings import Location
@@ -122,7 +123,7 @@ class PythonDocument:
     def index(self) -> _Index:
         if self._index is None:
             indexer = _Indexer()
-            self.module.visit(indexer)
+            walk(self.module, {}, {}, enter=indexer.on_visit, leave=indexer.on_leave)
             self._index = indexer.index
         return self._index
 
@@ -188,14 +189,18 @@ class PythonDocument:
             return found
         return self.index.assignments.get((self.module, name), [])
 
-    def single_value(self, name: cst.Name, at: cst.CSTNode | None = None) -> cst.BaseExpression | None:
+    def single_value(
+        self, name: cst.Name, at: cst.CSTNode | None = None
+    ) -> cst.BaseExpression | None:
         """The one expression assigned to ``name``; None when there are several or none."""
         found = self.assignments(name.value, at or name)
         if len(found) != 1 or found[0].value is None:
             return None
         return found[0].value
 
-    def resolve(self, expr: cst.BaseExpression, at: cst.CSTNode | None = None) -> cst.BaseExpression:
+    def resolve(
+        self, expr: cst.BaseExpression, at: cst.CSTNode | None = None
+    ) -> cst.BaseExpression:
         """Follow a ``Name`` through single assignments (a few hops) to the expression behind it."""
         seen = 0
         current = expr
@@ -750,29 +755,54 @@ class PythonDocument:
 
 
 def _collect_imports(module: cst.Module) -> dict[str, set[str]]:
-    """The import table from a walk over statements only (imports are statements)."""
+    """The import table from a walk over statements only (imports are statements).
+
+    Reads the statement fields directly: LibCST's ``children`` rebuilds a node's child list
+    on every access, which made this walk cost as much as the full index.
+    """
     indexer = _Indexer()
-    stack: list[cst.CSTNode] = [module]
+    stack: list[object] = [module]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Import):
-            indexer.visit_Import(node)
-        elif isinstance(node, cst.ImportFrom):
-            indexer.visit_ImportFrom(node)
-        else:
-            stack.extend(c for c in node.children if isinstance(c, _STATEMENT_LIKE))
+        kind = type(node)
+        if kind is cst.Import:
+            indexer.visit_Import(node)  # type: ignore[arg-type]
+        elif kind is cst.ImportFrom:
+            indexer.visit_ImportFrom(node)  # type: ignore[arg-type]
+        elif kind in _SMALL_STATEMENT_HOLDERS:
+            stack.extend(node.body)  # type: ignore[attr-defined]
+        elif kind in _COMPOUND_STATEMENTS:
+            for field in ("body", "orelse", "handlers", "finalbody", "cases"):
+                value = getattr(node, field, None)
+                if isinstance(value, tuple | list):
+                    stack.extend(value)
+                elif value is not None:
+                    stack.append(value)
     return indexer.index.imports
 
 
-_STATEMENT_LIKE = (
-    cst.BaseStatement,
-    cst.BaseSuite,
-    cst.BaseSmallStatement,
-    cst.ExceptHandler,
-    cst.ExceptStarHandler,
-    cst.Else,
-    cst.Finally,
-    cst.MatchCase,
+#: Nodes whose ``body`` is a sequence of statements or small statements.
+_SMALL_STATEMENT_HOLDERS = frozenset(
+    {cst.Module, cst.IndentedBlock, cst.SimpleStatementLine, cst.SimpleStatementSuite}
+)
+#: Nodes that hold suites under ``body``/``orelse``/``handlers``/``finalbody``/``cases``.
+_COMPOUND_STATEMENTS = frozenset(
+    {
+        cst.If,
+        cst.Else,
+        cst.For,
+        cst.While,
+        cst.Try,
+        cst.TryStar,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.Finally,
+        cst.With,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.Match,
+        cst.MatchCase,
+    }
 )
 
 
@@ -998,7 +1028,7 @@ class _Indexer(cst.CSTVisitor):
         if type(node) in _SCOPE_TYPES:
             if isinstance(node, cst.FunctionDef | cst.ClassDef) and self._scopes:
                 self._bind(node.name.value, None)
-            self._scopes.append(node)
+            self._scopes.append(cast(ScopeNode, node))
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
@@ -1006,7 +1036,9 @@ class _Indexer(cst.CSTVisitor):
             self._scopes.pop()
         super().on_leave(original_node)
 
-    def _bind(self, name: str, value: cst.BaseExpression | None, *, parameter: bool = False) -> None:
+    def _bind(
+        self, name: str, value: cst.BaseExpression | None, *, parameter: bool = False
+    ) -> None:
         scope = self._scopes[-1]
         self.index.assignments[(scope, name)].append(
             Assignment(name, value, self._counter, is_parameter=parameter)
@@ -1071,8 +1103,10 @@ class _Indexer(cst.CSTVisitor):
         if isinstance(node.target, cst.Name):
             if isinstance(node.operator, cst.BitOrAssign) and isinstance(node.value, cst.Dict):
                 for element in node.value.elements:
-                    key = string_value(element.key) if isinstance(element, cst.DictElement) else None
-                    value = element.value if isinstance(element, cst.DictElement) else None
+                    if isinstance(element, cst.DictElement):
+                        key, value = string_value(element.key), element.value
+                    else:
+                        key, value = None, None
                     self._key_write(node.target.value, key, value, node)
             else:
                 self._bind(node.target.value, None)
@@ -1259,6 +1293,7 @@ _FLOW_KINDS: frozenset[type[cst.CSTNode]] = frozenset(
         cst.Assign,
         cst.AnnAssign,
         cst.WithItem,
+        cst.Import,
         cst.ImportFrom,
     }
 )
@@ -1281,6 +1316,7 @@ class _FlowIndex:
         )
         self.with_items: dict[tuple[cst.CSTNode, str], list[cst.WithItem]] = defaultdict(list)
         self.from_imports: dict[str, tuple[str, cst.ImportAlias]] = {}
+        self.imported: dict[cst.CSTNode, set[str]] = defaultdict(set)  # names imports bind
         scope_of = index.scope_of
         for node in index.order:  # every node, in source order; exact types are cheap
             kind = type(node)
@@ -1302,8 +1338,8 @@ class _FlowIndex:
             elif isinstance(node, cst.WithItem) and node in scope_of:
                 if node.asname is not None and isinstance(node.asname.name, cst.Name):
                     self.with_items[(scope_of[node], node.asname.name.value)].append(node)
-            elif isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
-                self._from_import(node)
+            elif isinstance(node, cst.Import | cst.ImportFrom):
+                self._import(node, scope_of.get(node))
 
     def _attr_writes(self, node: cst.Assign | cst.AnnAssign, scope: cst.CSTNode) -> None:
         if node.value is None:
@@ -1317,16 +1353,25 @@ class _FlowIndex:
                 key = (scope, target.value.value, target.attr.value)
                 self.attr_writes[key].append(node.value)
 
-    def _from_import(self, node: cst.ImportFrom) -> None:
-        module = "." * len(node.relative)
-        if node.module is not None:
-            module += dotted_name(node.module) or ""
+    def _import(self, node: cst.Import | cst.ImportFrom, scope: cst.CSTNode | None) -> None:
         if isinstance(node.names, cst.ImportStar):
             return
+        module = ""
+        if isinstance(node, cst.ImportFrom):
+            module = "." * len(node.relative)
+            if node.module is not None:
+                module += dotted_name(node.module) or ""
         for alias in node.names:
-            bound = alias.asname.name if alias.asname is not None else alias.name
-            if isinstance(bound, cst.Name):
-                self.from_imports[bound.value] = (module, alias)
+            bound: cst.BaseExpression = alias.name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name
+            name = (dotted_name(bound) or "").split(".")[0]
+            if not name:
+                continue
+            if scope is not None:
+                self.imported[scope].add(name)
+            if isinstance(node, cst.ImportFrom):
+                self.from_imports[name] = (module, alias)
 
 
 class _Flow:
@@ -1399,12 +1444,22 @@ class _Flow:
 
     def lookup_def(self, name: str, at: cst.CSTNode) -> cst.FunctionDef | cst.ClassDef | None:
         for scope in self._scope_chain(at):
+            if name in self.ix.imported.get(scope, ()):
+                return None  # ``from x import name`` inside the function shadows ours
             found = self.ix.defs.get((scope, name))
             if found:
                 return found[0] if len(found) == 1 else None
             if self.doc.index.assignments.get((scope, name)):
                 return None  # rebound to something else
         return None
+
+    def _shadowed_by_import(self, name: str, at: cst.CSTNode) -> bool:
+        for scope in self._scope_chain(at):
+            if name in self.ix.imported.get(scope, ()):
+                return True
+            if self.ix.defs.get((scope, name)) or self.doc.index.assignments.get((scope, name)):
+                return False
+        return False
 
     def _method(self, cls: cst.ClassDef, name: str) -> cst.FunctionDef | None:
         found = self.ix.defs.get((cls, name))
@@ -1419,7 +1474,10 @@ class _Flow:
                 params = [*scope.params.posonly_params, *scope.params.params]
                 owner = self.doc.scope_of(scope)
                 if params and params[0].name.value == name.value:
-                    return owner if isinstance(owner, cst.ClassDef) else None
+                    static = any(
+                        dotted_name(d.decorator) == "staticmethod" for d in scope.decorators
+                    )
+                    return owner if isinstance(owner, cst.ClassDef) and not static else None
                 if isinstance(owner, cst.ClassDef):
                     return None
         return None
@@ -1452,6 +1510,8 @@ class _Flow:
             found = self.lookup_def(expr.value, at)
             if isinstance(found, cst.FunctionDef):
                 return found
+            if self._shadowed_by_import(expr.value, at):
+                return None
             value = self.doc.resolve(expr, at)
             if value is not expr and isinstance(value, cst.Lambda | cst.Name | cst.Attribute):
                 return self.callable_def(value, value, _hops + 1)
@@ -1698,6 +1758,14 @@ class _Flow:
             if not isinstance(func, cst.FunctionDef) or func in seen:
                 continue
             if self.callable_def(call.func, call) is func and self._unconditional(call, func):
+                # A ``return`` before the call is a base case: recursion with an exit
+                # (redirects, tree walks), not a loop.
+                position = self.doc.order_of(call)
+                if any(
+                    self.doc.order_of(r) < position
+                    for r in _walk(func.body, cst.Return, skip_defs=True)
+                ):
+                    continue
                 seen.add(func)
                 out.append((func, call))
         return out
