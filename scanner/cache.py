@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import os
 import tempfile
@@ -29,6 +30,7 @@ from scanner.findings import (
     Severity,
     Suppression,
 )
+from scanner.registry import RULES_PACKAGE
 
 CACHE_DIR = ".outlive_cache"
 CACHE_FORMAT = 1
@@ -44,9 +46,21 @@ def stamp_of(path: Path) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def code_stamp() -> str:
+    """Size and mtime of outlive's own modules and rules: an edited rule (an editable install,
+    a development tree) invalidates the cache even when the version number did not change."""
+    entries = []
+    for package in (importlib.import_module("scanner"), importlib.import_module(RULES_PACKAGE)):
+        for directory in package.__path__:
+            for path in sorted(Path(directory).rglob("*.py")):
+                st = path.stat()
+                entries.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+
+
 def cache_key(*parts: str) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, str(CACHE_FORMAT), *parts):
+    for part in (__version__, str(CACHE_FORMAT), code_stamp(), *parts):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()[:24]

@@ -6,6 +6,7 @@ Exit codes, the same for every format: 0 nothing at or above ``--fail-on``, 1 fi
 
 from __future__ import annotations
 
+import contextlib
 import json as _json
 import os
 import sys
@@ -65,6 +66,12 @@ class _Group(click.Group):
             _fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader went away (`outlive rules | head`): stop quietly, and keep the
+            # interpreter's final flush from failing on the closed pipe again.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()

@@ -115,6 +115,7 @@ class Engine:
             if r.value is not None
         }
         findings = _merge_same_value(findings, valued)
+        findings = _drop_covered(findings, reports)
         findings = self._suppress(text, rel, findings, errors)
         findings.sort(key=lambda f: f.sort_key)
         errors.sort()
@@ -377,15 +378,29 @@ def _python_too_complex(text: str) -> str | None:
             return "expressions nested or chained too deeply to parse safely"
         except (SyntaxError, ValueError):
             return too_deep if _longest_chain(text) > MAX_PYTHON_DEPTH else None
+    # An explicit stack (this text may be deep); about a third of the cost of ast.parse.
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    push = stack.append
     while stack:
         node, depth = stack.pop()
         if depth > MAX_PYTHON_DEPTH or (
             isinstance(node, ast.BoolOp) and len(node.values) > MAX_PYTHON_DEPTH
         ):
             return too_deep
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        depth += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _AST_LEAVES):
+                        push((item, depth))
+            elif isinstance(value, ast.AST) and not isinstance(value, _AST_LEAVES):
+                push((value, depth))
     return None
+
+
+#: Operator and context singletons: leaves that need no visit.
+_AST_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 
 
 _CHAIN_WORDS = frozenset({"and", "or", "not", "lambda", "if", "else", "await", "in", "is"})
@@ -545,6 +560,26 @@ def _specificity(rule_id: str) -> int:
     if not rule_id.startswith("LLC-SRC-"):
         return 3
     return {"LLC-SRC-013": 1, "LLC-SRC-014": 0}.get(rule_id, 2)
+
+
+def _drop_covered(
+    findings: list[Finding], reports: list[tuple[type[Rule], Report, Locator]]
+) -> list[Finding]:
+    """A value another finding already covers (the secret key of a reported AWS key pair) is
+    not reported again by a less specific rule, on whatever line it sits."""
+    covered: dict[str, int] = {}
+    for rule, report, _ in reports:
+        for secret in report.secrets:
+            if secret:
+                fp = fingerprint(secret)
+                covered[fp] = max(covered.get(fp, -1), _specificity(rule.META.id))
+    if not covered:
+        return findings
+    return [
+        f
+        for f in findings
+        if f.fingerprint not in covered or _specificity(f.rule_id) > covered[f.fingerprint]
+    ]
 
 
 def _merge_same_value(findings: list[Finding], valued: set[str]) -> list[Finding]:

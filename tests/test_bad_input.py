@@ -248,6 +248,8 @@ DEEP_PYTHON = {
     "lambda_chain.py": "x = " + "lambda: " * 20000 + "1\n",
     "or_chain.py": "x = " + "a or " * 20000 + "1\n",
     "binary_chain.py": "x = " + "1 + " * 20000 + "1\n",
+    # CPython cannot parse this one at all, so only the tokenizer bound stops LibCST.
+    "broken_or_chain.py": "x = " + "a or " * 12000 + "1\ndef broken(:\n",
 }
 
 

@@ -282,7 +282,7 @@ def test_explicit_files_relative_to_cwd(dirty_tree):
     assert json.loads(res.stdout)["stats"]["files_scanned"] == 2
 
 
-def test_explicit_clean_file(dirty_tree, clean_tree):
+def test_explicit_clean_file(clean_tree):
     (clean_tree / "ok.py").write_text(JWT_WITH_EXP, encoding="utf-8")
     res = run("scan", "ok.py")
     assert res.exit_code == 0
@@ -370,6 +370,19 @@ def test_version_subprocess():
                           check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"outlive, version {__version__}"
+
+
+def test_closed_pipe_is_quiet():
+    """`outlive rules | head -1`: the reader goes away; no internal error, no traceback."""
+    exe = shutil.which("outlive")
+    argv = [exe] if exe else [sys.executable, "-m", "scanner.cli"]
+    proc = subprocess.Popen([*argv, "rules", "--format", "markdown"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # before the child writes: its first write fails with EPIPE
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert stderr.decode() == ""
 
 
 # -- --jobs gives the same bytes -------------------------------------------------------------------

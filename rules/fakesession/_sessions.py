@@ -30,25 +30,40 @@ from scanner.api import (
 
 
 class SinkKind(enum.Enum):
-    """What a sink redeems; the label names the long-lived credential."""
+    """What a sink redeems; ``label`` names the long-lived credential in messages."""
 
-    REFRESH_GRANT = "refresh token"  # HTTP POST grant_type=refresh_token
-    OAUTH_REFRESH = "refresh token "  # requests-oauthlib / authlib refresh_token(), fetch_token
-    SLACK_REFRESH = "Slack refresh token"
-    GOOGLE_REFRESH = "Google user refresh token"
-    MSAL_REFRESH = "Microsoft refresh token"
-    CLIENT_SECRET = "client secret"
-    MSAL_CLIENT = "client credential"
-    PASSWORD = "password"
-    STS_KEY = "IAM user access key"
-    VAULT_RENEW = "Vault token"
-    VAULT_LOGIN = "Vault login secret"
-    GITHUB_APP = "GitHub App private key"
+    REFRESH_GRANT = enum.auto()  # HTTP POST grant_type=refresh_token
+    OAUTH_REFRESH = enum.auto()  # requests-oauthlib / authlib refresh_token(), fetch_token
+    SLACK_REFRESH = enum.auto()
+    GOOGLE_REFRESH = enum.auto()
+    MSAL_REFRESH = enum.auto()
+    CLIENT_SECRET = enum.auto()
+    MSAL_CLIENT = enum.auto()
+    PASSWORD = enum.auto()
+    STS_KEY = enum.auto()
+    VAULT_RENEW = enum.auto()
+    VAULT_LOGIN = enum.auto()
+    GITHUB_APP = enum.auto()
 
     @property
     def label(self) -> str:
-        return self.value.strip()
+        return _LABELS[self]
 
+
+_LABELS = {
+    SinkKind.REFRESH_GRANT: "refresh token",
+    SinkKind.OAUTH_REFRESH: "refresh token",
+    SinkKind.SLACK_REFRESH: "Slack refresh token",
+    SinkKind.GOOGLE_REFRESH: "Google user refresh token",
+    SinkKind.MSAL_REFRESH: "Microsoft refresh token",
+    SinkKind.CLIENT_SECRET: "client secret",
+    SinkKind.MSAL_CLIENT: "client credential",
+    SinkKind.PASSWORD: "password",
+    SinkKind.STS_KEY: "IAM user access key",
+    SinkKind.VAULT_RENEW: "Vault token",
+    SinkKind.VAULT_LOGIN: "Vault login secret",
+    SinkKind.GITHUB_APP: "GitHub App private key",
+}
 
 #: The refresh-token grants of rules.md 2.2 A that FS-001 reports (Google and MSAL have their
 #: own rules, FS-005 and FS-006).

@@ -146,13 +146,18 @@ class UnboundedTokenRefreshLoop(SinkGatedRule):
             "def refresh_again():\n"
             "    return refresh()\n"
         ),
-        # rules.md 2.3.3: STS through the default provider chain (no explicit keys).
+        # rules.md 2.3.3: STS through the default provider chain, with or without passing
+        # the chain's (refreshed) keys on explicitly.
         Valid(
             "import time, boto3\n"
             'sts = boto3.client("sts")\n'
+            "chain = boto3.Session().get_credentials()\n"
+            'sts2 = boto3.client("sts", aws_access_key_id=chain.access_key,\n'
+            "                    aws_secret_access_key=chain.secret_key)\n"
             "while True:\n"
             '    creds = sts.assume_role(RoleArn=ARN, RoleSessionName="sync")["Credentials"]\n'
-            "    install(creds)\n"
+            '    install(creds, sts2.get_caller_identity()["Arn"])\n'
+            "    sts2.get_session_token(DurationSeconds=900)\n"
             "    time.sleep(3000)\n"
         ),
         # `while True` that ends once the refresh succeeds is a retry, not a session.

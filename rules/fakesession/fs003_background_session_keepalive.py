@@ -98,14 +98,24 @@ class BackgroundSessionKeepalive(SinkGatedRule):
             "scheduler = BackgroundScheduler()\n"
             'scheduler.add_job(rotate_cache, "interval", minutes=5)\n'
         ),
-        # rules.md 2.3.3: managed identity and DefaultAzureCredential refresh themselves.
+        # rules.md 2.3.3: managed identity, workload identity, DefaultAzureCredential and the
+        # Kubernetes in-cluster config refresh themselves; a grant whose secret is the
+        # workload identity's own token is federated.
         Valid(
-            "import schedule\n"
-            "from azure.identity import DefaultAzureCredential, ManagedIdentityCredential\n"
+            "import schedule, requests\n"
+            "from azure.identity import (DefaultAzureCredential, ManagedIdentityCredential,\n"
+            "                            WorkloadIdentityCredential)\n"
+            "from kubernetes import config\n"
+            "config.load_incluster_config()\n"
             "cred = ManagedIdentityCredential() if ON_AZURE else DefaultAzureCredential()\n"
             "def graph_token():\n"
             '    CACHE["graph"] = cred.get_token("https://graph.microsoft.com/.default")\n'
-            "schedule.every(30).minutes.do(graph_token)  # grant_type is never sent by us\n"
+            "def exchange():\n"
+            "    wi = WorkloadIdentityCredential().get_token(AUDIENCE).token\n"
+            '    requests.post(URL, data={"grant_type": "client_credentials", '
+            '"client_secret": wi})\n'
+            "schedule.every(30).minutes.do(graph_token)\n"
+            "schedule.every(30).minutes.do(exchange)\n"
         ),
         # One-shot constructs: a timer that does not re-arm, an APScheduler "date" job, and a
         # thread whose loop is bounded.

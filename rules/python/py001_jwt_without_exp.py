@@ -14,18 +14,7 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
-    call_argument,
 )
-
-# Encode functions and where their claims argument sits: (position, keyword).
-_PYJWT_LIKE = (0, "payload")
-_ENCODERS: dict[str, tuple[int, str]] = {
-    "jwt.encode": _PYJWT_LIKE,  # PyJWT
-    "jwt.api_jwt.encode": _PYJWT_LIKE,
-    "jose.jwt.encode": (0, "claims"),  # python-jose
-    "authlib.jose.jwt.encode": (1, "payload"),  # authlib: encode(header, payload, key)
-}
-_AUTHLIB_CLASS = "authlib.jose.JsonWebToken"
 
 
 class JwtWithoutExp(PythonRule):
@@ -156,10 +145,7 @@ class JwtWithoutExp(PythonRule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        slot = self._claims_slot(node)
-        if slot is None:
-            return
-        claims = call_argument(node, *slot)
+        claims = self.doc.jwt_claims(node)
         if claims is None:
             return
         keys = self.doc.dict_keys(claims, node)
@@ -171,15 +157,3 @@ class JwtWithoutExp(PythonRule):
             "the access until the signing key is rotated.",
             lifetime=Lifetime.never(),
         )
-
-    def _claims_slot(self, node: cst.Call) -> tuple[int, str] | None:
-        for name in self.doc.qualified_names(node.func):
-            if name in _ENCODERS:
-                return _ENCODERS[name]
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "encode":
-            # `signer = JsonWebToken([...]); signer.encode(header, payload, key)`
-            base = self.doc.resolve(func.value, node)
-            if isinstance(base, cst.Call) and _AUTHLIB_CLASS in self.doc.qualified_names(base.func):
-                return _ENCODERS["authlib.jose.jwt.encode"]
-        return None

@@ -14,18 +14,9 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
-    call_argument,
     describe_duration,
 )
 
-# Encode functions and where their claims argument sits: (position, keyword), as in PY-001.
-_ENCODERS: dict[str, tuple[int, str]] = {
-    "jwt.encode": (0, "payload"),  # PyJWT
-    "jwt.api_jwt.encode": (0, "payload"),
-    "jose.jwt.encode": (0, "claims"),  # python-jose
-    "authlib.jose.jwt.encode": (1, "payload"),  # authlib: encode(header, payload, key)
-}
-_AUTHLIB_CLASS = "authlib.jose.JsonWebToken"
 _HIGH_ABOVE = 30 * 86400
 
 
@@ -177,10 +168,7 @@ class JwtFarExpiry(PythonRule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        slot = self._claims_slot(node)
-        if slot is None:
-            return
-        claims = call_argument(node, *slot)
+        claims = self.doc.jwt_claims(node)
         if claims is None:
             return
         exp = self.doc.dict_value(claims, "exp", node)
@@ -198,19 +186,3 @@ class JwtFarExpiry(PythonRule):
             lifetime=Lifetime.seconds(seconds),
             severity=severity,
         )
-
-    def _claims_slot(self, node: cst.Call) -> tuple[int, str] | None:
-        for name in self.doc.qualified_names(node.func):
-            if name in _ENCODERS:
-                return _ENCODERS[name]
-        func = node.func
-        if (
-            isinstance(func, cst.Attribute)
-            and func.attr.value == "encode"
-            and self.doc.imports_from("authlib")
-        ):
-            base = self.doc.resolve(func.value, node)
-            if isinstance(base, cst.Call) and _AUTHLIB_CLASS in self.doc.qualified_names(base.func):
-                return _ENCODERS["authlib.jose.jwt.encode"]
-        return None
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from scanner.api import (
     ALL_KINDS,
     BASE32_UPPER,
@@ -129,6 +131,9 @@ class AwsAccessKey(TextRule):
             value = match.group(1)
             secrets.append((doc.position(match.start(1))[0], value, Span(match.start(1),
                                                                         match.end(1))))
+        # Secrets sorted by line (they are found in order), so each key id looks only at the
+        # few within its window: a minified file with thousands of pairs stays linear.
+        secret_lines = [s[0] for s in secrets]
         paired: set[int] = set()
         for match in _LONG_TERM.finditer(text):
             key_id = match.group(1)
@@ -140,8 +145,10 @@ class AwsAccessKey(TextRule):
                 continue
             if self.context.is_placeholder(key_id):
                 continue
-            near = [s for s in secrets if abs(s[0] - line) <= _PAIR_WINDOW
-                    and s[1] != _DOC_SECRET and not self.context.is_placeholder(s[1])]
+            lo = bisect.bisect_left(secret_lines, line - _PAIR_WINDOW)
+            hi = bisect.bisect_right(secret_lines, line + _PAIR_WINDOW)
+            near = [s for s in secrets[lo:hi]
+                    if s[1] != _DOC_SECRET and not self.context.is_placeholder(s[1])]
             if near:
                 secret_line, secret, secret_span = min(near, key=lambda s: abs(s[0] - line))
                 paired.add(secret_span.start)

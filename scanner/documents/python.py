@@ -81,6 +81,16 @@ _FILE_READS = frozenset(
 )
 
 
+# JWT encode functions and where their claims argument sits: (position, keyword).
+_JWT_ENCODERS: dict[str, tuple[int, str]] = {
+    "jwt.encode": (0, "payload"),  # PyJWT
+    "jwt.api_jwt.encode": (0, "payload"),
+    "jose.jwt.encode": (0, "claims"),  # python-jose
+    "authlib.jose.jwt.encode": (1, "payload"),  # authlib: encode(header, payload, key)
+}
+_AUTHLIB_JWT = "authlib.jose.JsonWebToken"
+
+
 class PythonDocument:
     """A parsed module with an import table and a lazy intra-module data-flow index."""
 
@@ -272,6 +282,28 @@ class PythonDocument:
                 keys.add(write.key)
             return frozenset(keys)
         return literal_dict_keys(expr)
+
+    def jwt_claims(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The claims argument of a call that mints a JWT, or None for any other call.
+
+        PyJWT ``jwt.encode(payload, ...)``, python-jose ``jwt.encode(claims, ...)``, authlib's
+        ``jwt.encode(header, payload, key)`` and ``JsonWebToken(...).encode(...)``, under any
+        import alias. Shared by the rules about a token's ``exp``.
+        """
+        slot = None
+        for name in self.qualified_names(call.func):
+            slot = _JWT_ENCODERS.get(name, slot)
+        func = call.func
+        if (
+            slot is None
+            and isinstance(func, cst.Attribute)
+            and func.attr.value == "encode"
+            and self.imports_from("authlib")
+        ):
+            base = self.resolve(func.value, call)
+            if isinstance(base, cst.Call) and _AUTHLIB_JWT in self.qualified_names(base.func):
+                slot = _JWT_ENCODERS["authlib.jose.jwt.encode"]
+        return None if slot is None else call_argument(call, *slot)
 
     def dict_value(
         self, expr: cst.BaseExpression, key: str, at: cst.CSTNode
@@ -1393,9 +1425,10 @@ class _Flow:
     def _last_order(self, node: cst.CSTNode) -> int:
         """Preorder number of the last node in ``node``'s subtree."""
         if node not in self._last:
+            order = self.doc.index.order
             current = node
-            while True:
-                children = current.children
+            while True:  # the index skips whitespace and punctuation nodes
+                children = [c for c in current.children if c in order]
                 if not children:
                     break
                 current = children[-1]
@@ -1698,6 +1731,9 @@ class _Flow:
         elif isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute):
             return False
         if isinstance(test, cst.Name) and test.value not in ("False", "None"):
+            values = [b.value for b in self._bindings(test.value, test)[1]]
+            if not _only_booleans(values):
+                return False  # a work queue (``while stack:``), not a stop flag
             return not _assigns(body, lambda t: isinstance(t, cst.Name) and t.value == test.value)
         if (
             isinstance(test, cst.Attribute)
@@ -1705,10 +1741,26 @@ class _Flow:
             and test.value.value in ("self", "cls")
         ):
             attr = test.attr.value
+            cls = self._self_class(test.value)
+            if cls is None or not _only_booleans(list(self._member_writes(cls, attr))):
+                return False
             return not _assigns(
-                body, lambda t: isinstance(t, cst.Attribute) and t.attr.value == attr
+                body,
+                lambda t: isinstance(t, cst.Attribute)
+                and t.attr.value == attr
+                and isinstance(t.value, cst.Name)
+                and t.value.value in ("self", "cls"),
             )
         return False
+
+    def _is_stop_check(self, test: cst.BaseExpression, body: cst.CSTNode) -> bool:
+        """``if stop.is_set(): break`` is the loop condition again, not an end of the session:
+        ``ev.is_set()``, ``ev.wait(t)``, a stop flag, or their negations."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        if isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute):
+            return test.func.attr.value in ("is_set", "wait")
+        return self._is_flag(test, body)
 
     def _endless_iterable(self, expr: cst.BaseExpression) -> bool:
         if not isinstance(expr, cst.Call):
@@ -1737,7 +1789,7 @@ class _Flow:
                 continue
             if isinstance(node, cst.Return) or (isinstance(node, cst.Break) and not nested):
                 return True
-            if isinstance(node, cst.If) and self._is_flag(node.test, loop.body):
+            if isinstance(node, cst.If) and self._is_stop_check(node.test, loop.body):
                 if node.orelse is not None:
                     stack.append((node.orelse, nested))
                 continue
@@ -2113,7 +2165,8 @@ class _Flow:
         if position is not None and isinstance(self.doc.scope_of(func), cst.ClassDef):
             position = position - 1 if position > 0 else None  # ``self`` is not passed
         callers = self.callers(func)
-        if not callers:
+        handed = self._handed_arguments(func)
+        if (not callers and not handed) or handed is None:
             return _PARAMETER
         sources = []
         for call in callers:
@@ -2125,9 +2178,62 @@ class _Flow:
             if arg is None:
                 return _PARAMETER
             sources.append(self.source(arg, call, within, depth + 1))
+        for args, kwargs, site in handed:
+            arg = args[position] if position is not None and position < len(args) else None
+            if arg is None:
+                arg = kwargs.get(name, param.default)
+            if arg is None:
+                return _PARAMETER
+            sources.append(self.source(arg, site, within, depth + 1))
         if all(s.stored for s in sources):
             return sources[0]
         return _PARAMETER
+
+    def _handed_arguments(
+        self, func: cst.FunctionDef
+    ) -> list[tuple[list[cst.BaseExpression], dict[str, cst.BaseExpression], cst.Call]] | None:
+        """Arguments a thread, timer, executor or scheduler passes to ``func``
+        (``Thread(target=f, args=(rt,))``, ``pool.submit(f, rt)``, ``every(5).minutes.do(f,
+        rt)``); None when some are not literal tuples, lists or dicts."""
+        out = []
+        for call in self.ix.calls:
+            names = self.doc.qualified_names(call.func)
+            method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+            args: cst.BaseExpression | None = None
+            kwargs: cst.BaseExpression | None = None
+            if names & {"threading.Thread", "multiprocessing.Process"}:
+                target = call_argument(call, 1, "target")
+                args, kwargs = call_argument(call, 3, "args"), call_argument(call, 4, "kwargs")
+            elif names & {"threading.Timer"}:
+                target = call_argument(call, 1, "function")
+                args, kwargs = call_argument(call, 2, "args"), call_argument(call, 3, "kwargs")
+            elif method in ("submit", "do"):
+                target = call_argument(call, 0, None)
+                positional = [a.value for a in call.args[1:] if a.keyword is None and not a.star]
+                args = cst.Tuple([cst.Element(v) for v in positional])
+            elif method == "add_job":
+                target = call_argument(call, 0, "func")
+                args = call_argument(call, None, "args")
+                kwargs = call_argument(call, None, "kwargs")
+            else:
+                continue
+            if target is None or self.callable_def(target, call) is not func:
+                continue
+            args = self.doc.resolve(args, call) if args is not None else None
+            kwargs = self.doc.resolve(kwargs, call) if kwargs is not None else None
+            if args is not None and not isinstance(args, cst.Tuple | cst.List):
+                return None
+            if kwargs is not None and not isinstance(kwargs, cst.Dict):
+                return None
+            values = [e.value for e in args.elements] if args is not None else []
+            named: dict[str, cst.BaseExpression] = {}
+            for element in kwargs.elements if kwargs is not None else ():
+                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                if key is None:
+                    return None
+                named[key] = element.value
+            out.append((values, named, call))
+        return out
 
     def _attribute_source(
         self, expr: cst.Attribute, at: cst.CSTNode, within: cst.CSTNode | None, depth: int
@@ -2233,6 +2339,8 @@ class _Flow:
         if names & {"configparser.ConfigParser", "configparser.RawConfigParser"}:
             return CredentialSource(CredentialClass.STATIC_CONFIG, expr, "a configuration file")
         func = expr.func
+        if isinstance(func, cst.Attribute) and self._federated_receiver(func.value, at):
+            return CredentialSource(CredentialClass.FEDERATED, expr, "a platform credential")
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             if method in ("read", "read_text", "read_bytes", "readline", "readlines"):
@@ -2268,6 +2376,26 @@ class _Flow:
                     CredentialClass.STATIC_CONFIG, expr, "settings loaded from the environment"
                 )
         return _UNKNOWN
+
+    def _federated_receiver(self, expr: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        """``ManagedIdentityCredential().get_token(...)``, ``cred.get_token`` for such a
+        ``cred``: a method of a platform credential object."""
+        for _ in range(6):
+            if isinstance(expr, cst.Name):
+                value = self.doc.resolve(expr, at)
+                if value is expr:
+                    return False
+                expr = value
+            if isinstance(expr, cst.Call):
+                names = self.doc.qualified_names(expr.func)
+                if any(n.startswith(_FEDERATED_CALL_PREFIXES) for n in names):
+                    return True
+                expr = expr.func
+            if isinstance(expr, cst.Attribute):
+                expr = expr.value
+            elif not isinstance(expr, cst.Name | cst.Call):
+                return False
+        return False
 
     def _is_file(self, expr: cst.BaseExpression, at: cst.CSTNode) -> bool:
         """An open file or a path: ``open(p)``, ``Path(p)``, ``with open(p) as fh``."""
@@ -2370,9 +2498,21 @@ def _is_refresh_response(value: cst.BaseExpression) -> bool:
 
 
 def _assigns(body: cst.CSTNode, matches: Callable[[cst.BaseExpression], bool]) -> bool:
-    """Whether ``body`` rebinds a target that ``matches`` (plain, augmented or walrus)."""
+    """Whether ``body`` rebinds a target that ``matches`` (plain, augmented, walrus, tuple
+    unpacking, loop variable), or changes it in place (``queue.pop()``, ``del x[k]``): a
+    stop flag is only ever reassigned, a work queue is emptied."""
     for node in _walk(body, cst.Assign):
-        if any(matches(t.target) for t in node.targets):
+        if any(matches(t) for target in node.targets for t in _unpacked(target.target)):
+            return True
+    for loop in _walk(body, cst.For):
+        if any(matches(t) for t in _unpacked(loop.target)):
+            return True
+    for call in _walk(body, cst.Call):
+        if isinstance(call.func, cst.Attribute) and matches(call.func.value):
+            return True
+    for delete in _walk(body, cst.Del):
+        target = delete.target
+        if isinstance(target, cst.Subscript) and matches(target.value):
             return True
     for aug in _walk(body, cst.AugAssign):
         if matches(aug.target):
@@ -2381,6 +2521,22 @@ def _assigns(body: cst.CSTNode, matches: Callable[[cst.BaseExpression], bool]) -
         if matches(ann.target):
             return True
     return any(matches(walrus.target) for walrus in _walk(body, cst.NamedExpr))
+
+
+def _only_booleans(values: list[cst.BaseExpression | None]) -> bool:
+    """A stop flag is only ever ``True`` or ``False`` (``None`` aside)."""
+    kept = [v for v in values if not (isinstance(v, cst.Name) and v.value == "None")]
+    return bool(kept) and all(
+        isinstance(v, cst.Name) and v.value in ("True", "False") for v in kept
+    )
+
+
+def _unpacked(target: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(target, cst.Tuple | cst.List):
+        return [t for element in target.elements for t in _unpacked(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _unpacked(target.value)
+    return [target]
 
 
 _N = TypeVar("_N", bound=cst.CSTNode)
