@@ -114,9 +114,10 @@ class Engine:
             for f, (_, r, _) in zip(findings, reports, strict=True)
             if r.value is not None
         }
+        findings = list(dict.fromkeys(findings))  # a rule reporting one place twice
         findings = _merge_same_value(findings, valued)
         findings = _drop_covered(findings, reports)
-        findings = self._suppress(text, rel, findings, errors)
+        findings = self._suppress(text, rel, findings, errors, kind)
         findings.sort(key=lambda f: f.sort_key)
         errors.sort()
         return FileResult(tuple(findings), tuple(errors))
@@ -314,12 +315,18 @@ class Engine:
         )
 
     def _suppress(
-        self, text: str, rel: str, findings: list[Finding], errors: list[ScanError]
+        self,
+        text: str,
+        rel: str,
+        findings: list[Finding],
+        errors: list[ScanError],
+        kind: FileKind = FileKind.TEXT,
     ) -> list[Finding]:
         directives, problems = parse_text(
             text,
             allow_blanket=self.config.allow_blanket_ignores,
             require_reason=self.config.require_reason,
+            python=kind is FileKind.PYTHON,
         )
         for problem in problems:
             errors.append(

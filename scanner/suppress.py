@@ -9,7 +9,9 @@ detect-secrets' ``pragma: allowlist secret`` is honoured for teams migrating fro
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 
 # A directive must sit in a comment of one of the syntaxes we scan.
@@ -126,17 +128,46 @@ def parse_line(
     return Directive(line, rule_ids, reason, until)
 
 
+def python_comments(text: str) -> dict[int, str] | None:
+    """Line number to comment text of every real comment in Python source.
+
+    In Python a ``# outlive: ...`` inside a string literal (a test of this very grammar, say)
+    is data, not a directive; the tokenizer tells the two apart. None when the file does not
+    tokenize: callers then fall back to reading every line.
+    """
+    comments: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token.string
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    return comments
+
+
 def parse_text(
-    text: str, *, allow_blanket: bool = False, require_reason: bool = True
+    text: str,
+    *,
+    allow_blanket: bool = False,
+    require_reason: bool = True,
+    python: bool = False,
 ) -> tuple[list[Directive], list[DirectiveError]]:
-    """Every directive of a file (cheap: only lines mentioning ``outlive:`` or the pragma)."""
+    """Every directive of a file (cheap: only lines mentioning ``outlive:`` or the pragma).
+
+    With ``python=True`` only real comments count, not look-alikes inside string literals.
+    """
     directives: list[Directive] = []
     errors: list[DirectiveError] = []
     if "outlive:" not in text and "allowlist" not in text:
         return directives, errors
+    comments = python_comments(text) if python else None
     for number, line in enumerate(text.splitlines(), start=1):
         if "outlive:" not in line and "allowlist" not in line:
             continue
+        if comments is not None:
+            if number not in comments:
+                continue
+            line = comments[number]
         parsed = parse_line(
             line, number, allow_blanket=allow_blanket, require_reason=require_reason
         )

@@ -262,7 +262,10 @@ def _pem_block(window: str, body_start: int) -> str | None:
     close = window.find("-----", end + 8) if end != -1 else -1
     if close == -1:
         return None
-    body = "".join(_BASE64_CHARS.findall(_ESCAPES.sub("\n", window[body_start:end])))
+    raw = window[body_start:end]
+    if "..." in raw or "…" in raw:
+        return None  # base64 has no dots: an elided documentation sample
+    body = "".join(_BASE64_CHARS.findall(_ESCAPES.sub("\n", raw)))
     if len(body) < _MIN_PEM_BODY or shannon_entropy(body) < _MIN_ENTROPY:
         return None
     return window[window.rfind("-----BEGIN", 0, body_start) : close + 5]

@@ -25,6 +25,9 @@ _BEGIN = compile_pattern(r"-----BEGIN ((?:[A-Z0-9_-]+ ){0,4}PRIVATE KEY(?: BLOCK
 _BASE64_CHARS = re.compile(r"[A-Za-z0-9+/=]")
 _ESCAPES = re.compile(r"\\[nrt]")
 _HEADER = re.compile(r"(?m)^[ \t]*[A-Za-z-]+:[^\n]*$")
+# What may wrap a line of key data in source code: quotes, concatenation, commas, brackets.
+_WRAPPING = " \t\r\"'+,()[]`;"
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
 _MIN_BODY = 64  # base64 characters: shorter bodies are elided documentation samples
 _MAX_BLOCK = 64 * 1024  # a private key block is a few KiB; stop looking for END after this
 _MIN_ENTROPY = 3.5  # bits per character; real base64 is near 6, "AAAA..." fillers near 0
@@ -103,6 +106,14 @@ class PrivateKey(TextRule):
         ),
         Valid('if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):\n    kind = "rsa"\n',
               path="app/keys.py"),
+        # Code that mentions both markers has no key between them.
+        Valid(
+            "def kind_of(line):\n"
+            '    if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):\n'
+            "        return parse_rsa_key_material(line, strict=True, allow_encrypted=False)\n"
+            '    return line.endswith("-----END RSA PRIVATE KEY-----")\n',
+            path="app/pem.py",
+        ),
         # A BEGIN with no END is not a key block.
         Valid("-----BEGIN EC PRIVATE KEY-----\n" + "A1b2" * 10 + "\n", path="notes.txt"),
         Valid("-----BEGIN RSA PRIVATE KEY-----\n" + ("A" * 64 + "\n") * 4
@@ -138,7 +149,11 @@ class PrivateKey(TextRule):
                 continue
             pos = end + len(end_marker)
             raw_body = text[body_start:end]
+            if "..." in raw_body or "…" in raw_body:
+                continue  # base64 has no dots: an elided documentation sample, not a key
             body = _HEADER.sub("", _ESCAPES.sub("\n", raw_body))
+            if not _only_key_data(body):
+                continue  # code between a BEGIN and an END marker, not a key body
             data = "".join(_BASE64_CHARS.findall(body))
             if len(data) < _MIN_BODY or shannon_entropy(data) < _MIN_ENTROPY:
                 continue
@@ -157,3 +172,17 @@ class PrivateKey(TextRule):
                 value=raw_body.strip(),
                 severity=Severity.MEDIUM if encrypted else None,
             )
+
+
+def _only_key_data(body: str) -> bool:
+    """Every line between the markers is base64 (once quotes and concatenation are peeled).
+
+    Code that merely mentions the markers (``line.startswith("-----BEGIN RSA PRIVATE KEY")``
+    and, lines later, the END marker) has identifiers, calls and spaces in between.
+    """
+    for line in body.split("\n"):
+        piece = line.strip(_WRAPPING)
+        if piece and _BASE64_LINE.fullmatch(piece) is None:
+            return False
+    return True
+

@@ -208,7 +208,7 @@ class CredentialsInUrl(TextRule):
         Invalid(f"REDIS_URL=redis://:{_AMQP_PASSWORD}@127.0.0.1:6379/0  # expect: LLC-SRC-013\n",
                 path=".env"),
         # A default password is still a credential on a public host.
-        Invalid("ftp://admin:admin@ftp.acme-corp.net/exports  # expect: LLC-SRC-013\n",
+        Invalid("ftp://admin:" + "admin@ftp.acme-corp.net/exports  # expect: LLC-SRC-013\n",
                 path="docs/runbook.md"),
     ]
 

@@ -172,7 +172,7 @@ class GenericSecretAssignment(TextRule):
 
     ## Example
     ```python
-    INTERNAL_API_TOKEN = "q8Zt2LwX9vPm4RkC7sYh1NdE"
+    INTERNAL_API_TOKEN = "q8Zt…"  # a random 24-character literal
     ```
 
     Use instead:
