@@ -270,12 +270,14 @@ def rules_command(fmt: str) -> None:
             click.echo(f'\n<a id="{r.META.id.lower()}"></a>\n')
             click.echo(rule_markdown(r, heading="##"))
     else:
-        width = max((len(r.META.name) for r in rules), default=0)
+        id_w = max((len(r.META.id) for r in rules), default=0)
+        name_w = max((len(r.META.name) for r in rules), default=0)
+        nhi_w = max((len(",".join(r.META.owasp)) for r in rules), default=0)
         for r in rules:
             m = r.META
             click.echo(
-                f"{m.id}  {m.name:<{width}}  {m.severity.value:<8}  "
-                f"{','.join(m.owasp):<10}  {m.summary}"
+                f"{m.id:<{id_w}}  {m.name:<{name_w}}  {m.severity.value:<8}  "
+                f"{','.join(m.owasp):<{nhi_w}}  {m.summary}"
             )
 
 
