@@ -60,6 +60,9 @@ _CODE_SUFFIXES = frozenset(
         ".j2", ".tpl",
     }
 )
+# ~/.netrc and _netrc: whitespace-separated `machine HOST login USER password SECRET`.
+_NETRC_NAMES = frozenset({".netrc", "_netrc"})
+_NETRC_PASSWORD = re.compile(r"(?:^|\s)password\s+(\S+)")
 _MAX_LINE = 1000  # minified or generated lines: not where people assign secrets by hand
 _REFERENCE = re.compile(
     r"^(?:[$!@%&*]|#\{|ENC\[|vault:|op://|secret://|sm://|arn:|projects/|env[.:]|"
@@ -204,6 +207,7 @@ class GenericSecretAssignment(TextRule):
     )
 
     VALID = [
+        Valid("machine ci.acmecorp.io\n  login deploy\n  password changeme\n", path=".netrc"),
         Valid('INTERNAL_API_TOKEN = "changeme"\nTOKEN_HEADER = "Authorization"\n'
               'password = os.environ["DB_PASSWORD"]\napi_key = settings.API_KEY\n'
               'SECRET_KEY = get_random_secret_key()\n', path="app/settings.py"),
@@ -229,6 +233,8 @@ class GenericSecretAssignment(TextRule):
         Valid(f'API_TOKEN = "{_TOKEN}"\n', path="tests/conftest.py"),
     ]
     INVALID = [
+        Invalid(f"machine ci.acmecorp.io login deploy password {_PASSWORD}\n", path=".netrc",
+                lines=(1,)),
         Invalid(f'INTERNAL_API_TOKEN = "{_TOKEN}"  # expect: LLC-SRC-014\n', path="app/config.py"),
         Invalid(f"DB_HOST=db.internal\nDB_PASSWORD={_PASSWORD}  # expect: LLC-SRC-014\n",
                 path="deploy/prod.env"),
@@ -246,6 +252,17 @@ class GenericSecretAssignment(TextRule):
         suffix = PurePosixPath(doc.path.lower()).suffix
         code = suffix in _CODE_SUFFIXES
         text = doc.text
+        if PurePosixPath(doc.path).name.lower() in _NETRC_NAMES:
+            for match in _NETRC_PASSWORD.finditer(text):
+                if self._secret("password", match.group(1)):
+                    self.report(
+                        Span(match.start(1), match.end(1)),
+                        "Literal password in a netrc file: every tool that reads it logs in "
+                        "as that user until the password is changed.",
+                        lifetime=Lifetime.unknown(),
+                        value=match.group(1),
+                    )
+            return
         for match in _ASSIGNMENT.finditer(text):
             key, op = match.group(1), match.group(2)
             group = next((g for g in (3, 4, 5, 6) if match.group(g) is not None), 0)
