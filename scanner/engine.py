@@ -12,6 +12,7 @@ import datetime as dt
 import fnmatch
 import io
 import re
+import time
 import tokenize
 import warnings
 from collections.abc import Callable, Sequence
@@ -79,12 +80,20 @@ class Engine:
         self.rules = tuple(rules)
         self.config = config
         self.prefilter = Prefilter(self.rules)
+        self.today = today or dt.date.today()
+        # One clock for the whole scan; a pinned `today` pins it too (noon UTC), for tests.
+        self.now = (
+            time.time()
+            if today is None
+            else dt.datetime(today.year, today.month, today.day, 12, tzinfo=dt.timezone.utc)
+            .timestamp()
+        )
         self.context = RuleContext(
             thresholds=config.thresholds,
             placeholder_words=config.placeholder_words,
             allowlist=tuple(re.compile(p) for p in config.allowlist),
+            now=self.now,
         )
-        self.today = today or dt.date.today()
         self.gitlab_includes = gitlab_includes
         # Rules per file kind, decided once rather than per file and rule.
         self._by_kind = {k: [r for r in self.rules if k in r.META.kinds] for k in FileKind}
@@ -246,7 +255,7 @@ class Engine:
             errors.append(ScanError(rel, f"could not parse Python: {problem}; raw-text rules only"))
             return
         try:
-            doc = PythonDocument(rel, text)
+            doc = PythonDocument(rel, text, now=self.now)
         except PythonParseError as exc:
             errors.append(ScanError(rel, f"could not parse Python: {exc}; raw-text rules only"))
             return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import libcst as cst
 
@@ -200,4 +199,4 @@ class LongPresignedUrl(PythonRule):
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.timezone.utc)
-        return int(moment.timestamp() - time.time())
+        return int(moment.timestamp() - self.context.now)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import time
 from urllib.parse import unquote
 
 from scanner.api import (
@@ -251,7 +250,7 @@ class AzureSecretOrLongSas(TextRule):
 
     def _sas(self, text: str) -> None:
         seen: set[int] = set()
-        now = dt.datetime.fromtimestamp(time.time(), dt.timezone.utc)
+        now = dt.datetime.fromtimestamp(self.context.now, dt.timezone.utc)
         limit = self.context.thresholds.credential_max_validity_days * _DAY
         for match in _SIG.finditer(text):
             start, query = _query(text, match.end() - 1)

@@ -7,7 +7,6 @@ import binascii
 import datetime as dt
 import json
 import re
-import time
 from typing import Any
 
 from scanner.api import (
@@ -171,7 +170,7 @@ class JwtLiteralLongLived(TextRule):
     ]
 
     def check(self, doc: TextDocument) -> None:
-        now = time.time()
+        now = self.context.now
         limit = self.context.thresholds.jwt_max_lifetime
         for match in _JWT.finditer(doc.text):
             token = match.group(1)

@@ -7,6 +7,7 @@ found to ``report()``, with the raw value only so the engine can fingerprint and
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -104,6 +105,8 @@ class RuleContext:
     thresholds: Thresholds = field(default_factory=Thresholds)
     placeholder_words: tuple[str, ...] = ()
     allowlist: tuple[re.Pattern[str], ...] = ()
+    #: Scan time as a Unix timestamp: expiries (`se=`, `exp`) are measured from it.
+    now: float = field(default_factory=time.time)
 
     def is_placeholder(self, value: str) -> bool:
         """A value that is clearly not a real credential (catalogue 0.4) or allowlisted."""

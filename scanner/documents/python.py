@@ -94,9 +94,11 @@ _AUTHLIB_JWT = "authlib.jose.JsonWebToken"
 class PythonDocument:
     """A parsed module with an import table and a lazy intra-module data-flow index."""
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, now: float | None = None) -> None:
         self.path = path
         self.text = text
+        #: Scan time, the "now" of relative deadlines; one value for the whole scan.
+        self.now = time.time() if now is None else now
         if max_bracket_depth(text, MAX_NESTING) > MAX_NESTING:
             raise PythonParseError(f"nesting deeper than {MAX_NESTING} levels; not parsed")
         try:
@@ -481,7 +483,7 @@ class PythonDocument:
         instant = self._instant(expr, at, epoch, 0)
         if instant is None:
             return None
-        return int(instant - time.time())
+        return int(instant - self.now)
 
     def _fold(
         self, expr: cst.BaseExpression, at: cst.CSTNode, strings: bool, depth: int
