@@ -178,6 +178,15 @@ class CredentialCacheNeverExpires(PythonRule):
     )
 
     VALID = [
+        # Memoising the parent's provider per key: what it returns refreshes itself.
+        Valid(
+            "import functools\n"
+            "import botocore.credentials\n"
+            "class ExpressProvider(botocore.credentials.CredentialProvider):\n"
+            "    @functools.lru_cache(maxsize=100)\n"
+            "    def get_credentials(self, bucket):\n"
+            "        return super().get_credentials(bucket=bucket)\n"
+        ),
         Valid(
             "import cachetools\n"
             "@cachetools.cached(cachetools.TTLCache(maxsize=1, ttl=300))\n"
@@ -435,7 +444,7 @@ class CredentialCacheNeverExpires(PythonRule):
                 if any(name.startswith(_PROVIDERS) for name in names):
                     provider = True
                 callee = _callee_name(node.func)
-                if callee is not None and _LOGIN_CALL.search(callee):
+                if callee is not None and _LOGIN_CALL.search(callee) and not _on_super(node):
                     evidence = True
                 if callee is not None and _EXTRACTION_CALL.search(callee):
                     extraction = True
@@ -472,6 +481,18 @@ class CredentialCacheNeverExpires(PythonRule):
         return isinstance(value, cst.Call) and any(
             n.startswith("redis.") for n in self.doc.qualified_names(value.func)
         )
+
+
+def _on_super(call: cst.Call) -> bool:
+    """``super().get_credentials(...)``: the parent's provider, which may refresh itself
+    (botocore's S3 Express cache memoises refreshable credentials per bucket this way)."""
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Call)
+        and isinstance(func.value.func, cst.Name)
+        and func.value.func.value == "super"
+    )
 
 
 def _callee_name(func: cst.BaseExpression) -> str | None:
