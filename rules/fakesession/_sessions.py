@@ -19,6 +19,7 @@ import libcst as cst
 from scanner.api import (
     CredentialClass,
     CredentialSource,
+    Lifetime,
     PythonDocument,
     PythonRule,
     RuleContext,
@@ -173,6 +174,29 @@ class SinkGatedRule(PythonRule):
 
     def check(self, analysis: Analysis) -> None:
         raise NotImplementedError
+
+    def live_reaches(self, keep: KeepAlive, *, vault: bool) -> list[Reach]:
+        """The stored credentials a keep-alive re-mints from (Vault renewals, or every other
+        sink), leaving out placeholders."""
+        return [
+            r
+            for r in keep.reaches
+            if (r.sink.kind is SinkKind.VAULT_RENEW) == vault
+            and not is_placeholder_literal(r.source, self.context.is_placeholder)
+        ]
+
+    def report_keep_alive(
+        self, keep: KeepAlive, reaches: list[Reach], message: str, severity: Severity | None
+    ) -> None:
+        """One finding on the loop or schedule, pointing at the credential and the sinks."""
+        self.report(
+            keep.target,
+            message,
+            lifetime=Lifetime.never(),
+            severity=Severity.INFO if self.doc.is_test_code else severity,
+            related=related(reaches, keep, keep.target),
+            secrets=[r.source.value for r in reaches if r.source.value],
+        )
 
 
 def analyse(doc: PythonDocument, deadline_limit: int | None) -> Analysis:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from outlive_rules.fakesession._sessions import (
     Analysis,
     SinkGatedRule,
-    SinkKind,
     describe,
-    is_placeholder_literal,
-    related,
     severity_of,
 )
 
@@ -17,7 +14,6 @@ from scanner.api import (
     CredentialClass,
     FileKind,
     Invalid,
-    Lifetime,
     Precision,
     RuleMeta,
     Severity,
@@ -273,12 +269,7 @@ class UnboundedTokenRefreshLoop(SinkGatedRule):
         for keep in analysis.keep_alives:
             if keep.scheduled or keep.covered:
                 continue
-            reaches = [
-                r
-                for r in keep.reaches
-                if r.sink.kind is not SinkKind.VAULT_RENEW
-                and not is_placeholder_literal(r.source, self.context.is_placeholder)
-            ]
+            reaches = self.live_reaches(keep, vault=False)
             if not reaches:
                 continue
             first = reaches[0]
@@ -290,12 +281,6 @@ class UnboundedTokenRefreshLoop(SinkGatedRule):
                 f"session never ends, and whoever copies the {label} gets the same endless "
                 "supply" + ("; rotation only hands the chain on." if rotating else ".")
             )
-            severity = severity_of({r.sink.kind for r in reaches})
-            self.report(
-                keep.target,
-                message,
-                lifetime=Lifetime.never(),
-                severity=Severity.INFO if self.doc.is_test_code else severity,
-                related=related(reaches, keep, keep.target),
-                secrets=[r.source.value for r in reaches if r.source.value],
+            self.report_keep_alive(
+                keep, reaches, message, severity_of({r.sink.kind for r in reaches})
             )

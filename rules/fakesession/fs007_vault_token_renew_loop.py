@@ -5,17 +5,13 @@ from __future__ import annotations
 from outlive_rules.fakesession._sessions import (
     Analysis,
     SinkGatedRule,
-    SinkKind,
     describe,
-    is_placeholder_literal,
-    related,
 )
 
 from scanner.api import (
     Category,
     FileKind,
     Invalid,
-    Lifetime,
     Precision,
     RuleMeta,
     Severity,
@@ -179,12 +175,7 @@ class VaultTokenRenewLoop(SinkGatedRule):
         for keep in analysis.keep_alives:
             if keep.covered:
                 continue
-            reaches = [
-                r
-                for r in keep.reaches
-                if r.sink.kind is SinkKind.VAULT_RENEW
-                and not is_placeholder_literal(r.source, self.context.is_placeholder)
-            ]
+            reaches = self.live_reaches(keep, vault=True)
             if not reaches:
                 continue
             first = reaches[0]
@@ -194,11 +185,4 @@ class VaultTokenRenewLoop(SinkGatedRule):
                 "timer never expires, "
                 "so whoever copies it keeps a working Vault token."
             )
-            self.report(
-                keep.target,
-                message,
-                lifetime=Lifetime.never(),
-                severity=Severity.INFO if self.doc.is_test_code else None,
-                related=related(reaches, keep, keep.target),
-                secrets=[r.source.value for r in reaches if r.source.value],
-            )
+            self.report_keep_alive(keep, reaches, message, None)
