@@ -52,7 +52,7 @@ def main() -> int:
     for text in texts:
         try:
             hcl2.loads(text)
-        except Exception:  # noqa: BLE001 - counting failures is the point
+        except Exception:  # counting failures is the point
             failed += 1
     elapsed = time.perf_counter() - start
     kept = 0
@@ -60,7 +60,7 @@ def main() -> int:
         try:
             hcl2.loads(text)
             kept += 1
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: S110 - a truncated file that fails is the expected case
             pass
     print(f"python-hcl2:     {size / elapsed:8.2f} MB/s; positions: no (plain dicts); "
           f"failed on valid files: {failed}; truncated files still parsed: {kept}/{len(broken)}")

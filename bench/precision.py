@@ -4,7 +4,8 @@ Scan a directory that should hold (almost) no live credentials, such as a virtua
 ``site-packages`` or ``/usr/lib/python3``, with every rule, and print how many findings each
 rule gives per MB scanned. Every finding there is a candidate false positive to examine::
 
-    python bench/precision.py "$(python -c 'import site; print(site.getsitepackages()[0])')" --show 50
+    SITE="$(python -c 'import site; print(site.getsitepackages()[0])')"
+    python bench/precision.py "$SITE" --show 50
     python bench/precision.py /usr/lib/python3 --select LLC-SRC-014 --show 0 --json out.json
 
 Runs the scanner pipeline in-process (the same discovery, engine and merging as the CLI).

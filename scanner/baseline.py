@@ -50,6 +50,17 @@ def load(path: Path) -> list[Entry]:
         raise BaselineError(f"cannot read baseline {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"baseline {path} is not valid JSON: {exc}") from None
+    except ValueError:
+        # json converts integers with int(), which refuses more than 4,300 digits.
+        raise BaselineError(
+            f"baseline {path} holds a number too long to read (thousands of digits); "
+            "recreate it with `outlive baseline create`"
+        ) from None
+    except RecursionError:
+        raise BaselineError(
+            f"baseline {path} nests arrays or objects too deeply to read; "
+            "recreate it with `outlive baseline create`"
+        ) from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
         raise BaselineError(
             f"baseline {path} is not an outlive baseline of version {BASELINE_VERSION}"
@@ -62,11 +73,20 @@ def load(path: Path) -> list[Entry]:
         if not isinstance(item, dict) or not all(
             isinstance(item.get(k), str) for k in ("path", "rule", "fingerprint")
         ):
-            raise BaselineError(f"baseline {path} has a malformed entry: {item!r}")
+            raise BaselineError(f"baseline {path} has a malformed entry: {_excerpt(item)}")
         entries.append(
             Entry(item["path"], item["rule"], item["fingerprint"], str(item.get("reason", "")))
         )
     return entries
+
+
+def _excerpt(item: object) -> str:
+    """A malformed entry for a message, cut short: a hostile baseline can hold anything."""
+    try:
+        text = repr(item)
+    except (ValueError, RecursionError):  # a 5,000-digit int has no repr
+        return f"a {type(item).__name__}"
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def entries_for(findings: Iterable[Finding], keep: Iterable[Entry] = ()) -> list[Entry]:
@@ -84,4 +104,7 @@ def dump(entries: Iterable[Entry]) -> str:
             item["reason"] = entry.reason
         results.append(item)
     doc = {"version": BASELINE_VERSION, "outlive_version": __version__, "results": results}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    # A path from a file name that is not UTF-8 holds lone surrogates (os.fsdecode): write
+    # them as the JSON escape `\udcff`, which UTF-8 can carry and `load` reads back unchanged.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -1,7 +1,8 @@
 """The ``outlive`` command: options in, exit code out, no scanning logic of its own.
 
 Exit codes, the same for every format: 0 nothing at or above ``--fail-on``, 1 findings,
-2 usage, config or internal error. Errors are sentences; tracebacks only with ``--debug``.
+2 usage, config or internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+Errors are sentences; tracebacks only with ``--debug``.
 """
 
 from __future__ import annotations
@@ -9,10 +10,14 @@ from __future__ import annotations
 import contextlib
 import json as _json
 import os
+import signal
+import stat
 import sys
+import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
 import click
@@ -21,6 +26,7 @@ from scanner import __version__
 from scanner.baseline import DEFAULT_BASELINE, BaselineError, dump, entries_for, key_of, load
 from scanner.config import SEVERITY_NAMES, Config, ConfigError, find_config, load_config
 from scanner.docs import rule_markdown, rule_text
+from scanner.findings import printable
 from scanner.pipeline import ScanResult, exit_code, scan
 from scanner.registry import RegistryError, all_rules, get_rule, select_rules
 from scanner.reporters import REPORTERS, ReportOptions
@@ -31,6 +37,19 @@ _CONFIG_ERRORS = (ConfigError, RegistryError, BaselineError)
 def _fail(message: str) -> NoReturn:
     click.echo(f"outlive: error: {message}", err=True)
     raise SystemExit(2)
+
+
+def _utf8_safe(text: str) -> str:
+    """``text`` with lone surrogates written as ``\\udcff`` escapes, so it encodes as UTF-8.
+
+    A file name that is not UTF-8 reaches a report surrogate-escaped (``os.fsdecode``), and
+    writing it failed with UnicodeEncodeError, leaving an empty report. In the JSON formats the
+    paths sit inside strings, where ``\\udcff`` is a JSON escape of the same character (a
+    baseline read back matches the file again); in text it reads as the escape it is.
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _scan_root(paths: Sequence[Path]) -> Path:
@@ -48,20 +67,71 @@ def _common_dir(resolved: Sequence[Path]) -> Path:
     return Path(os.path.commonpath([str(d) for d in dirs]))
 
 
-def _load_config(config_path: Path | None, root: Path, start: Path) -> Config:
-    """An explicit ``--config``, else the nearest config upward from the scanned paths."""
-    if config_path is not None and not config_path.is_file():
+def _load_config(
+    config_path: Path | None, root: Path, start: Path, announce: bool = True
+) -> Config:
+    """An explicit ``--config``, else the nearest config upward from the scanned paths, no
+    higher than the repository (or the scan root). The one used is named on stderr (stdout
+    carries the report), so a config that changes what is reported is never a surprise."""
+    if config_path is not None and not config_path.exists():
         _fail(f"config file {config_path} does not exist")
-    path = config_path if config_path is not None else find_config(start)
-    return load_config(path, root)
+    path = config_path if config_path is not None else find_config(start, root)
+    config = load_config(path, root)
+    if path is not None and announce:
+        click.echo(f"outlive: using config {printable(str(path))}", err=True)
+    return config
+
+
+#: Exit codes of a run stopped by a signal, as a shell reports them (128 + the signal number).
+EXIT_INTERRUPTED = 128 + int(signal.SIGINT)
+EXIT_TERMINATED = 128 + int(signal.SIGTERM)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread. A BaseException like KeyboardInterrupt, so that no
+    ``except Exception`` on the way turns it into a finding or an internal error, while every
+    ``finally`` (the worker pool's shutdown, a temporary report's removal) still runs."""
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM (``timeout``, CI runners, supervisors) becomes :class:`Terminated` while a
+    command runs, so the scan stops its workers instead of dying and leaving them behind."""
+    owner = os.getpid()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != owner:
+            # A worker forked before its initializer reset the handler: die as by default.
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (an embedding application): leave it alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Group(click.Group):
-    """Turns unexpected exceptions into a sentence and exit 2, unless ``--debug``."""
+    """Turns unexpected exceptions into a sentence and exit 2, unless ``--debug``; a signal
+    into one line and 130 (Ctrl-C) or 143 (SIGTERM), never the findings code."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with _sigterm_raises():
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("outlive: interrupted", err=True)
+            raise SystemExit(EXIT_INTERRUPTED) from None
+        except Terminated:
+            click.echo("outlive: terminated", err=True)
+            raise SystemExit(EXIT_TERMINATED) from None
         except _CONFIG_ERRORS as exc:
             _fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
@@ -102,15 +172,19 @@ def _run_scan(
     baseline_path: Path | None,
     show_info: bool,
     cache: bool = True,
+    cache_dir: Path | None = None,
+    announce: bool = True,
 ) -> tuple[ScanResult, Config]:
     given = list(paths) or [Path()]
     root = _scan_root(given)
-    config = _load_config(config_path, root, _common_dir([p.resolve() for p in given]))
+    start = _common_dir([p.resolve() for p in given])
+    config = _load_config(config_path, root, start, announce)
     # The command line's --select replaces the config's; ignores add up.
     rules = select_rules(select=select or config.select, ignore=config.ignore + ignore)
     entries = load(baseline_path) if baseline_path is not None else ()
     result = scan(
-        given, config, rules, jobs=jobs, baseline=entries, show_info=show_info, cache=cache
+        given, config, rules, jobs=jobs, baseline=entries, show_info=show_info, cache=cache,
+        cache_dir=cache_dir,
     )
     return result, config
 
@@ -126,8 +200,9 @@ def _echo_errors(result: ScanResult) -> None:
     for error in result.errors:
         if error.level == "note" and len(notes) > MAX_LISTED_NOTES:
             continue
-        where = f"{error.path}:{error.line}" if error.line else error.path
-        click.echo(f"outlive: {error.level}: {where}: {error.message}", err=True)
+        # Path and message come from the scanned tree: no control character reaches stderr.
+        where = printable(f"{error.path}:{error.line}" if error.line else error.path)
+        click.echo(f"outlive: {error.level}: {where}: {printable(error.message)}", err=True)
     if len(notes) > MAX_LISTED_NOTES:
         click.echo(
             f"outlive: note: skipped {len(notes)} files (binary, or larger than max-file-size); "
@@ -186,7 +261,13 @@ def _echo_errors(result: ScanResult) -> None:
 )
 @click.option("--color/--no-color", default=None, help="Color text output (default: on a TTY).")
 @click.option(
-    "--no-cache", is_flag=True, help="Neither read nor write .outlive_cache/ (per-file results)."
+    "--no-cache", is_flag=True, help="Neither read nor write the per-file results cache."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Cache root (default: $OUTLIVE_CACHE_DIR, else the per-user cache directory).",
 )
 def scan_command(
     paths: tuple[Path, ...],
@@ -204,10 +285,14 @@ def scan_command(
     sarif_absolute: bool,
     color: bool | None,
     no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Scan PATHS (default: the current directory) and report what outlives its task."""
     result, config = _run_scan(
-        paths, config_path, select, ignore, jobs, baseline_path, show_info, cache=not no_cache
+        paths, config_path, select, ignore, jobs, baseline_path, show_info, cache=not no_cache,
+        cache_dir=cache_dir,
+        # Where scan errors go to stderr, so does the config's name; JSON and SARIF keep it clean.
+        announce=(fmt or "text") in ("text", "github") or output is not None,
     )
     fmt = fmt or "text"
     if color is None:
@@ -218,10 +303,10 @@ def scan_command(
         sarif_absolute=sarif_absolute,
         fail_on=fail_on or config.fail_on,
     )
-    rendered = REPORTERS[fmt](result, options)
+    rendered = _utf8_safe(REPORTERS[fmt](result, options))
     if output is not None:
         try:
-            output.write_text(rendered, encoding="utf-8")
+            _write_atomic(output, rendered)
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror or exc}")
     else:
@@ -318,9 +403,45 @@ def _baseline_scan(paths: tuple[Path, ...], config_path: Path | None) -> ScanRes
     return result
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``.
+
+    A run stopped halfway (Ctrl-C, SIGTERM, a full disk) leaves the previous file untouched
+    rather than a truncated report that a SARIF upload or a baseline load would then read. A
+    symbolic link at ``path`` is replaced, not written through: a checkout can plant
+    ``results.sarif`` as a link to a file outside the tree. A device or a pipe
+    (``/dev/stdout``, ``>(...)``) cannot be renamed over and is written in place.
+    """
+    data = text.encode("utf-8")
+    try:
+        existing = path.stat()
+    except OSError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with path.open("wb") as stream:
+            stream.write(data)
+        return
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        # mkstemp creates the file 0600; a report is as readable as any file the user writes.
+        umask = os.umask(0o022)
+        os.umask(umask)
+        temp.chmod(0o666 & ~umask)
+        temp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
 def _write_baseline(output: Path, text: str) -> None:
     try:
-        output.write_text(text, encoding="utf-8")
+        _write_atomic(output, _utf8_safe(text))
     except OSError as exc:
         _fail(f"cannot write baseline {output}: {exc.strerror or exc}")
 

@@ -7,13 +7,20 @@ the file (exit 2).
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cache
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+import pathspec
+import re2
+
+from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, git_toplevel, safe_read
 from scanner.durations import parse_duration
+from scanner.secrets import Pattern
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,6 +30,15 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 CONFIG_NAMES = ("outlive.toml", ".outlive.toml", "pyproject.toml")
 SEVERITY_NAMES = ("critical", "high", "medium", "low")
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+#: No file is read whole above this (1 TiB); a larger setting is a typo or a hostile config,
+#: and a number past the C size limits would fail the first read instead of being refused here.
+MAX_FILE_SIZE_LIMIT = 2**40
+#: Thresholds stop at 10,000 years: a longer one is a typo (or a hostile config) and would turn
+#: its rule off in practice.
+MAX_THRESHOLD_SECONDS = 10_000 * 365 * 86400
+#: Longer allowlist patterns are refused before RE2 sees them: its parser walks a
+#: million-deep nesting natively (and logs to stderr) before giving up.
+MAX_PATTERN_LENGTH = 10_000
 
 
 class ConfigError(Exception):
@@ -85,25 +101,51 @@ class Config:
         return rel[len(prefix) + 1 :] if rel.startswith(prefix + "/") else None
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest config file at or above ``start`` (a pyproject counts only with our table)."""
+def find_config(start: Path, root: Path | None = None) -> Path | None:
+    """The nearest config file at or above ``start``, but no higher than the repository.
+
+    A config is applied because it is the repository's: the search stops at the top of the git
+    work tree holding ``start`` or, outside one, at ``root`` (the scan root; by default the
+    working directory). An ``outlive.toml`` planted in a shared folder above (``exclude =
+    ["**"]``) must not turn every scan below it into "no findings". A candidate that is not a
+    regular file, or whose real path leaves that folder, is passed over; a pyproject counts
+    only with our table.
+    """
     here = start.resolve()
     if here.is_file():
         here = here.parent
-    for directory in (here, *here.parents):
+    ceiling = (git_toplevel(here) or root or Path.cwd()).resolve()
+    chain = [here, *here.parents]
+    chain = chain[: chain.index(ceiling) + 1] if ceiling in chain else [here]
+    for directory in chain:
         for name in CONFIG_NAMES:
             candidate = directory / name
-            if not candidate.is_file():
+            if not candidate.is_file() or not candidate.resolve().is_relative_to(ceiling):
                 continue
-            if name != "pyproject.toml" or _has_tool_table(candidate):
+            if name != "pyproject.toml" or _has_tool_table(candidate, ceiling):
                 return candidate
     return None
 
 
-def _has_tool_table(path: Path) -> bool:
+#: A config file larger than this is refused unread.
+MAX_CONFIG_SIZE = MAX_AUX_FILE_SIZE
+
+
+def _config_text(path: Path, root: Path | None = None) -> str:
+    """The text of a config file, read through ``safe_read`` (a FIFO or a link to /dev/zero
+    named ``outlive.toml`` must not hang or fill memory); OSError carries the refusal."""
+    data = safe_read(path, MAX_CONFIG_SIZE, root=root)
+    if isinstance(data, Refused):
+        raise OSError(0, data.reason)
+    return data.decode("utf-8")
+
+
+def _has_tool_table(path: Path, root: Path | None = None) -> bool:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(_config_text(path, root))
+    except (OSError, ValueError, RecursionError):
+        # Not UTF-8, not TOML, a 5,000-digit integer, arrays nested 1,000 deep: whatever it
+        # is, a pyproject.toml met on the way up that cannot be read is not ours.
         return False
     return isinstance(data.get("tool"), dict) and "outlive" in data["tool"]
 
@@ -113,13 +155,22 @@ def load_config(path: Path | None, root: Path) -> Config:
     if path is None:
         return Config(root=root)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_config_text(path))
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"config file {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    except ValueError:
+        # tomllib converts integers with int(), which refuses more than 4,300 digits.
+        raise ConfigError(
+            f"config file {path} holds a number too long to read (thousands of digits)"
+        ) from None
+    except RecursionError:
+        raise ConfigError(
+            f"config file {path} nests arrays or tables too deeply to read"
+        ) from None
     if path.name == "pyproject.toml":
         tool = raw.get("tool", {})
         table = tool.get("outlive", {}) if isinstance(tool, dict) else {}
@@ -167,6 +218,8 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
         max_size = _parse_size(max_size)
     if not isinstance(max_size, int) or isinstance(max_size, bool) or max_size <= 0:
         raise fail("max-file-size", "must be a positive number of bytes or a size like '2MiB'")
+    if max_size > MAX_FILE_SIZE_LIMIT:
+        raise fail("max-file-size", "must be at most 1 TiB")
 
     bools = {}
     for key in ("allow-blanket-ignores", "require-reason"):
@@ -177,18 +230,36 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
 
     allowlist = str_list("allowlist")
     for pattern in allowlist:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
+        if len(pattern) > MAX_PATTERN_LENGTH:
             raise fail(
-                "allowlist", f"has an invalid regular expression {pattern!r}: {exc}"
+                "allowlist",
+                f"has a regular expression of {len(pattern):,} characters, {_quote(pattern)}; "
+                f"the limit is {MAX_PATTERN_LENGTH:,} (split it into several patterns)",
+            )
+        try:
+            compile_allowlist(pattern)
+        except re2.error as exc:
+            raise fail(
+                "allowlist",
+                f"has a regular expression RE2 cannot compile, {_quote(pattern)}: "
+                f"{_re2_reason(exc)} (allowlist patterns use RE2 syntax: no look-arounds or "
+                "backreferences, repetition counts up to 1000)",
             ) from None
+
+    exclude = str_list("exclude")
+    for glob in exclude:
+        problem = _exclude_problem(glob)
+        if problem is not None:
+            raise fail("exclude", f"has an unusable glob {_quote(glob)}: {problem}")
 
     per_path_raw = table.get("per-path-ignores", {})
     if not isinstance(per_path_raw, dict):
         raise fail("per-path-ignores", "must be a table of glob = [rule ids]")
     per_path: list[tuple[str, tuple[str, ...]]] = []
     for glob, ids in per_path_raw.items():
+        problem = _per_path_problem(glob)
+        if problem is not None:
+            raise fail("per-path-ignores", f"has an unusable glob {_quote(glob)}: {problem}")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise fail(f"per-path-ignores.{glob}", "must be a list of rule ids or prefixes")
         per_path.append((glob, tuple(ids)))
@@ -205,6 +276,8 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
         if key == "credential_max_validity_days":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise fail(f"thresholds.{key}", "must be a positive number of days")
+            if value * 86400 >= MAX_THRESHOLD_SECONDS:
+                raise fail(f"thresholds.{key}", "must be less than 10,000 years of days")
             values[key] = value
             continue
         seconds = parse_duration(value) if isinstance(value, str | int) else None
@@ -212,12 +285,14 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
             raise fail(
                 f"thresholds.{key}", "must be a duration such as 3600, '24h', '30d' or 'PT1H'"
             )
+        if seconds >= MAX_THRESHOLD_SECONDS:
+            raise fail(f"thresholds.{key}", "must be a duration shorter than 10,000 years")
         values[key] = seconds
 
     return Config(
         source=path,
         root=root,
-        exclude=str_list("exclude"),
+        exclude=exclude,
         select=str_list("select"),
         ignore=str_list("ignore"),
         fail_on=fail_on,
@@ -247,4 +322,59 @@ def _parse_size(text: str) -> int | None:
     match = _SIZE.match(text)
     if match is None:
         return None
-    return int(match.group(1)) * _SIZE_UNITS[(match.group(2) or "b").lower()]
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > 20:  # past any limit, and int() refuses more than 4,300 digits
+        return MAX_FILE_SIZE_LIMIT + 1
+    return int(digits) * _SIZE_UNITS[(match.group(2) or "b").lower()]
+
+
+@cache
+def compile_allowlist(pattern: str) -> Pattern:
+    """An ``allowlist`` pattern compiled with RE2 (raises ``re2.error``).
+
+    The pattern is the config's, but the text it meets is the scanned repository's: Python
+    ``re`` backtracks without bound on ``(a+)+$`` and a hostile value, RE2 runs in linear time.
+    Unlike the secret rules there is no ``re`` fallback, so a pattern RE2 refuses is an error.
+    """
+    options = re2.Options()
+    options.log_errors = False  # the refusal becomes a config error, not a log line
+    compiled: Pattern = re2.compile(pattern, options=options)
+    return compiled
+
+
+def _re2_reason(exc: re2.error) -> str:
+    reason = exc.args[0] if exc.args else exc
+    if isinstance(reason, bytes):
+        return reason.decode("utf-8", "replace")
+    return str(reason)
+
+
+def _quote(text: str) -> str:
+    """A config value for a message: repr-quoted, and cut short when it is long."""
+    return repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
+
+
+def _exclude_problem(glob: str) -> str | None:
+    """Why ``glob`` cannot be an ``exclude`` (gitignore) pattern, or None when it can."""
+    if not glob.strip():
+        return "it is empty"
+    try:
+        spec = pathspec.GitIgnoreSpec.from_lines([glob])
+    except (ValueError, re.error) as exc:
+        return str(exc) or "not a gitignore pattern"
+    if all(p.include is None for p in spec.patterns):
+        return "it matches nothing (a gitignore comment?)"
+    return None
+
+
+def _per_path_problem(glob: str) -> str | None:
+    """Why ``glob`` cannot key ``per-path-ignores`` (fnmatch, or a path suffix), or None."""
+    if not glob.strip():
+        return "it is empty"
+    try:
+        fnmatch.fnmatchcase("x", glob)
+        if "/" not in glob:
+            PurePosixPath("x").match(glob)
+    except (ValueError, re.error) as exc:
+        return str(exc) or "not a glob"
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ from scanner.findings import ScanError
 
 BINARY_SNIFF = 8192
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".outlive_cache", "__pycache__"})
+#: Files outlive reads for itself (``.gitignore``, ``.gitlab-ci.yml``, configs) stop here.
+MAX_AUX_FILE_SIZE = 2 * 1024 * 1024
+#: Seconds a git call may take. A hostile ``.git`` (a FIFO for a config or an exclude file)
+#: makes git block in ``open()``; past this the scan lists the directory itself.
+GIT_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -33,6 +39,241 @@ class SourceFile:
 class Discovered:
     files: tuple[SourceFile, ...]
     errors: tuple[ScanError, ...]
+
+
+# -- git, run so that the scanned repository cannot make it run anything ------------------------
+
+#: ``-c`` settings on every git call. A repository's own ``.git/config`` names programs git
+#: runs (``core.fsmonitor`` runs on ``ls-files``; hooks, pagers, diff drivers, credential
+#: helpers, ssh and askpass on other commands); the command line wins over that file.
+#: ``safe.directory`` is left alone on purpose: git then refuses a repository owned by another
+#: user (a ``.git`` planted in a shared folder) and discovery lists the directory itself.
+_GIT_CONFIG = (
+    "core.fsmonitor=false",
+    "core.useBuiltinFSMonitor=false",
+    f"core.hooksPath={os.devnull}",
+    "core.untrackedCache=false",
+    "core.pager=cat",
+    "core.sshCommand=",
+    "core.askPass=",
+    "core.alternateRefsCommand=",
+    "credential.helper=",
+    "diff.external=",
+    "protocol.allow=never",
+    "log.showSignature=false",
+    "gc.auto=0",
+    "maintenance.auto=false",
+)
+#: Subcommands that read file contents: there a repository's diff, textconv and filter
+#: drivers (programs named in its config) would run, so they are switched off too.
+_DIFF_COMMANDS = frozenset(
+    {"diff", "diff-files", "diff-index", "diff-tree", "format-patch", "log", "show", "whatchanged"}
+)
+_CONTENT_COMMANDS = _DIFF_COMMANDS | {"archive", "blame", "cat-file", "grep", "status"}
+
+
+class GitError(Exception):
+    """git was found but did not answer (it timed out, or could not be started)."""
+
+
+def git_environment() -> dict[str, str]:
+    """The environment of every git call: no system config, no prompt, no pager, no writes."""
+    env = dict(os.environ)
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_OPTIONAL_LOCKS="0",  # a scan never refreshes or writes the index
+        GIT_PROTOCOL_FROM_USER="0",
+        GIT_PAGER="cat",
+        PAGER="cat",
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        GIT_NO_REPLACE_OBJECTS="1",  # replace refs could show other content than was committed
+    )
+    return env
+
+
+def git_argv(git: str, directory: Path, *args: str) -> list[str]:
+    """The full argv of ``git -C directory args...`` with the repository's programs disabled."""
+    argv = [git, "--no-pager", "--literal-pathspecs", "-C", str(directory)]
+    for setting in _GIT_CONFIG:
+        argv += ["-c", setting]
+    if not args:
+        return argv
+    command, rest = args[0], list(args[1:])
+    if command in _CONTENT_COMMANDS:
+        for setting in _filter_overrides(git, directory):
+            argv += ["-c", setting]
+    if command in _DIFF_COMMANDS:
+        rest = ["--no-ext-diff", "--no-textconv", *rest]
+    return [*argv, command, *rest]
+
+
+def _filter_overrides(git: str, directory: Path) -> list[str]:
+    """Empty clean/smudge/process commands for every filter driver the config names."""
+    try:
+        names = _run(
+            [
+                git,
+                "--no-pager",
+                "-C",
+                str(directory),
+                "config",
+                "--null",
+                "--name-only",
+                "--get-regexp",
+                r"^filter\.",
+            ],
+            timeout=GIT_TIMEOUT,
+        )
+    except GitError:
+        names = None
+    drivers = set()
+    if names is not None and names.returncode == 0:
+        for key in names.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if key.count(".") >= 2:
+                drivers.add(key[len("filter.") :].rsplit(".", 1)[0])
+    out = []
+    for driver in sorted(drivers):
+        out += [f"filter.{driver}.{k}=" for k in ("clean", "smudge", "process")]
+        out.append(f"filter.{driver}.required=false")
+    return out
+
+
+def git_command(
+    directory: Path, *args: str, timeout: float | None = None
+) -> subprocess.CompletedProcess[bytes] | None:
+    """Run ``git args...`` in ``directory`` safely; None when git is not installed.
+
+    Every git call of outlive goes through here: fixed argv, no shell, stdin from /dev/null,
+    output captured, the repository's programs disabled (``_GIT_CONFIG``), a timeout. Raises
+    ``GitError`` when git does not answer in time.
+    """
+    git = shutil.which("git")
+    if git is None:
+        return None
+    return _run(git_argv(git, directory, *args), timeout=timeout or GIT_TIMEOUT)
+
+
+def _run(argv: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(  # noqa: S603 - fixed argv, no shell
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            env=git_environment(),
+        )
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git did not answer within {timeout:g} s") from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"git could not be run: {exc}") from None
+
+
+def git_toplevel(directory: Path) -> Path | None:
+    """The top folder of the git work tree holding ``directory``; None outside one.
+
+    None too when git is missing, does not answer, or refuses the repository (one owned by
+    another user, see ``safe.directory``).
+    """
+    try:
+        done = git_command(directory, "rev-parse", "--show-toplevel", timeout=GIT_TIMEOUT / 6)
+    except GitError:
+        return None
+    if done is None or done.returncode != 0:
+        return None
+    top = done.stdout.decode("utf-8", "surrogateescape").strip()
+    return Path(top) if top else None
+
+
+# -- reading a file: the same checks for every file outlive opens -----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """Why ``safe_read`` did not return a file's bytes, as the end of a sentence."""
+
+    reason: str
+    kind: str = "skipped"  # the ScanError kind: "skipped" on purpose, or "unreadable"
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # opening a FIFO with no writer returns at once
+    | getattr(os, "O_NOCTTY", 0)  # a terminal device never becomes our controlling tty
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_READ_CHUNK = 1 << 20
+
+
+def file_type(mode: int) -> str:
+    """What a non-regular file is, for a message."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "not a regular file"
+
+
+def safe_read(path: Path, max_size: int, root: Path | None = None) -> bytes | Refused:
+    """The bytes of ``path`` if it is a regular file of at most ``max_size`` bytes.
+
+    Every file outlive reads goes through here, whatever it reads it for: a FIFO would block
+    the scan forever and ``/dev/zero`` (or a link to it) would fill memory, so anything but a
+    regular file is refused before it is opened, and again on the opened descriptor (the path
+    may have been swapped in between). With ``root``, a file whose real path is outside
+    ``root`` (a symbolic link out of the tree) is refused too. Never more than ``max_size + 1``
+    bytes are read, even from a file that grows while it is read.
+    """
+    try:
+        if root is not None and not _inside(path.resolve(), root.resolve()):
+            return Refused("symbolic link out of the scan root")
+        before = path.stat()
+        if not stat.S_ISREG(before.st_mode):
+            return Refused(f"not a regular file ({file_type(before.st_mode)})")
+        if before.st_size > max_size:
+            return _too_large(before.st_size, max_size)
+        fd = os.open(path, _OPEN_FLAGS)
+    except PermissionError:
+        return Refused("permission denied", "unreadable")
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python 3.10)
+        return Refused(f"cannot read: {getattr(exc, 'strerror', None) or exc}", "unreadable")
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            return Refused(f"not a regular file ({file_type(opened.st_mode)})")
+        if opened.st_size > max_size:
+            return _too_large(opened.st_size, max_size)
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_size:
+            chunk = os.read(fd, min(_READ_CHUNK, max_size + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > max_size:
+            return _too_large(total, max_size, grew=True)
+        return b"".join(chunks)
+    except OSError as exc:
+        return Refused(f"cannot read: {exc.strerror or exc}", "unreadable")
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int, max_size: int, grew: bool = False) -> Refused:
+    if grew:  # it grew while it was read
+        return Refused(f"larger than max-file-size (more than {max_size} bytes)")
+    return Refused(f"larger than max-file-size ({size} > {max_size} bytes)")
 
 
 def relative(path: Path, root: Path) -> str:
@@ -113,7 +354,25 @@ def _add(
                 )
             )
             return
-    if not path.is_file():
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        errors.append(
+            ScanError(rel, f"cannot read: {exc.strerror or exc}; skipped", kind="unreadable")
+        )
+        return
+    if stat.S_ISDIR(mode):  # a submodule git lists, or a link to a folder
+        return
+    if not stat.S_ISREG(mode):
+        # A FIFO would block the read, a device would never end: say so rather than drop it.
+        errors.append(
+            ScanError(
+                rel,
+                f"not a regular file ({file_type(mode)}); skipped",
+                level="note",
+                kind="skipped",
+            )
+        )
         return
     found[rel] = SourceFile(rel, path)
 
@@ -127,59 +386,88 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _list_dir(directory: Path, errors: list[ScanError], root: Path) -> Iterable[Path]:
-    listed = _git_files(directory)
+    listed = _git_files(directory, errors, root)
     if listed is not None:
         return listed
     return _walk(directory, errors, root)
 
 
-def _git_files(directory: Path) -> list[Path] | None:
+def _git_files(directory: Path, errors: list[ScanError], root: Path) -> list[Path] | None:
     """Files git knows (tracked, or untracked and not ignored); None outside a work tree."""
-    git = shutil.which("git")
-    if git is None:
-        return None
     try:
-        inside = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            [git, "-C", str(directory), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
+        inside = git_command(
+            directory,
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--git-path",
+            "info/exclude",
+            timeout=GIT_TIMEOUT / 6,
         )
-        if inside.returncode != 0 or inside.stdout.strip() != "true":
+        if inside is None or inside.returncode != 0:
             return None
-        listed = subprocess.run(  # noqa: S603
-            [
-                git,
-                "-C",
-                str(directory),
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-                "--",
-                ".",
-            ],
-            capture_output=True,
-            timeout=120,
-            check=False,
+        answer = inside.stdout.decode("utf-8", "surrogateescape").splitlines()
+        if not answer or answer[0] != "true":
+            return None
+        special = _special_exclude_file(directory, answer[1:2])
+        if special is not None:
+            errors.append(
+                ScanError(
+                    relative(special, root),
+                    "git's exclude file is not a regular file (git would block reading it); "
+                    "listed the folder without git",
+                    kind="skipped",
+                )
+            )
+            return None
+        listed = git_command(
+            directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."
         )
-    except (OSError, subprocess.SubprocessError):
+    except GitError as exc:
+        errors.append(
+            ScanError(
+                relative(directory, root),
+                f"{exc}; listed the folder without git (is a .gitignore or a file in .git a FIFO?)",
+                kind="unreadable",
+            )
+        )
         return None
-    if listed.returncode != 0:
+    if listed is None or listed.returncode != 0:
         return None
     names = [n for n in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
     out = []
     for name in dict.fromkeys(names):
         path = directory / name
-        if path.is_symlink() or path.is_file():  # deleted-but-tracked files drop out here
+        if os.path.lexists(path):  # deleted-but-tracked files drop out here
             out.append(path)
     return out
 
 
+def _special_exclude_file(directory: Path, info_exclude: list[str]) -> Path | None:
+    """The exclude file git would read for ``ls-files`` that is a FIFO or a device, if any.
+
+    ``.git/info/exclude`` and ``core.excludesFile`` (which the repository's own config can set)
+    are opened by git with a blocking ``open()``: a FIFO there stalls git until the timeout.
+    """
+    candidates = [directory / p for p in info_exclude]
+    configured = git_command(
+        directory, "config", "--path", "--get", "core.excludesFile", timeout=GIT_TIMEOUT / 6
+    )
+    if configured is not None and configured.returncode == 0:
+        value = configured.stdout.decode("utf-8", "surrogateescape").strip()
+        if value:
+            candidates.append(directory / value)
+    for candidate in candidates:
+        try:
+            mode = candidate.stat().st_mode
+        except OSError:
+            continue  # a missing exclude file is normal
+        if not stat.S_ISREG(mode):
+            return candidate
+    return None
+
+
 def _walk(directory: Path, errors: list[ScanError], root: Path) -> list[Path]:
-    ignore = _gitignore(directory)
+    ignore = _gitignore(directory, errors, root)
     out: list[Path] = []
 
     def onerror(exc: OSError) -> None:
@@ -207,33 +495,35 @@ def _walk(directory: Path, errors: list[ScanError], root: Path) -> list[Path]:
     return out
 
 
-def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
+def _gitignore(
+    directory: Path, errors: list[ScanError], root: Path
+) -> pathspec.GitIgnoreSpec | None:
     candidate = directory / ".gitignore"
-    try:
-        lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    if not os.path.lexists(candidate):
         return None
+    data = safe_read(candidate, MAX_AUX_FILE_SIZE, root=directory)
+    if isinstance(data, Refused):
+        errors.append(
+            ScanError(
+                relative(candidate, root),
+                f"not used as ignore rules: {data.reason}",
+                level="note",
+                kind="skipped",
+            )
+        )
+        return None
+    lines = data.decode("utf-8", errors="replace").splitlines()
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def read_file(source: SourceFile, max_size: int) -> tuple[bytes | None, ScanError | None]:
-    """The file's bytes, or why it is skipped (binary, too big, unreadable)."""
-    try:
-        size = source.path.stat().st_size
-        if size > max_size:
-            return None, ScanError(
-                source.rel,
-                f"larger than max-file-size ({size} > {max_size} bytes); skipped",
-                level="note",
-                kind="skipped",
-            )
-        data = source.path.read_bytes()
-    except PermissionError:
-        return None, ScanError(source.rel, "permission denied; skipped", kind="unreadable")
-    except OSError as exc:
-        return None, ScanError(
-            source.rel, f"cannot read: {exc.strerror or exc}; skipped", kind="unreadable"
-        )
-    if b"\0" in data[:BINARY_SNIFF]:
+    """The file's bytes, or why it is skipped (binary, too big, not a regular file, unreadable)."""
+    data = safe_read(source.path, max_size)
+    if isinstance(data, Refused):
+        level = "note" if data.kind == "skipped" else "warning"
+        return None, ScanError(source.rel, f"{data.reason}; skipped", level=level, kind=data.kind)
+    # UTF-16/32 text with a byte-order mark is full of NULs; the engine decodes it by its mark.
+    wide = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+    if not wide and b"\0" in data[:BINARY_SNIFF]:
         return None, ScanError(source.rel, "binary file; skipped", level="note", kind="skipped")
     return data, None

@@ -8,10 +8,10 @@ scan error and the raw-text rules still run; a rule failure is a scan error at l
 from __future__ import annotations
 
 import ast
+import bisect
 import datetime as dt
 import fnmatch
 import io
-import re
 import time
 import tokenize
 import warnings
@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
+import ahocorasick_rs as ahocorasick
 import libcst as cst
 
 from scanner.api.rule import (
@@ -32,7 +33,7 @@ from scanner.api.rule import (
     TextRule,
     YamlRule,
 )
-from scanner.config import Config
+from scanner.config import Config, compile_allowlist
 from scanner.documents.ci import GithubWorkflow
 from scanner.documents.cstwalk import batched
 from scanner.documents.hcl import HclDocument
@@ -45,13 +46,14 @@ from scanner.findings import (
     Location,
     RelatedLocation,
     ScanError,
+    SecretMasker,
     Suppression,
     fingerprint,
     redact,
 )
 from scanner.prefilter import Prefilter
 from scanner.registry import matches
-from scanner.suppress import Directive, parse_text
+from scanner.suppress import Directive, cap_blank_runs, parse_text
 
 #: Turns whatever a rule reported (a node, a span) into a location, per document type.
 Locator = Callable[[Any], Location]
@@ -81,9 +83,13 @@ class Engine:
         self.config = config
         self.prefilter = Prefilter(self.rules)
         self.today = today or dt.date.today()
-        # One clock for the whole scan; a pinned `today` pins it too (noon UTC), for tests.
+        # One clock for the whole scan, pinned to the day so that two runs on an unchanged tree
+        # print the same bytes (a deadline "3650 days from now" must not tick by the second)
+        # and agree with the cache, keyed by the day: the start of today, local time, never
+        # later than the wall clock (a deadline reached earlier today still counts as ahead).
+        # A pinned `today` pins it to noon UTC instead, for tests.
         self.now = (
-            time.time()
+            min(time.time(), dt.datetime.combine(self.today, dt.time()).timestamp())
             if today is None
             else dt.datetime(today.year, today.month, today.day, 12, tzinfo=dt.timezone.utc)
             .timestamp()
@@ -91,7 +97,7 @@ class Engine:
         self.context = RuleContext(
             thresholds=config.thresholds,
             placeholder_words=config.placeholder_words,
-            allowlist=tuple(re.compile(p) for p in config.allowlist),
+            allowlist=tuple(compile_allowlist(p) for p in config.allowlist),
             now=self.now,
         )
         self.gitlab_includes = gitlab_includes
@@ -103,10 +109,11 @@ class Engine:
     def scan_bytes(self, rel: str, data: bytes) -> FileResult:
         """Scan the content of one file whose path relative to the scan root is ``rel``."""
         errors: list[ScanError] = []
-        text = _decode(rel, data, errors)
-        kind = classify(rel, data[:HEAD_BYTES], self.gitlab_includes)
+        text, utf8 = _decode(rel, data, errors)
+        # Classification and the prefilter read bytes: UTF-8 ones, whatever the file's encoding.
+        kind = classify(rel, utf8[:HEAD_BYTES], self.gitlab_includes)
         candidates = self._by_kind[kind]
-        hits = self.prefilter.hits(data.lower()) if candidates else frozenset()
+        hits = self.prefilter.hits(utf8.lower()) if candidates else frozenset()
         rules = [r for r in candidates if Prefilter.can_fire(r, hits)]
         if rules and self.config.per_path_ignores:
             rules = [r for r in rules if not self._ignored_for_path(r.META.id, rel)]
@@ -126,7 +133,8 @@ class Engine:
         findings = list(dict.fromkeys(findings))  # a rule reporting one place twice
         findings = _merge_same_value(findings, valued)
         findings = _drop_covered(findings, reports)
-        findings = self._suppress(text, rel, findings, errors, kind)
+        secrets = (s for _, r, _ in reports for s in (r.value, *r.secrets))
+        findings = self._suppress(text, rel, findings, errors, kind, SecretMasker(secrets))
         findings.sort(key=lambda f: f.sort_key)
         errors.sort()
         return FileResult(tuple(findings), tuple(errors))
@@ -302,10 +310,7 @@ class Engine:
             print_fp = fingerprint(report.value)
         else:
             print_fp = fingerprint(" ".join(_slice(text_doc, location).split()))
-        message = report.message
-        for secret in (report.value, *report.secrets):
-            if secret and len(secret) >= 4 and secret in message:
-                message = message.replace(secret, redact(secret))
+        message = report.message  # masked in _suppress, which knows every secret of the file
         related = tuple(RelatedLocation(locate(target), note) for target, note in report.related)
         return Finding(
             location=location,
@@ -330,7 +335,15 @@ class Engine:
         findings: list[Finding],
         errors: list[ScanError],
         kind: FileKind = FileKind.TEXT,
+        masker: SecretMasker | None = None,
     ) -> list[Finding]:
+        """Apply the file's directives, then mask every string built from the file.
+
+        This is the last step that adds text to the file's findings and errors, so masking
+        here covers all of them: rule messages, related-location messages, notes, reasons
+        and every error of the file (suppression errors quote the line, parser and rule
+        errors may quote the file too).
+        """
         directives, problems = parse_text(
             text,
             allow_blanket=self.config.allow_blanket_ignores,
@@ -343,12 +356,11 @@ class Engine:
                     rel, problem.message, level="error", kind="suppression", line=problem.line
                 )
             )
-        if not directives:
-            return findings
-        out: list[Finding] = []
-        for finding in findings:
-            out.append(self._apply(finding, directives, rel, errors))
-        return out
+        if directives:
+            findings = [self._apply(finding, directives, rel, errors) for finding in findings]
+        masker = masker or SecretMasker(())
+        errors[:] = [replace(e, message=masker.mask_quoted(e.message)) for e in errors]
+        return [_mask_finding(f, masker) for f in findings]
 
     def _apply(
         self, finding: Finding, directives: list[Directive], rel: str, errors: list[ScanError]
@@ -370,6 +382,26 @@ class Engine:
         return finding
 
 
+def _mask_finding(finding: Finding, masker: SecretMasker) -> Finding:
+    """Rule-built text masked for the file's secrets; a reason, quoted whole from the file,
+    also for key-like runs no rule matched."""
+    related = tuple(replace(r, message=masker.mask(r.message)) for r in finding.related)
+    suppression = finding.suppression
+    if suppression is not None:
+        suppression = replace(
+            suppression, justification=masker.mask_quoted(suppression.justification)
+        )
+    message, fix = masker.mask(finding.message), masker.mask(finding.fix)
+    notes = tuple(masker.mask(n) for n in finding.notes)
+    if (message, fix, related, notes, suppression) == (
+        finding.message, finding.fix, finding.related, finding.notes, finding.suppression
+    ):
+        return finding
+    return replace(
+        finding, message=message, fix=fix, related=related, notes=notes, suppression=suppression
+    )
+
+
 #: Real code stays far below this; past it LibCST's parse time grows quadratically (seconds at
 #: two thousand links) until its native parser overflows the C stack.
 MAX_PYTHON_DEPTH = 1000
@@ -385,6 +417,9 @@ def _python_too_complex(text: str) -> str | None:
     LibCST's, is measured by its length. Text CPython cannot parse (a syntax error, or syntax
     newer than the running interpreter, which LibCST may know) is bounded with the tokenizer.
     """
+    brackets = _bracket_problem(text)
+    if brackets is not None:
+        return brackets
     too_deep = f"expressions nested or chained deeper than {MAX_PYTHON_DEPTH} levels; not parsed"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning and the like are not ours to print
@@ -415,6 +450,51 @@ def _python_too_complex(text: str) -> str | None:
     return None
 
 
+#: LibCST's parse costs about 7 microseconds and 1 KB of memory per token per enclosing bracket
+#: (measured on libcst 1.9: ``[[[...]]]`` 100 deep takes 70 ms and 10 MB, 200 deep 0.3 s and
+#: 40 MB, both quadratic; ten lists 999 deep took 54 s and 9 GB). Real code nests brackets 2 to 5
+#: deep; CPython's own parser stops at 200. 100 keeps a wide margin over real code.
+MAX_BRACKET_DEPTH = 100
+
+#: The same cost summed over the file: the bracket depth of every token, added up. Real code
+#: measures 0.03 to 0.12 per byte of source (LibCST itself then takes about 4 us and 500 bytes
+#: per byte); this budget of one per byte, plus a constant for small files, bounds a file to
+#: about three times that: roughly 1.5 KB of memory and 10 us per byte of source.
+BRACKET_LOAD_PER_BYTE = 1.0
+BRACKET_LOAD_BASE = 50_000
+
+
+def _bracket_problem(text: str) -> str | None:
+    """Why LibCST must not parse ``text`` because of its brackets, or None.
+
+    One tokenizer pass (brackets inside strings and comments do not count). Text that stops
+    tokenizing is measured up to the stop, which is as far as LibCST would get too.
+    """
+    budget = BRACKET_LOAD_BASE + BRACKET_LOAD_PER_BYTE * len(text)
+    depth = load = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP:
+                if token.string in ("(", "[", "{"):
+                    depth += 1
+                    if depth > MAX_BRACKET_DEPTH:
+                        return (
+                            f"bracket nesting deeper than {MAX_BRACKET_DEPTH} levels "
+                            f"(line {token.start[0]}); not parsed"
+                        )
+                elif token.string in (")", "]", "}") and depth:
+                    depth -= 1
+            load += depth
+            if load > budget:
+                return (
+                    "too many deeply bracketed tokens for the Python parser's memory and time "
+                    f"budget (line {token.start[0]}); not parsed"
+                )
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return None
+
+
 #: Operator and context singletons: leaves that need no visit.
 _AST_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 
@@ -435,7 +515,7 @@ def _longest_chain(text: str) -> int:
     longest = count = 0
     previous: tokenize.TokenInfo | None = None
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in tokenize.generate_tokens(io.StringIO(cap_blank_runs(text)).readline):
             if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
                 longest, count = max(longest, count), 0
             elif token.type == tokenize.OP and token.string not in _FLAT_OPS:
@@ -458,8 +538,41 @@ def _longest_chain(text: str) -> int:
     return max(longest, count)
 
 
-def _decode(rel: str, data: bytes, errors: list[ScanError]) -> str:
-    """Decode once; bad bytes degrade to U+FFFD (one character each, so positions hold)."""
+#: Byte-order marks of the wide Unicode encodings, UTF-32 first: the UTF-32 LE mark begins
+#: with the UTF-16 LE one. Without a mark a file is never guessed to be UTF-16 (it is binary).
+WIDE_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32 LE"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32 BE"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16 LE"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16 BE"),
+)
+
+
+def _decode(rel: str, data: bytes, errors: list[ScanError]) -> tuple[str, bytes]:
+    """Decode once: the text every rule sees, and that text as UTF-8 for the byte-level steps.
+
+    Windows tools write UTF-16 (sometimes UTF-32) with a byte-order mark; those are decoded
+    by their mark, so positions come out in characters as for UTF-8. Bad bytes or code units
+    degrade to U+FFFD (one character each, so positions hold) with an ``encoding`` error.
+    """
+    for bom, codec, label in WIDE_BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            try:
+                text = body.decode(codec)
+            except UnicodeDecodeError as exc:
+                errors.append(
+                    ScanError(
+                        rel,
+                        f"not valid {label} (first bad code unit at offset "
+                        f"{exc.start + len(bom)}); scanned with undecodable units replaced",
+                        kind="encoding",
+                    )
+                )
+                text = body.decode(codec, "replace")
+            text = _blank_nul(rel, text, errors)
+            return text, text.encode("utf-8", "surrogatepass")
+    utf8 = data
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -474,6 +587,10 @@ def _decode(rel: str, data: bytes, errors: list[ScanError]) -> str:
             )
         )
         text = data.decode("utf-8", "replace")
+    return _blank_nul(rel, text, errors), utf8
+
+
+def _blank_nul(rel: str, text: str, errors: list[ScanError]) -> str:
     if "\0" in text:
         errors.append(
             ScanError(rel, "contains NUL bytes; scanned as text with them blanked", kind="encoding")
@@ -493,7 +610,12 @@ def _redact_snippets(
     reports: list[tuple[type[Rule], Report, Locator]],
     doc: TextDocument,
 ) -> list[Finding]:
-    """Every secret any rule found in the file is masked in every snippet of the file."""
+    """Every secret any rule found in the file is masked in every snippet of the file.
+
+    The secrets are searched once per line that has a finding (one Aho-Corasick pass), not once
+    per finding: checking every secret against every finding took half a minute on a file of
+    ten thousand keys. Each snippet is then masked from its own line's hits only.
+    """
     secrets = sorted(
         {s for _, r, _ in reports for s in (r.value, *r.secrets) if s and len(s) >= 4},
         key=len,
@@ -504,23 +626,22 @@ def _redact_snippets(
         first = secret.splitlines()[0] if "\n" in secret else secret
         pieces.extend(p for p in dict.fromkeys((secret, first)) if len(p) >= 4)
     widest = max((len(p) for p in pieces), default=0)
+    index = _LineHits(doc, pieces)
     out = []
     for finding in findings:
         line = finding.location.line
         if not 1 <= line <= doc.line_count:
             out.append(replace(finding, snippet=""))
             continue
-        start = doc.offset(line, 1)
-        end = doc.offset(line + 1, 1) if line < doc.line_count else len(doc.text)
-        while end > start and doc.text[end - 1] in "\r\n":
-            end -= 1
+        start, end = index.bounds(line)
         if end - start > LONG_LINE:
-            snippet = _long_line_snippet(doc.text, start, end, finding.location.column, pieces,
-                                         widest)
+            snippet = _long_line_snippet(
+                doc.text, start, end, finding.location.column, index.hits(line), widest
+            )
             out.append(replace(finding, snippet=snippet))
             continue
         snippet = doc.text[start:end]
-        for piece in pieces:
+        for piece in index.pieces_on(line):
             if piece in snippet:
                 snippet = snippet.replace(piece, redact(piece))
         if len(snippet) > SNIPPET_MAX:
@@ -534,31 +655,94 @@ def _redact_snippets(
 #: 2 MB line with thousands of findings took gigabytes.
 LONG_LINE = 1024
 
+#: One secret hit on a line: (start, end) relative to the line start, and the secret.
+_Hit = tuple[int, int, str]
+
+
+class _LineHits:
+    """Where each secret occurs, per line, computed on first use of a line.
+
+    ``pieces_on`` keeps the masking order (longest secret first) so snippets stay byte-identical
+    to masking with every secret in turn. A secret absent from a line can only appear there after
+    an earlier replacement if it contains the ``…`` that replacement inserts (the rest of the
+    masked text was already on the line), so such secrets are always tried.
+    """
+
+    def __init__(self, doc: TextDocument, pieces: list[str]) -> None:
+        self._doc = doc
+        self._pieces = pieces
+        self._ranks: dict[str, list[int]] = {}
+        for rank, piece in enumerate(pieces):
+            self._ranks.setdefault(piece, []).append(rank)
+        self._patterns = list(self._ranks)
+        self._always = [p for p in self._patterns if "…" in p]
+        self._automaton = (
+            ahocorasick.AhoCorasick(self._patterns, matchkind=ahocorasick.MatchKind.Standard)
+            if pieces
+            else None
+        )
+        self._hits: dict[int, list[_Hit]] = {}
+        self._order: dict[int, list[str]] = {}
+
+    def bounds(self, line: int) -> tuple[int, int]:
+        """Offsets of the line's text in the document, without its line break."""
+        doc = self._doc
+        start = doc.offset(line, 1)
+        end = doc.offset(line + 1, 1) if line < doc.line_count else len(doc.text)
+        while end > start and doc.text[end - 1] in "\r\n":
+            end -= 1
+        return start, end
+
+    def hits(self, line: int) -> list[_Hit]:
+        """Every occurrence of every secret on the line, overlapping ones included, sorted by
+        start and, at one start, longest first."""
+        cached = self._hits.get(line)
+        if cached is not None:
+            return cached
+        found: list[_Hit] = []
+        if self._automaton is not None:
+            start, end = self.bounds(line)
+            patterns = self._patterns
+            found = [
+                (first, last, patterns[which])
+                for which, first, last in self._automaton.find_matches_as_indexes(
+                    self._doc.text[start:end], overlapping=True
+                )
+            ]
+            found.sort(key=lambda h: (h[0], h[0] - h[1]))
+        self._hits[line] = found
+        return found
+
+    def pieces_on(self, line: int) -> list[str]:
+        """The secrets to try on the line, in masking order (a repeated one as often)."""
+        cached = self._order.get(line)
+        if cached is None:
+            present = {piece for _, _, piece in self.hits(line)}
+            present.update(self._always)
+            ranks = sorted(rank for piece in present for rank in self._ranks[piece])
+            cached = self._order[line] = [self._pieces[rank] for rank in ranks]
+        return cached
+
 
 def _long_line_snippet(
-    text: str, start: int, end: int, column: int, pieces: list[str], widest: int
+    text: str, start: int, end: int, column: int, hits: list[_Hit], widest: int
 ) -> str:
     """SNIPPET_MAX characters of ``text[start:end]`` around ``column``, secrets masked.
 
-    Secrets are searched in the shown part widened by the longest secret on each side, so one
-    that starts before the cut or runs past it is still found and masked whole.
+    ``hits`` are the line's secret occurrences (sorted by start); one that starts before the
+    cut or runs past it is still masked whole. Only hits starting within ``widest`` (the
+    longest secret) before the shown part can reach into it, so the scan starts there.
     """
     length = end - start
     shown_start = max(0, min(column - 1, length) - 40)
     shown_end = min(length, shown_start + SNIPPET_MAX)
-    low = max(0, shown_start - widest)
-    region = text[start + low : start + min(length, shown_end + widest)]
-    hits = []
-    for piece in pieces:
-        at = region.find(piece)
-        while at != -1:
-            hits.append((low + at, low + at + len(piece), piece))
-            at = region.find(piece, at + 1)
-    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
     out = ["…"] if shown_start else []
     pos = shown_start
-    for first, last, piece in hits:
-        if last <= pos or first >= shown_end:
+    for at in range(bisect.bisect_left(hits, (shown_start - widest,)), len(hits)):
+        first, last, piece = hits[at]
+        if first >= shown_end:
+            break
+        if last <= pos:
             continue
         if first > pos:
             out.append(text[start + pos : start + first])

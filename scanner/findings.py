@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import ahocorasick_rs
 
 
 class Severity(enum.Enum):
@@ -215,3 +219,140 @@ def redact(value: str) -> str:
     else:
         keep = 0
     return value[:keep] + "…"
+
+
+# -- keeping file text harmless in output -------------------------------------------------------
+
+#: A run of the characters API keys are made of (base64, base64url, hex, URL-encoding).
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9+/=_\-%~]{16,}")
+
+#: Error messages quote file text; past this they are cut (after masking, never before).
+ERROR_TEXT_MAX = 300
+
+
+def _looks_secret(run: str) -> bool:
+    """Letters and digits mixed like a random key: mixed case, or long (hex, lowercase tokens).
+
+    Deliberately rough: it only runs on text quoted from a file into an error or a reason,
+    where masking an identifier costs little and printing a key no rule knew costs a lot.
+    """
+    has_digit = has_upper = has_lower = False
+    for char in run:
+        if "0" <= char <= "9":
+            has_digit = True
+        elif "A" <= char <= "Z":
+            has_upper = True
+        elif "a" <= char <= "z":
+            has_lower = True
+    if not has_digit or not (has_upper or has_lower):
+        return False
+    return (has_upper and has_lower) or len(run) >= 32
+
+
+def mask_generic(text: str) -> str:
+    """Mask every key-like run (see ``_looks_secret``) as ``redact`` does: for a secret no rule
+    matched, which an error message may still quote."""
+    return _TOKEN_RUN.sub(
+        lambda m: redact(m.group()) if _looks_secret(m.group()) else m.group(), text
+    )
+
+
+def clip(text: str, limit: int = ERROR_TEXT_MAX) -> str:
+    """Cut a long message in the middle, keeping its end (the advice) readable."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    return text[: limit - tail - 1] + "…" + text[len(text) - tail :]
+
+
+class SecretMasker:
+    """Every secret the rules found in one file, masked wherever it appears in a string.
+
+    Messages, reasons, notes and error texts are built from the file, so they can quote a
+    secret (a key name holding the key, a reason naming it, a parser error quoting the line).
+    One Aho-Corasick automaton per file keeps this linear in the text, whatever the number of
+    secrets; a multi-line secret (a PEM key) is also masked by its first line.
+    """
+
+    def __init__(self, secrets: Iterable[str | None]) -> None:
+        pieces: dict[str, None] = {}
+        for secret in secrets:
+            if not secret:
+                continue
+            for piece in (secret, secret.splitlines()[0] if "\n" in secret else secret):
+                if len(piece.strip()) >= 4:
+                    pieces[piece] = None
+        self._pieces = list(pieces)
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                self._pieces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
+            if self._pieces
+            else None
+        )
+        self._seen: dict[str, str] = {}
+
+    def mask(self, text: str) -> str:
+        """``text`` with each secret replaced by its redacted prefix."""
+        if self._automaton is None or not text:
+            return text
+        done = self._seen.get(text)
+        if done is not None:
+            return done
+        out: list[str] = []
+        pos = 0
+        for index, start, end in self._automaton.find_matches_as_indexes(text):
+            out.append(text[pos:start])
+            out.append(redact(self._pieces[index]))
+            pos = end
+        out.append(text[pos:])
+        masked = "".join(out)
+        if len(self._seen) < 10_000:
+            self._seen[text] = masked
+        return masked
+
+    def mask_quoted(self, text: str, limit: int = ERROR_TEXT_MAX) -> str:
+        """For text that quotes the file freely (errors, reasons): known secrets, then anything
+        key-like, then a length cap, in that order so a cut never exposes part of a key."""
+        return clip(mask_generic(self.mask(text)), limit)
+
+
+#: What must never reach a terminal raw: C0 controls and DEL, C1 controls (U+0080-U+009F, CSI
+#: among them), bidi marks, embeddings, overrides and isolates, line and paragraph separators,
+#: zero-width and other invisible format characters, and the BOM.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """File-derived text made safe for a terminal: controls shown as ``\\x1b``, ``\\r``,
+    ``\\u202e`` so a scanned file cannot move the cursor, erase a line or reorder what is shown."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+#: The same characters less the C0 ones, which ``json.dumps`` already escapes.
+_JSON_UNSAFE = re.compile(
+    "[\\x7f-\\x9f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff]"
+)
+
+
+def json_safe(document: str) -> str:
+    """JSON written with ``ensure_ascii=False`` keeps C1 and bidi controls raw; escape them
+    (``\\u009b``) so a report printed to a terminal is as inert as text output. JSON emits
+    such characters only inside strings, where the escape means the same character."""
+    if _JSON_UNSAFE.search(document) is None:
+        return document
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)

@@ -6,8 +6,11 @@ for any ``--jobs``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import signal
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -17,7 +20,14 @@ from scanner.api.rule import Rule
 from scanner.baseline import Entry, key_of
 from scanner.cache import ResultCache, Stamp, cache_key, stamp_of
 from scanner.config import Config
-from scanner.discovery import SourceFile, discover, read_file
+from scanner.discovery import (
+    MAX_AUX_FILE_SIZE,
+    Refused,
+    SourceFile,
+    discover,
+    read_file,
+    safe_read,
+)
 from scanner.engine import Engine, FileResult
 from scanner.findings import Finding, ScanError, Severity, Suppression
 from scanner.registry import get_rule
@@ -68,6 +78,7 @@ def scan(
     show_info: bool = False,
     today: dt.date | None = None,
     cache: bool = False,
+    cache_dir: Path | None = None,
 ) -> ScanResult:
     root = config.root
     discovered = discover(paths, root, config.exclude, config.base_relative)
@@ -79,7 +90,8 @@ def scan(
     day = today or dt.date.today()
     store = (
         ResultCache(root, cache_key(repr(config), ",".join(rule_ids), day.isoformat(),
-                                    ",".join(sorted(includes))))
+                                    ",".join(sorted(includes))),
+                    cache_dir=cache_dir, rule_ids=rule_ids)
         if cache
         else None
     )
@@ -96,12 +108,7 @@ def scan(
     fresh: list[tuple[FileResult, int, bool]]
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
         chunk = max(1, len(files) // (workers * 8))
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            initializer=_init_worker,
-            initargs=(rule_ids, config, today, includes),
-        ) as pool:
-            fresh = list(pool.map(_worker_scan, files, chunksize=chunk))
+        fresh = _scan_parallel(files, workers, chunk, (rule_ids, config, today, includes))
     else:
         engine = Engine(rules, config, today=today, gitlab_includes=includes)
         fresh = [_scan_one(engine, f, config.max_file_size) for f in files]
@@ -111,6 +118,7 @@ def scan(
             if was_scanned:
                 store.put(source.rel, stamps.get(source.rel), result.findings, result.errors)
         store.save()
+        store.close()
 
     findings: list[Finding] = []
     scanned = skipped = size = 0
@@ -155,11 +163,12 @@ def _scan_one(engine: Engine, source: SourceFile, max_size: int) -> tuple[FileRe
 
 def _gitlab_includes(root: Path) -> frozenset[str]:
     """Local files the root ``.gitlab-ci.yml`` includes: they are GitLab CI too."""
-    ci = root / ".gitlab-ci.yml"
-    try:
-        text = ci.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    # Read through the same checks as every scanned file: a FIFO or a link to /dev/zero of
+    # that name must neither block the scan nor fill memory (discovery reports it as skipped).
+    data = safe_read(root / ".gitlab-ci.yml", MAX_AUX_FILE_SIZE, root=root)
+    if isinstance(data, Refused):
         return frozenset()
+    text = data.decode("utf-8", errors="replace")
     out = set()
     for line in text.splitlines():
         stripped = line.strip().lstrip("-").strip()
@@ -174,11 +183,88 @@ def _gitlab_includes(root: Path) -> frozenset[str]:
 # -- worker processes ---------------------------------------------------------------------------
 
 _WORKER: dict[str, object] = {}
+_WorkerArgs = tuple[tuple[str, ...], Config, "dt.date | None", frozenset[str]]
+#: How long stopped workers get to exit on SIGTERM before they are killed.
+_STOP_GRACE_SECONDS = 2.0
+
+
+def _scan_parallel(
+    files: Sequence[SourceFile], workers: int, chunk: int, args: _WorkerArgs
+) -> list[tuple[FileResult, int, bool]]:
+    """``files`` scanned by a pool of processes, in order.
+
+    Leaving the pool through an exception (Ctrl-C, SIGTERM turned into an exception by the
+    CLI, a broken worker) must not wait for the queued work, which ``with`` does, nor leave
+    workers behind: they are stopped before the exception goes on.
+    """
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(os.getpid(), *args)
+    )
+    try:
+        results = list(pool.map(_worker_scan, files, chunksize=chunk))
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued work and end every worker now (SIGTERM, then SIGKILL after a grace).
+
+    Python 3.14 has ``terminate_workers()``; before it the processes are only reachable
+    through ``_processes``, which ``shutdown`` clears, so they are taken first. The pool's
+    manager thread is joined last: left running, it races the interpreter's exit hook, which
+    then prints "Bad file descriptor" from writing to the pipe the thread just closed.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(_STOP_GRACE_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join(_STOP_GRACE_SECONDS)
+    if manager is not None:
+        with contextlib.suppress(Exception):
+            manager.join(_STOP_GRACE_SECONDS)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: have the kernel send SIGTERM when the parent dies, even by SIGKILL, so no
+    worker outlives a scan. Elsewhere (or without libc) a no-op: the pool's own shutdown
+    still ends the workers on every exit Python sees."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _init_worker(
-    rule_ids: tuple[str, ...], config: Config, today: dt.date | None, includes: frozenset[str]
+    parent: int,
+    rule_ids: tuple[str, ...],
+    config: Config,
+    today: dt.date | None,
+    includes: frozenset[str],
 ) -> None:
+    # The parent handles Ctrl-C (the terminal sends it to every process of the group) and
+    # stops the workers; SIGTERM ends a worker at once, whatever handler was inherited.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     rules = [r for r in (get_rule(i) for i in rule_ids) if r is not None]
     _WORKER["engine"] = Engine(rules, config, today=today, gitlab_includes=includes)
     _WORKER["max_size"] = config.max_file_size

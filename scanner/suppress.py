@@ -14,15 +14,12 @@ import re
 import tokenize
 from dataclasses import dataclass
 
-# A directive must sit in a comment of one of the syntaxes we scan.
-_DIRECTIVE = re.compile(
-    r"(?:^|\s|;)(?:#|//|--|;|/\*|<!--|\{\{-?\s*/\*|\bREM\b)\s*outlive:(?P<body>.*)$"
-)
-_TRAILER = re.compile(r"\s*(?:-->|\*/\s*-?\}\}|\*/)\s*$")
-_IGNORE = re.compile(r"^ignore(?:\[(?P<ids>[^\]]*)\])?(?P<rest>(?:\s.*)?)$")
+# A directive must sit in a comment of one of the syntaxes we scan. Only the head is a regex; the
+# rest of the grammar is read by the linear helpers below: the regexes it replaced backtracked over
+# whitespace runs (a 32 KB comment line took half a minute). Every piece is linear in the line.
+_HEAD = re.compile(r"(?:^|\s|;)(?:#|//|--|;|/\*|<!--|\{\{-?\s*/\*|\bREM\b)\s*outlive:")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # fromisoformat alone also takes 20270131 on 3.11+
 _RULE_ID = re.compile(r"^LLC-[A-Z0-9]+-\d{3}$")
-_ARG = re.compile(r'\s+(?P<key>[a-z]+)=(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')
 _PRAGMA = re.compile(r"pragma:\s*allowlist\s+(?P<next>nextline\s+)?secret")
 
 
@@ -62,13 +59,13 @@ def parse_line(
     if pragma is not None and "outlive:" not in text:
         target = line + 1 if pragma.group("next") else line
         return Directive(target, (), "pragma: allowlist secret (detect-secrets)", None, pragma=True)
-    match = _DIRECTIVE.search(text)
-    if match is None:
+    found = _directive_body(text)
+    if found is None:
         return None
-    body = _TRAILER.sub("", match.group("body")).strip()
+    body = _strip_trailer(found).strip()
     if body == "fixture":
         return None  # marks a file of deliberately fake credentials; suppresses nothing
-    ignore = _IGNORE.match(body)
+    ignore = _split_ignore(body)
     if ignore is None:
         return DirectiveError(
             line,
@@ -77,7 +74,7 @@ def parse_line(
             if body
             else 'empty outlive directive; expected ignore[LLC-XXX-NNN] reason="..."',
         )
-    ids_text = ignore.group("ids")
+    ids_text, rest = ignore
     rule_ids: tuple[str, ...] = ()
     if ids_text is None or not ids_text.strip():
         if not allow_blanket:
@@ -92,17 +89,12 @@ def parse_line(
         if bad:
             return DirectiveError(line, f"not a rule id in outlive: ignore[...]: {bad[0]!r}")
         rule_ids = tuple(parts)
-    rest = ignore.group("rest")
+    pairs, pos = _read_args(rest)
     args: dict[str, str] = {}
-    pos = 0
-    for arg in _ARG.finditer(rest):
-        if arg.start() != pos:
-            break
-        key = arg.group("key")
+    for key, value in pairs:
         if key in args:
             return DirectiveError(line, f"`{key}=` given twice in outlive: ignore")
-        args[key] = arg.group("quoted") if arg.group("quoted") is not None else arg.group("bare")
-        pos = arg.end()
+        args[key] = value
     if rest[pos:].strip():
         return DirectiveError(
             line, f'cannot read {rest[pos:].strip()!r}: write reason="..." and until=YYYY-MM-DD'
@@ -128,6 +120,117 @@ def parse_line(
     return Directive(line, rule_ids, reason, until)
 
 
+def _directive_body(text: str) -> str | None:
+    """What follows the first ``outlive:`` that opens a directive, or None.
+
+    The body runs to the end of the text and holds no newline (a final one is dropped), as
+    ``(?P<body>.*)$`` did; a head whose body would cross a newline is skipped. Heads found by
+    ``finditer`` do not overlap, and one starting inside another ends at the same ``outlive:``,
+    so the first head past the last inner newline is the one the old leftmost search found.
+    """
+    end = len(text) - 1 if text.endswith("\n") else len(text)
+    last_newline = text.rfind("\n", 0, end)
+    for head in _HEAD.finditer(text):
+        if head.end() > last_newline:
+            return text[head.end() : end]
+    return None
+
+
+def _strip_trailer(body: str) -> str:
+    """``body`` without a closing ``-->``, ``*/`` or ``*/ -}}`` (a Helm comment) at its end.
+
+    The text before the closer keeps its spaces; the caller strips it.
+    """
+    core = body.rstrip()
+    if core.endswith("-->"):
+        return core[:-3]
+    if core.endswith("}}"):
+        inner = core[:-2]
+        if inner.endswith("-"):
+            inner = inner[:-1]
+        inner = inner.rstrip()
+        return inner[:-2] if inner.endswith("*/") else body
+    if core.endswith("*/"):
+        return core[:-2]
+    return body
+
+
+def _split_ignore(body: str) -> tuple[str | None, str] | None:
+    """``ignore[ids] rest`` as (ids or None when bracketless, rest); None when not an ignore.
+
+    ``rest`` is empty or starts with whitespace: ``ignore[X]reason=...`` and ``ignorex`` are not
+    ignores.
+    """
+    if not body.startswith("ignore"):
+        return None
+    tail = body[6:]
+    if tail.startswith("["):
+        close = tail.find("]", 1)
+        if close == -1:
+            return None
+        rest = tail[close + 1 :]
+        return (tail[1:close], rest) if not rest or rest[0].isspace() else None
+    return (None, tail) if not tail or tail[0].isspace() else None
+
+
+def _read_args(rest: str) -> tuple[list[tuple[str, str]], int]:
+    """The leading ``key="quoted"`` / ``key=bare`` arguments of ``rest`` and where they end.
+
+    Each argument is whitespace, a lowercase key, ``=``, then a quoted value (up to the next
+    quote) or else a bare run of non-space characters. One pass: the search for a closing quote
+    is skipped once none is left, so ``a="x b="x ...`` stays linear.
+    """
+    pairs: list[tuple[str, str]] = []
+    length = len(rest)
+    last_quote = rest.rfind('"')
+    pos = 0
+    while True:
+        at = pos
+        while at < length and rest[at].isspace():
+            at += 1
+        if at == pos:
+            break
+        key_end = at
+        while key_end < length and "a" <= rest[key_end] <= "z":
+            key_end += 1
+        if key_end == at or key_end >= length or rest[key_end] != "=":
+            break
+        value_at = key_end + 1
+        close = -1
+        if value_at < length and rest[value_at] == '"' and value_at < last_quote:
+            close = rest.find('"', value_at + 1)
+        if close != -1:
+            pairs.append((rest[at:key_end], rest[value_at + 1 : close]))
+            pos = close + 1
+            continue
+        value_end = value_at
+        while value_end < length and not rest[value_end].isspace():
+            value_end += 1
+        if value_end == value_at:
+            break
+        pairs.append((rest[at:key_end], rest[value_at:value_end]))
+        pos = value_end
+    return pairs, pos
+
+
+#: Runs of blanks longer than this are cut to this length before tokenizing (see below).
+BLANK_RUN_MAX = 64
+_BLANK_RUN = re.compile(rf"[ \t\f]{{{BLANK_RUN_MAX + 1},}}")
+
+
+def cap_blank_runs(text: str) -> str:
+    """``text`` with every run of blanks cut to ``BLANK_RUN_MAX`` characters, lines kept.
+
+    The pure-Python tokenizer (Python 3.11 and older) retries its token regex at every blank
+    of a run that ends in a character no token starts with (``$``, ``?``, a backtick, a NUL),
+    which is quadratic: 8,000 spaces then ``$`` take 40 seconds. Line numbers and the tokens
+    themselves are unchanged, which is all the callers (comments, operator counts) use.
+    """
+    if len(text) <= BLANK_RUN_MAX:
+        return text
+    return _BLANK_RUN.sub(lambda m: m.group()[:BLANK_RUN_MAX], text)
+
+
 def python_comments(text: str) -> dict[int, str] | None:
     """Line number to comment text of every real comment in Python source.
 
@@ -137,7 +240,7 @@ def python_comments(text: str) -> dict[int, str] | None:
     """
     comments: dict[int, str] = {}
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in tokenize.generate_tokens(io.StringIO(cap_blank_runs(text)).readline):
             if token.type == tokenize.COMMENT:
                 comments[token.start[0]] = token.string
     except (tokenize.TokenError, SyntaxError, ValueError):

@@ -14,3 +14,12 @@ DEMO = ROOT / "fixtures" / "demo-repo"
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _private_results_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scans in tests (and their subprocesses) cache under pytest's temp dir, never in the
+    user's own cache directory."""
+    monkeypatch.setenv("OUTLIVE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "outlive-cache"))

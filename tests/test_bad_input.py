@@ -9,6 +9,7 @@ findings give (1 with findings, 0 without), never 2 and never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -154,15 +155,16 @@ def case(request, tmp_path, monkeypatch) -> Case:
         (tmp_path / "outlive.toml").write_text(case.config, encoding="utf-8")
     if case.unreadable is not None:
         # Tests run as root, where chmod 000 still reads: simulate the failing read instead.
+        # Every read goes through os.open (scanner.discovery.safe_read).
         blocked = (tmp_path / case.unreadable).resolve()
-        real = Path.read_bytes
+        real = os.open
 
-        def read_bytes(self: Path) -> bytes:
-            if self.resolve() == blocked:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def os_open(path: str | os.PathLike[str], flags: int, *args: int, **kw: int) -> int:
+            if Path(path).resolve() == blocked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path, flags, *args, **kw)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(os, "open", os_open)
     monkeypatch.chdir(tmp_path)
     return case
 

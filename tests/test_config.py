@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -107,7 +109,13 @@ def test_explicit_config_missing(here: Path) -> None:
 def test_config_in_parent_of_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Running from a subfolder: the globs stay anchored at the config's folder."""
+    """Running from a subfolder of a repository: the config at its top is found, and the
+    globs stay anchored at the config's folder. (Outside a git work tree the search stops at
+    the scan root: see tests/test_hostile_repo.py.)"""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
     write(
         tmp_path / "outlive.toml",
         'exclude = ["sub/skipped.txt"]\n[per-path-ignores]\n"sub/fixtures/**" = ["LLC-SRC"]\n',

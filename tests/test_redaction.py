@@ -175,10 +175,12 @@ def test_no_secret_in_cache(tmp_path, monkeypatch):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OUTLIVE_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))
     first = CliRunner().invoke(main, ["scan", "--format", "json", "."], catch_exceptions=False)
     second = CliRunner().invoke(main, ["scan", "--format", "json", "."], catch_exceptions=False)
     assert first.stdout == second.stdout
-    cache_files = [p for p in (tmp_path / ".outlive_cache").rglob("*") if p.is_file()]
+    cache_files = list((tmp_path.parent / f"{tmp_path.name}-cache").glob("*/results-*.json"))
+    assert cache_files
     for path in cache_files:
         assert leaks(path.read_text(encoding="utf-8", errors="replace")) == [], path
 

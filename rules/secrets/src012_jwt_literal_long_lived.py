@@ -6,6 +6,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
 import re
 from typing import Any
 
@@ -60,10 +61,23 @@ def _decode(part: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+#: Claims are clamped to the calendar's ends (year 1 to 9999): JSON allows `1e999`, `NaN` and
+#: 400-digit integers, and an `exp` beyond the calendar is still "far too long", not an error.
+_LATEST = 253402300799.0  # 9999-12-31T23:59:59Z
+_EARLIEST = -62135596800.0  # 0001-01-01T00:00:00Z
+
+
 def _number(value: object) -> float | None:
+    """A numeric claim as a timestamp within the calendar; None for NaN and negative infinity."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        number = math.inf if value > 0 else -math.inf
+    if math.isnan(number) or number == -math.inf:
+        return None
+    return min(max(number, _EARLIEST), _LATEST)
 
 
 def _date(seconds: float) -> str:

@@ -23,7 +23,7 @@ from scanner.documents.text import TextDocument
 from scanner.documents.yaml import YamlDocument
 from scanner.filekinds import ALL_KINDS, FileKind
 from scanner.findings import Category, Lifetime, Precision, Severity
-from scanner.secrets import is_placeholder
+from scanner.secrets import Pattern, is_placeholder
 
 #: OWASP Non-Human Identities Top 10 (2025) ids a rule may name.
 OWASP_IDS = tuple(f"NHI{n}" for n in range(1, 11))
@@ -104,7 +104,8 @@ class RuleContext:
 
     thresholds: Thresholds = field(default_factory=Thresholds)
     placeholder_words: tuple[str, ...] = ()
-    allowlist: tuple[re.Pattern[str], ...] = ()
+    #: Compiled with RE2 (``compile_allowlist``): linear time on a repository's values.
+    allowlist: tuple[Pattern, ...] = ()
     #: Scan time as a Unix timestamp: expiries (`se=`, `exp`) are measured from it.
     now: float = field(default_factory=time.time)
 

@@ -8,6 +8,8 @@ turned into character columns here, the one place that converts.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,60 @@ def _parser() -> tree_sitter.Parser:
     if _PARSER is None:
         _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
     return _PARSER
+
+
+#: tree-sitter-hcl lexes whitespace one character per token and its external scanner re-reads
+#: the rest of the run for each, so a run of n blanks costs n**2 (64 KB of spaces after ``=``
+#: took a minute). A file whose longest run is at most this costs at most about 4x a normal
+#: file per byte (measured: 0.5 s/MB on realistic modules, 2 s/MB with 512-character runs
+#: everywhere); real Terraform has no run near it (indentation, a few blank lines).
+MAX_WHITESPACE_RUN = 512
+
+#: tree-sitter's own whitespace (``iswspace`` in its scanner) in ASCII; other Unicode blanks
+#: were measured linear. A plain ``+`` run, so this search is linear itself.
+_WHITESPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+
+#: Backstop for shapes the pre-screen does not know: a parse that outlives this many seconds
+#: plus this many per byte (about 40x the measured rate) is cancelled. Time-based, so it only
+#: decides for inputs already pathological; the pre-screen is what keeps output deterministic.
+PARSE_SECONDS_BASE = 2.0
+PARSE_SECONDS_PER_BYTE = 20e-6
+
+
+class HclTooComplexError(ValueError):
+    """A file tree-sitter-hcl cannot parse in time proportional to its size; not parsed."""
+
+
+def _screen(text: str) -> None:
+    """Refuse text with a whitespace run tree-sitter-hcl would take quadratic time over."""
+    for run in _WHITESPACE_RUN.finditer(text):
+        if run.end() - run.start() > MAX_WHITESPACE_RUN:
+            line = text.count("\n", 0, run.start()) + 1
+            raise HclTooComplexError(
+                f"a run of {run.end() - run.start()} blank characters from line {line}, "
+                f"more than the {MAX_WHITESPACE_RUN} the HCL parser handles in bounded time"
+            )
+
+
+def _parse(data: bytes) -> tree_sitter.Tree:
+    """Parse with a deadline proportional to the size; the parser is reset if it is hit."""
+    parser = _parser()
+    deadline = time.monotonic() + PARSE_SECONDS_BASE + PARSE_SECONDS_PER_BYTE * len(data)
+
+    def read(offset: int, _point: object) -> bytes:
+        return data[offset : offset + 65536]
+
+    def too_late(_offset: int, _has_error: bool) -> bool:
+        return time.monotonic() > deadline
+
+    try:
+        return parser.parse(read, progress_callback=too_late)
+    except ValueError:
+        # A cancelled parse is resumed by the next call unless the parser is reset.
+        parser.reset()
+        raise HclTooComplexError(
+            f"the HCL parser did not finish within its time budget for {len(data)} bytes"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +119,8 @@ class HclDocument:
         self.path = path
         self.text = text
         self._bytes = text.encode("utf-8", "surrogateescape")
-        tree = _parser().parse(self._bytes)
+        _screen(text)
+        tree = _parse(self._bytes)
         self._root = tree.root_node
         self.has_error: bool = bool(self._root.has_error)
         self.error_line: int | None = _first_error_line(self._root) if self.has_error else None

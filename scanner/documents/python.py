@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
@@ -21,7 +22,7 @@ from libcst.metadata import CodeRange, PositionProvider
 
 from scanner.documents.cstwalk import walk
 from scanner.documents.text import max_bracket_depth
-from scanner.durations import parse_duration
+from scanner.durations import clamp_seconds, parse_duration
 from scanner.findings import Location
 
 #: LibCST's native parser crashes the process on absurd nesting; CPython itself stops at 200.
@@ -446,11 +447,11 @@ class PythonDocument:
         alias (a year is 365 days, a month 30), ``timedelta.max``, ``int()``/``float()``/
         ``round()``, ``.total_seconds()``; with ``strings=True`` also duration strings
         (``"8760h"``, ``"30d"``, ``"P1Y"``, ``"3600"``) for APIs that take them (Vault).
+        Infinite or huge values are clamped to ``MAX_SECONDS`` (longer than any limit); NaN and
+        negative infinity are unknown.
         """
         value = self._fold(expr, at or expr, strings, 0)
-        if value is None or value != value or abs(value) > 1e15:
-            return None
-        return int(value)
+        return None if value is None else clamp_seconds(value)
 
     def is_now(self, expr: cst.BaseExpression, at: cst.CSTNode | None = None) -> bool:
         """``datetime.now(...)``, ``utcnow()``, ``time.time()``, ``int(time.time())``, and so on."""
@@ -464,7 +465,7 @@ class PythonDocument:
         any of these (``now = datetime.now(); exp = now + timedelta(hours=1)``) all fold.
         """
         value = self._offset(expr, at or expr, 0, now_only=False)
-        return None if value is None else int(value)
+        return None if value is None else clamp_seconds(value)
 
     def fold_deadline(
         self, expr: cst.BaseExpression, at: cst.CSTNode | None = None, *, epoch: bool = False
@@ -483,7 +484,7 @@ class PythonDocument:
         instant = self._instant(expr, at, epoch, 0)
         if instant is None:
             return None
-        return int(instant - self.now)
+        return clamp_seconds(instant - self.now)
 
     def _fold(
         self, expr: cst.BaseExpression, at: cst.CSTNode, strings: bool, depth: int
@@ -492,7 +493,7 @@ class PythonDocument:
             return None
         depth += 1
         if isinstance(expr, cst.Integer | cst.Float):
-            return float(expr.evaluated_value)
+            return literal_number(expr)
         if isinstance(expr, cst.Name):
             found = self.assignments(expr.value, at)
             if len(found) != 1 or found[0].value is None:
@@ -648,7 +649,7 @@ class PythonDocument:
                 return _DATETIME_MAX_TIMESTAMP
             return None
         if isinstance(expr, cst.Integer | cst.Float):
-            stamp = float(expr.evaluated_value)
+            stamp = literal_number(expr)
             return stamp if epoch and stamp >= _EPOCH_FLOOR else None
         if isinstance(expr, cst.BinaryOperation) and isinstance(
             expr.operator, cst.Add | cst.Subtract
@@ -684,8 +685,8 @@ class PythonDocument:
             if name not in fields:
                 continue  # tzinfo=..., microsecond=...
             value = self._fold(arg.value, at, False, depth)
-            if value is None:
-                return None
+            if value is None or not math.isfinite(value):
+                return None  # datetime(1e999, 1, 1) is no date
             values[name] = int(value)
         if "year" not in values:
             return None
@@ -903,10 +904,24 @@ def _arithmetic(operator: cst.BaseBinaryOp, left: float, right: float) -> float 
         if isinstance(operator, cst.FloorDivide):
             return float(left // right)
         if isinstance(operator, cst.Power) and abs(right) <= 64:
-            return float(left**right)
-    except (ZeroDivisionError, OverflowError):
+            result = left**right
+            return result if isinstance(result, float) else None  # (-8) ** 0.5 is complex
+    except (ZeroDivisionError, OverflowError, ValueError):
         return None
     return None
+
+
+def literal_number(node: cst.Integer | cst.Float) -> float:
+    """A numeric literal as a float, never raising on a hostile one.
+
+    A literal of more than 4,300 digits cannot be converted (``int()`` refuses it) and a
+    400-digit one overflows a float: both are ``inf``, "far beyond any limit", which the
+    duration folds clamp to ``MAX_SECONDS`` rather than failing the rule.
+    """
+    try:
+        return float(node.evaluated_value)
+    except (ValueError, SyntaxError, OverflowError, MemoryError):
+        return math.inf
 
 
 # -- pure helpers ---------------------------------------------------------------------------
@@ -1683,7 +1698,7 @@ class _Flow:
         if isinstance(test, cst.Name) and test.value == "True":
             return True
         if isinstance(test, cst.Integer):
-            return test.evaluated_value != 0
+            return literal_number(test) != 0
         if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
             return self._forever_test(test.left, loop, deadline_limit) and self._forever_test(
                 test.right, loop, deadline_limit
@@ -1775,7 +1790,7 @@ class _Flow:
         if dotted_name(expr.func) == "iter" and len(expr.args) == 2:  # iter(int, 1)
             sentinel = expr.args[1].value
             return dotted_name(expr.args[0].value) == "int" and (
-                isinstance(sentinel, cst.Integer) and sentinel.evaluated_value != 0
+                isinstance(sentinel, cst.Integer) and literal_number(sentinel) != 0
             )
         return False
 

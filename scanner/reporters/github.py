@@ -1,8 +1,14 @@
-"""GitHub Actions workflow commands: annotations on the pull request's changed lines."""
+"""GitHub Actions workflow commands: annotations on the pull request's changed lines.
+
+Every value comes partly from the scanned tree, so each is escaped twice over: the runner's
+own escapes (``%``, CR and LF as ``%25 %0D %0A``, and ``:`` ``,`` in properties), which also
+keep a value from ending the command or starting a new one, then ``printable`` for the other
+control characters, which would otherwise reach the job log raw.
+"""
 
 from __future__ import annotations
 
-from scanner.findings import Severity
+from scanner.findings import Severity, printable
 from scanner.pipeline import ScanResult
 from scanner.reporters.options import ReportOptions
 
@@ -16,7 +22,8 @@ _COMMAND = {
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(value)
 
 
 def _escape_property(value: str) -> str:

@@ -6,7 +6,7 @@ import json as _json
 from typing import Any
 
 from scanner import __version__
-from scanner.findings import Finding, Location
+from scanner.findings import Finding, Location, json_safe
 from scanner.pipeline import ScanResult
 from scanner.reporters.options import ReportOptions
 
@@ -72,4 +72,4 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             "suppressed": len(result.findings) - len(result.active),
         },
     }
-    return _json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(_json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

@@ -24,7 +24,7 @@ from scanner.docs import (
     rule_markdown,
     what_it_does,
 )
-from scanner.findings import Finding, Location
+from scanner.findings import Finding, Location, json_safe
 from scanner.pipeline import ScanResult
 from scanner.reporters.options import ReportOptions
 
@@ -126,6 +126,11 @@ def _physical(loc: Location, snippet: str | None = None) -> om.PhysicalLocation:
 def _uri(path: str) -> str:
     while path.startswith("./"):
         path = path[2:]
+    # A file name that is not UTF-8 reaches us surrogate-escaped (os.fsdecode): its bad bytes
+    # become %XX, the URI spelling of the very bytes in the file name, which UTF-8 can carry.
+    path = "".join(
+        f"%{ord(ch) - 0xDC00:02X}" if "\udc80" <= ch <= "\udcff" else ch for ch in path
+    )
     return path.replace(" ", "%20")
 
 
@@ -227,4 +232,4 @@ def build(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
-    return json.dumps(build(result, options), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(build(result, options), indent=2, ensure_ascii=False)) + "\n"

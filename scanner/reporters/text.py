@@ -1,10 +1,15 @@
-"""Human output: one block per finding, the lifetime and fix always shown, then a summary."""
+"""Human output: one block per finding, the lifetime and fix always shown, then a summary.
+
+Paths, snippets, messages and reasons come from the scanned tree, so every one goes through
+``printable``: a file must not be able to move the cursor, erase a finding from the screen or
+reorder a line with bidi controls. The only escape sequences written raw are outlive's colors.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from scanner.findings import Finding, Severity
+from scanner.findings import Finding, Severity, printable
 from scanner.pipeline import ScanResult
 from scanner.reporters.options import ReportOptions
 
@@ -25,27 +30,36 @@ def _block(finding: Finding, options: ReportOptions) -> list[str]:
     if options.color:
         sev = f"{_COLORS[finding.severity]}{sev}{_RESET}"
     owasp = ",".join(finding.owasp)
-    head = (
-        f"{loc.path}:{loc.line}:{loc.column}: {finding.rule_id} {sev} [{owasp}] {finding.message}"
+    path = printable(loc.path)
+    head = f"{path}:{loc.line}:{loc.column}: {finding.rule_id} {sev} [{owasp}] " + printable(
+        finding.message
     )
     lines = [head]
     if finding.snippet:
-        lines.append(f"    {loc.line:>4} | {finding.snippet}")
+        # A tab shows as one space so the caret stays under the column; other controls are
+        # escaped, and the caret moves right by the width the escapes before it added.
+        raw = finding.snippet.replace("\t", " ")
+        snippet = printable(raw)
+        lines.append(f"    {loc.line:>4} | {snippet}")
         width = max(1, (loc.end_column - loc.column) if loc.end_line == loc.line else 1)
         caret_col = loc.column - 1
         if finding.snippet.startswith("…"):
             caret_col = min(caret_col, 41)
+        if snippet != raw:
+            caret_col += len(printable(raw[:caret_col])) - len(raw[:caret_col])
         lines.append("         | " + " " * caret_col + "^" * min(width, 60))
-    lines.append(f"    lifetime: {finding.lifetime}")
-    lines.append(f"    fix: {finding.fix}")
+    lines.append(f"    lifetime: {printable(str(finding.lifetime))}")
+    lines.append(f"    fix: {printable(finding.fix)}")
     for related in finding.related:
         r = related.location
-        lines.append(f"    see {r.path}:{r.line}:{r.column}: {related.message}")
+        where = f"{printable(r.path)}:{r.line}:{r.column}"
+        lines.append(f"    see {where}: {printable(related.message)}")
     for note in finding.notes:
-        lines.append(f"    note: {note}")
+        lines.append(f"    note: {printable(note)}")
     if finding.suppression is not None:
         lines.append(
-            f"    suppressed ({finding.suppression.kind}): {finding.suppression.justification}"
+            f"    suppressed ({finding.suppression.kind}): "
+            + printable(finding.suppression.justification)
         )
     return lines
 
