@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner import __version__
+from scanner.discovery import Refused, safe_read
 from scanner.findings import Finding
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".outlive-baseline.json"
+#: Far above any real baseline (an entry is about 150 bytes), far below what exhausts memory.
+MAX_BASELINE_SIZE = 64 * 1024 * 1024
 
 
 class BaselineError(Exception):
@@ -41,7 +44,13 @@ def key_of(finding: Finding) -> tuple[str, str, str]:
 
 def load(path: Path) -> list[Entry]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if not path.exists() and not path.is_symlink():
+            raise FileNotFoundError(path)
+        raw = safe_read(path, MAX_BASELINE_SIZE)
+        if isinstance(raw, Refused):
+            # A FIFO or device planted under the baseline's name would hang or fill memory.
+            raise BaselineError(f"cannot read baseline {path}: {raw.reason}")
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(
             f"baseline {path} does not exist; create it with `outlive baseline create`"

@@ -394,3 +394,25 @@ def test_config_above_the_scan_root_outside_git_is_not_applied(tmp_path: Path) -
     res = CliRunner().invoke(main, ["scan", "--no-cache", "."])
     assert res.exit_code == 0
     assert f"outlive: using config {proj / 'outlive.toml'}\n" in res.stderr
+
+
+def test_a_fifo_planted_as_the_baseline_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    """`baseline update` reads the default baseline of the repository: a FIFO there must not
+    block the run (it did: the file was read with read_text)."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "app.py").write_text("x = 1\n", encoding="utf-8")
+    os.mkfifo(tmp_path / ".outlive-baseline.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "scanner.cli", "baseline", "update", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "OUTLIVE_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert done.returncode == 2
+    assert "not a regular file" in done.stderr
