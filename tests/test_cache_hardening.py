@@ -200,15 +200,21 @@ def test_a_linked_key_is_refused(repo: Path, tmp_path: Path) -> None:
 
 def test_a_fifo_in_the_cache_does_not_hang(repo: Path, tmp_path: Path) -> None:
     cache_root = tmp_path / "cache"
-    _scan()
+
+    def scan_in_a_child() -> subprocess.CompletedProcess[str]:
+        # Both scans in child processes: the cache key hashes outlive's own modules, and a
+        # child may import them from elsewhere (site-packages) than this test process does.
+        return subprocess.run(
+            [sys.executable, "-m", "scanner.cli", "scan", "--format", "json", "--jobs", "1", "."],
+            cwd=repo, capture_output=True, text=True, timeout=60,
+            env={**os.environ, CACHE_ENV: str(cache_root)}, check=False,
+        )
+
+    scan_in_a_child()
     results = _results_file(cache_root)
     results.unlink()
     os.mkfifo(results)
-    proc = subprocess.run(
-        [sys.executable, "-m", "scanner.cli", "scan", "--format", "json", "--jobs", "1", "."],
-        cwd=repo, capture_output=True, text=True, timeout=60,
-        env={**os.environ, CACHE_ENV: str(cache_root)}, check=False,
-    )
+    proc = scan_in_a_child()
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["stats"]["findings"] == 2
     assert results.is_file()  # replaced by a valid cache file
