@@ -1,25 +1,39 @@
-"""Baseline: known findings recorded by (path, rule, fingerprint), never by line.
+"""Baseline: known findings recorded by (path, rule, fingerprint) and a count, never by line.
 
-Line numbers change with every edit above a finding; the fingerprint (a hash of the secret value
-or of the flagged code) does not, so moving a known finding keeps it baselined while a changed
-secret value resurfaces. Only hashes are stored: a baseline never holds a secret.
+Line numbers change with every edit above a finding; the fingerprint does not, so moving a known
+finding keeps it baselined while a changed secret value resurfaces. The fingerprint is the one
+every output shows (``Finding.stable_fingerprint``: JSON ``fingerprint``, SARIF
+``partialFingerprints["outlive/v1"]``), a hash of path, rule and the value's hash: a baseline
+never holds a secret.
+
+Two findings can share a key (two identical ``jwt.encode(...)`` calls in one file hash the same
+code), so an entry records how many findings had its key when it was written, and applying the
+baseline hides at most that many: a new, identical occurrence is a new finding, not a known one.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scanner import __version__
 from scanner.discovery import Refused, safe_read
-from scanner.findings import Finding
+from scanner.findings import Finding, Suppression, stable_fingerprint_of
 
-BASELINE_VERSION = 1
+#: 2 added ``count`` and stores the stable fingerprint; an outlive that reads only version 1
+#: refuses a version 2 file instead of ignoring its counts (and hiding every occurrence).
+BASELINE_VERSION = 2
+#: Versions ``load`` reads. A version 1 entry hid every finding of its key: it reads as
+#: ``count`` 1, since the number of findings it stood for was never recorded.
+READABLE_VERSIONS = (1, 2)
 DEFAULT_BASELINE = ".outlive-baseline.json"
 #: Far above any real baseline (an entry is about 150 bytes), far below what exhausts memory.
 MAX_BASELINE_SIZE = 64 * 1024 * 1024
+
+Key = tuple[str, str, str]
 
 
 class BaselineError(Exception):
@@ -28,21 +42,26 @@ class BaselineError(Exception):
 
 @dataclass(frozen=True, slots=True, order=True)
 class Entry:
+    """``count`` findings with this path, rule and (stable) fingerprint are known."""
+
     path: str
     rule: str
     fingerprint: str
     reason: str = ""
+    count: int = 1
 
     @property
-    def key(self) -> tuple[str, str, str]:
+    def key(self) -> Key:
         return (self.path, self.rule, self.fingerprint)
 
 
-def key_of(finding: Finding) -> tuple[str, str, str]:
-    return (finding.location.path, finding.rule_id, finding.fingerprint)
+def key_of(finding: Finding) -> Key:
+    return (finding.location.path, finding.rule_id, finding.stable_fingerprint)
 
 
-def load(path: Path) -> list[Entry]:
+def load(path: Path, create_hint: str = "outlive baseline create") -> list[Entry]:
+    """The entries of the baseline at ``path``; ``create_hint`` is the command a missing file's
+    message tells the user to run."""
     try:
         if not path.exists() and not path.is_symlink():
             raise FileNotFoundError(path)
@@ -53,7 +72,7 @@ def load(path: Path) -> list[Entry]:
         data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(
-            f"baseline {path} does not exist; create it with `outlive baseline create`"
+            f"baseline {path} does not exist; create it with `{create_hint}`"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read baseline {path}: {exc}") from None
@@ -70,9 +89,17 @@ def load(path: Path) -> list[Entry]:
             f"baseline {path} nests arrays or objects too deeply to read; "
             "recreate it with `outlive baseline create`"
         ) from None
-    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or type(version) is not int or version not in READABLE_VERSIONS:
+        newer = type(version) is int and version > BASELINE_VERSION
         raise BaselineError(
-            f"baseline {path} is not an outlive baseline of version {BASELINE_VERSION}"
+            f"baseline {path} is not an outlive baseline of version 1 or 2"
+            + (
+                f" (it says version {_excerpt(version)}: written by a newer outlive? "
+                "upgrade outlive to read it)"
+                if newer
+                else ""
+            )
         )
     results = data.get("results")
     if not isinstance(results, list):
@@ -83,9 +110,20 @@ def load(path: Path) -> list[Entry]:
             isinstance(item.get(k), str) for k in ("path", "rule", "fingerprint")
         ):
             raise BaselineError(f"baseline {path} has a malformed entry: {_excerpt(item)}")
-        entries.append(
-            Entry(item["path"], item["rule"], item["fingerprint"], str(item.get("reason", "")))
-        )
+        reason = str(item.get("reason", ""))
+        if version == 1:
+            # Version 1 stored the value's hash: the stable form is derived from it, so the
+            # entry matches the same findings as before.
+            stable = stable_fingerprint_of(item["path"], item["rule"], item["fingerprint"])
+            entries.append(Entry(item["path"], item["rule"], stable, reason))
+            continue
+        count = item.get("count")
+        if type(count) is not int or count < 1:
+            raise BaselineError(
+                f"baseline {path} has a malformed entry (`count` must be a whole number of at "
+                f"least 1): {_excerpt(item)}"
+            )
+        entries.append(Entry(item["path"], item["rule"], item["fingerprint"], reason, count))
     return entries
 
 
@@ -98,17 +136,82 @@ def _excerpt(item: object) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+def _merged(entries: Iterable[Entry]) -> dict[Key, Entry]:
+    """One entry per key. A key listed twice (a hand merge of two branches' baselines) counts
+    as the larger of its counts, not their sum: a baseline must never hide more than it saw."""
+    out: dict[Key, Entry] = {}
+    for entry in entries:
+        seen = out.get(entry.key)
+        if seen is None:
+            out[entry.key] = entry
+        else:
+            out[entry.key] = replace(
+                seen, count=max(seen.count, entry.count), reason=seen.reason or entry.reason
+            )
+    return out
+
+
+def _counts(findings: Iterable[Finding]) -> Counter[Key]:
+    """Occurrences per key of the findings that are not suppressed in the source."""
+    return Counter(key_of(f) for f in findings if f.suppression is None)
+
+
 def entries_for(findings: Iterable[Finding], keep: Iterable[Entry] = ()) -> list[Entry]:
-    """One entry per distinct finding key; reasons of ``keep`` entries carry over."""
-    reasons = {e.key: e.reason for e in keep}
-    keys = sorted({key_of(f) for f in findings})
-    return [Entry(*k, reasons.get(k, "")) for k in keys]
+    """One entry per key of the unsuppressed ``findings``, counting its occurrences; reasons of
+    ``keep`` entries carry over."""
+    reasons = {k: e.reason for k, e in _merged(keep).items()}
+    counts = _counts(findings)
+    return [Entry(*k, reasons.get(k, ""), counts[k]) for k in sorted(counts)]
+
+
+def updated(old: Iterable[Entry], findings: Iterable[Finding]) -> list[Entry]:
+    """``old`` narrowed to what still exists: per key the smaller of the recorded and the
+    current count, keys without a current finding dropped, reasons kept. An update never adds:
+    a finding that is new since the baseline was written stays new."""
+    counts = _counts(findings)
+    return sorted(
+        replace(e, count=min(e.count, counts[k]))
+        for k, e in _merged(old).items()
+        if counts[k] > 0
+    )
+
+
+def hide_known(findings: Sequence[Finding], entries: Iterable[Entry]) -> list[Finding]:
+    """``findings`` (in report order) with at most ``count`` per baseline key marked as
+    suppressed (``external``), the first ones in that order, so the same tree always hides the
+    same findings. Those past the count stay active, with a note saying why."""
+    known = _merged(entries)
+    left = {k: e.count for k, e in known.items()}
+    keys = [key_of(f) if f.suppression is None else None for f in findings]
+    seen = Counter(k for k in keys if k in known)
+    out: list[Finding] = []
+    for finding, key in zip(findings, keys, strict=True):
+        if key is None or key not in known:
+            out.append(finding)
+        elif left[key] > 0:
+            left[key] -= 1
+            reason = known[key].reason or "recorded in the baseline"
+            out.append(replace(finding, suppression=Suppression("external", reason)))
+        else:
+            recorded = known[key].count
+            note = (
+                f"the baseline records {recorded} finding{'s' if recorded != 1 else ''} of this "
+                f"rule with this fingerprint in this file and the scan found {seen[key]}: the "
+                "rest are new"
+            )
+            out.append(replace(finding, notes=(*finding.notes, note)))
+    return out
 
 
 def dump(entries: Iterable[Entry]) -> str:
     results = []
-    for entry in sorted(entries):
-        item = {"path": entry.path, "rule": entry.rule, "fingerprint": entry.fingerprint}
+    for entry in sorted(_merged(entries).values()):
+        item: dict[str, str | int] = {
+            "path": entry.path,
+            "rule": entry.rule,
+            "fingerprint": entry.fingerprint,
+            "count": entry.count,
+        }
         if entry.reason:
             item["reason"] = entry.reason
         results.append(item)

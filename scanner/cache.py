@@ -158,6 +158,7 @@ def _finding_to(f: Finding) -> dict[str, Any]:
         "r": [[_loc(r.location), r.message] for r in f.related],
         "sp": None if f.suppression is None else [f.suppression.kind, f.suppression.justification],
         "no": list(f.notes),
+        "ss": None if f.snippet_span is None else list(f.snippet_span),
     }
 
 
@@ -218,6 +219,12 @@ def _finding_from(d: object, rel: str, rule_ids: frozenset[str] | None) -> Findi
         if kind not in _SUPPRESSION_KINDS:
             raise _DamagedError
         suppression = Suppression(kind, _str(justification))
+    if "ss" not in d:  # written before snippet spans existed: a miss, so carets stay right
+        raise _DamagedError
+    span = None
+    if d["ss"] is not None:
+        low, high = _list(d["ss"], 2)
+        span = (_int(low), _int(high))
     return Finding(
         location=location,
         rule_id=rule_id,
@@ -234,6 +241,7 @@ def _finding_from(d: object, rel: str, rule_ids: frozenset[str] | None) -> Findi
         related=tuple(related),
         suppression=suppression,
         notes=tuple(_str(n) for n in _list(d.get("no"))),
+        snippet_span=span,
     )
 
 

@@ -8,8 +8,10 @@ the file (exit 2).
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -20,6 +22,7 @@ import re2
 
 from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, git_toplevel, safe_read
 from scanner.durations import parse_duration
+from scanner.findings import mask_generic, redact
 from scanner.secrets import Pattern
 
 if sys.version_info >= (3, 11):
@@ -78,6 +81,9 @@ class Config:
     allowlist: tuple[str, ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     thresholds: Thresholds = field(default_factory=Thresholds)
+    #: The ``baseline`` setting, joined to the config's folder. Left out of ``repr``: the
+    #: results cache keys on it, and the baseline applies after the cache, to every file alike.
+    baseline: Path | None = field(default=None, repr=False)
 
     @property
     def base(self) -> Path:
@@ -204,6 +210,7 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
         "allowlist",
         "per-path-ignores",
         "thresholds",
+        "baseline",
     }
     for key in table:
         if key not in known:
@@ -289,12 +296,15 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
             raise fail(f"thresholds.{key}", "must be a duration shorter than 10,000 years")
         values[key] = seconds
 
+    select, ignore = str_list("select"), str_list("ignore")
+    _check_selectors(path, prefix, select, ignore, per_path)
+
     return Config(
         source=path,
         root=root,
         exclude=exclude,
-        select=str_list("select"),
-        ignore=str_list("ignore"),
+        select=select,
+        ignore=ignore,
         fail_on=fail_on,
         max_file_size=max_size,
         allow_blanket_ignores=bools["allow-blanket-ignores"],
@@ -303,7 +313,78 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
         allowlist=allowlist,
         per_path_ignores=tuple(per_path),
         thresholds=Thresholds(**values),
+        baseline=_baseline_setting(table, path, fail),
     )
+
+
+def _check_selectors(
+    path: Path,
+    prefix: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    per_path: list[tuple[str, tuple[str, ...]]],
+) -> None:
+    """Every rule id or family the config names must name a rule: a misspelt id in ``select``
+    silently narrows the scan to the other ids, and one in ``ignore`` or ``per-path-ignores``
+    does nothing the user asked for, and nothing says so. The registry (and with it every rule
+    module) is imported here, not at the top: ``scanner.api`` imports this module, and a scan
+    loads the rules anyway."""
+    from scanner.registry import all_rules, matches
+
+    ids = [r.META.id for r in all_rules()]
+    named = [("select", s) for s in select] + [("ignore", s) for s in ignore]
+    named += [(f"per-path-ignores.{json.dumps(glob)}", s) for glob, ids_ in per_path for s in ids_]
+    for key, selector in named:
+        if not any(matches(rule_id, selector) for rule_id in ids):
+            raise ConfigError(
+                f"{path}: `{prefix}{mask_generic(key)}`: no rule or family "
+                f"{_quote(_selector_text(selector))}; `outlive rules` lists them"
+            )
+
+
+#: What a rule id, a family or a typo of one looks like (``LLC-SRC-001``, ``llc-py``, ``ALL``).
+_SELECTOR_SHAPE = re.compile(r"[A-Za-z]{1,12}(?:[-_ ][A-Za-z0-9]{0,12}){0,3}[-_]?")
+
+
+def _selector_text(selector: str) -> str:
+    """A selector for an error message: whole when it is shaped like a rule id, else redacted,
+    since a value pasted into the wrong setting (a key) must not be echoed whole."""
+    return selector if _SELECTOR_SHAPE.fullmatch(selector) or not selector else redact(selector)
+
+
+def _baseline_setting(
+    table: dict[str, Any], path: Path, fail: Callable[[str, str], ConfigError]
+) -> Path | None:
+    """The ``baseline`` file, relative to the config's folder and inside it.
+
+    The config comes with the scanned repository, and ``outlive baseline create`` writes to this
+    path: a hostile ``baseline = "../../.bashrc"`` (or a path through a symbolic link out of the
+    folder) must not make it overwrite a file outside the project, so such a path is refused.
+    """
+    value = table.get("baseline")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise fail("baseline", "must be the path of a file, such as '.outlive-baseline.json'")
+    relative = Path(value)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise fail(
+            "baseline", f"must be a path inside the config file's folder, not {_quote(value)}"
+        )
+    folder = path.parent
+    target = folder / relative
+    try:
+        real_folder, real = folder.resolve(), target.resolve()
+        inside = real != real_folder and real.is_relative_to(real_folder)
+    except (OSError, RuntimeError):  # a symbolic link loop
+        inside = False
+    if not inside:
+        raise fail(
+            "baseline",
+            f"must name a file inside the config file's folder; {_quote(value)} is the folder "
+            "itself or leads outside it (through a symbolic link?)",
+        )
+    return target
 
 
 _SIZE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)

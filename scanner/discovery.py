@@ -1,17 +1,26 @@
 """Turn the paths a user gave into the sorted list of files to scan.
 
 Inside a git work tree the file list comes from ``git ls-files`` (tracked plus untracked files
-not ignored), so build output and virtualenvs that ``.gitignore`` already names are never read.
-Elsewhere a directory walk honours the root ``.gitignore``. Files given one by one (as
-pre-commit passes them) are scanned unless the config's ``exclude`` names them.
+not ignored), so build output and virtualenvs that ``.gitignore`` already names are never read;
+a checked-out submodule is listed by git run inside it, so its files are scanned as part of the
+checkout they belong to. Elsewhere a directory walk honours the root ``.gitignore`` and reports
+each folder or file it hid. Files given one by one (as pre-commit passes them) are scanned
+unless the config's ``exclude`` names them.
+
+Nothing is dropped without a word: whatever is met and not scanned (a FIFO, a device, a broken
+or looping link, a link out of the tree, a submodule not checked out, a file a ``.gitignore``
+hid outside git) becomes a ``ScanError`` whose message starts with one of the reasons
+``skip_reason`` counts, so every report can say how many were skipped and why.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
 import subprocess
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +36,8 @@ MAX_AUX_FILE_SIZE = 2 * 1024 * 1024
 #: Seconds a git call may take. A hostile ``.git`` (a FIFO for a config or an exclude file)
 #: makes git block in ``open()``; past this the scan lists the directory itself.
 GIT_TIMEOUT = 60.0
+#: Submodules inside submodules are listed this many levels deep; deeper ones are reported.
+MAX_SUBMODULE_DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -188,6 +199,34 @@ def git_toplevel(directory: Path) -> Path | None:
     return Path(top) if top else None
 
 
+def repository_root(directory: Path) -> Path | None:
+    """The top of the outermost git work tree holding ``directory``; None outside one.
+
+    A submodule's checkout is part of its superproject's: a scan of ``.`` at the superproject's
+    top lists the submodule's files as ``sub/...``, so a scan started inside the submodule
+    names them the same way (one baseline, one set of SARIF URIs). Superprojects are followed
+    at most ``MAX_SUBMODULE_DEPTH`` levels up; git only names one when its index records this
+    work tree as a submodule, and it refuses one owned by another user like any repository.
+    """
+    top = git_toplevel(directory)
+    for _ in range(MAX_SUBMODULE_DEPTH):
+        if top is None:
+            return None
+        try:
+            done = git_command(
+                top, "rev-parse", "--show-superproject-working-tree", timeout=GIT_TIMEOUT / 6
+            )
+        except GitError:
+            return top
+        above = "" if done is None or done.returncode != 0 else done.stdout.decode(
+            "utf-8", "surrogateescape"
+        ).strip()
+        if not above:
+            return top
+        top = Path(above)
+    return top
+
+
 # -- reading a file: the same checks for every file outlive opens -----------------------------
 
 
@@ -276,15 +315,30 @@ def _too_large(size: int, max_size: int, grew: bool = False) -> Refused:
     return Refused(f"larger than max-file-size ({size} > {max_size} bytes)")
 
 
+def resolve_path(path: Path) -> Path:
+    """``path.resolve()``, or the plain absolute path when a link on the way loops.
+
+    ``Path.resolve`` raises RuntimeError (Python < 3.13) or OSError on a symbolic link loop; a
+    loop named on the command line must end in a skip note, not an internal error.
+    """
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        try:
+            return path.parent.resolve() / path.name
+        except (OSError, RuntimeError):
+            return path.absolute()
+
+
 def relative(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` with ``/``; absolute only when outside the root.
 
     A broken symbolic link is named by where it is: its target is not a file of the tree.
     """
     broken = path.is_symlink() and not path.exists()
-    resolved = path.parent.resolve() / path.name if broken else path.resolve()
+    resolved = resolve_path(path.parent) / path.name if broken else resolve_path(path)
     try:
-        return resolved.relative_to(root.resolve()).as_posix()
+        return resolved.relative_to(resolve_path(root)).as_posix()
     except ValueError:
         try:
             return Path(os.path.relpath(path.absolute(), root.absolute())).as_posix()
@@ -292,36 +346,133 @@ def relative(path: Path, root: Path) -> str:
             return path.as_posix()
 
 
+# -- why something was not scanned --------------------------------------------------------------
+
+#: Outside a git work tree a ``.gitignore`` still keeps ``node_modules`` and virtualenvs out, but
+#: an exported tree (``git archive``) holds tracked files it matches: each one it hid is named.
+GITIGNORED_FILE = "ignored by .gitignore (not a git work tree); skipped, --no-gitignore scans it"
+GITIGNORED_DIR = (
+    "ignored by .gitignore (not a git work tree): folder not scanned, --no-gitignore scans it"
+)
+SUBMODULE_NOT_CHECKED_OUT = (
+    "submodule not checked out; run git submodule update --init (--recursive) to scan it"
+)
+LINK_OUT_OF_ROOT = "symbolic link out of the scan root; skipped"
+
+#: How each skip message starts, and the short reason summaries count it under (first match).
+_SKIP_REASONS: tuple[tuple[str, str], ...] = (
+    ("binary file", "binary"),
+    ("larger than max-file-size", "too large"),
+    ("not a regular file (a FIFO)", "FIFO"),
+    ("not a regular file (a socket)", "socket"),
+    ("not a regular file (a character device)", "device"),
+    ("not a regular file (a block device)", "device"),
+    ("not a regular file", "not a regular file"),
+    ("broken symbolic link", "broken link"),
+    ("symbolic link loop", "link loop"),
+    ("symbolic link out of", "link out of the tree"),
+    ("submodule not checked out", "submodule not checked out"),
+    ("submodule nested", "submodule too deep"),
+    ("ignored by .gitignore", "ignored by .gitignore"),
+    ("permission denied", "unreadable"),
+    ("cannot read", "unreadable"),
+    ("cannot list directory", "unreadable"),
+)
+
+
+def skip_reason(error: ScanError) -> str | None:
+    """The short reason a path was not scanned (``"binary"``, ``"FIFO"``...); None otherwise.
+
+    Only skips count: a parse warning (the file was scanned), a missing path (a usage error)
+    or a note about how a folder was listed is not a skipped path.
+    """
+    if error.kind not in ("skipped", "unreadable"):
+        return None
+    for prefix, reason in _SKIP_REASONS:
+        if error.message.startswith(prefix):
+            return reason
+    return None
+
+
+def skip_counts(errors: Iterable[ScanError]) -> tuple[tuple[str, int], ...]:
+    """``(reason, count)`` of the skips among ``errors``, most frequent first, then by name."""
+    counts = Counter(r for r in map(skip_reason, errors) if r is not None)
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _link_problem(path: Path) -> str:
+    """Why a symbolic link that leads to no file is skipped: it loops, or its target is gone."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; skipped"
+    except RuntimeError:
+        return "symbolic link loop; skipped"
+    return "broken symbolic link; skipped"
+
+
+def _unreachable(path: Path) -> str:
+    """Why a path named on the command line cannot be scanned, as the end of a sentence."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, None) and exc.strerror:
+            return f"cannot be reached ({exc.strerror[0].lower()}{exc.strerror[1:]})"
+    return "no such file or directory"
+
+
+# -- listing ------------------------------------------------------------------------------------
+
+#: ``rel`` (root-relative, a folder ends with ``/``) -> True when the config's ``exclude``
+#: names it: what the user excluded on purpose is not reported as skipped.
+_Excluded = Callable[[str], bool]
+
+
 def discover(
     paths: Sequence[Path],
     root: Path,
     exclude: Sequence[str],
     anchor: Callable[[str], str | None] = lambda rel: rel,
+    *,
+    gitignore: bool = True,
 ) -> Discovered:
-    """Files under ``paths``; ``exclude`` globs match ``anchor(rel)`` (the config's folder)."""
+    """Files under ``paths``; ``exclude`` globs match ``anchor(rel)`` (the config's folder).
+
+    With ``gitignore=False`` no ``.gitignore`` (nor git's exclude files) hides anything: in a
+    git work tree untracked ignored files are listed too, elsewhere the walk reads everything.
+    """
     spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+
+    def excluded(rel: str) -> bool:
+        if spec is None:
+            return False
+        anchored = anchor(rel.rstrip("/"))
+        if anchored is None:
+            return False
+        return spec.match_file(anchored + ("/" if rel.endswith("/") else ""))
+
     found: dict[str, SourceFile] = {}
     errors: list[ScanError] = []
+    lister = _Lister(root, errors, gitignore, excluded)
     for given in paths:
         if given.is_symlink() and not given.exists():
-            errors.append(
-                ScanError(relative(given, root), "broken symbolic link; skipped", kind="unreadable")
-            )
+            # A loop (``ln -s loop loop``) or a dangling link holds no bytes: nothing can hide
+            # in it, so it is reported like a broken link met in a walk and the scan goes on.
+            errors.append(ScanError(relative(given, root), _link_problem(given), kind="unreadable"))
             continue
         if given.is_dir():
             # Resolve the directory once; its files' relative paths are then string joins.
             base = relative(given, root)
             prefix = "" if base in ("", ".") else base + "/"
-            for path in _list_dir(given, errors, root):
+            for path in lister.list_dir(given):
                 rel = prefix + path.relative_to(given).as_posix()
                 _add(found, path, root, spec, anchor, errors, rel=rel)
         elif given.exists():
             _add(found, given, root, spec, anchor, errors, explicit=True)
         else:
             errors.append(
-                ScanError(
-                    relative(given, root), "no such file or directory", level="error", kind="usage"
-                )
+                ScanError(relative(given, root), _unreachable(given), level="error", kind="usage")
             )
     return Discovered(tuple(sorted(found.values())), tuple(errors))
 
@@ -345,14 +496,10 @@ def _add(
             return
     if is_link:
         if not path.exists():
-            errors.append(ScanError(rel, "broken symbolic link; skipped", kind="unreadable"))
+            errors.append(ScanError(rel, _link_problem(path), kind="unreadable"))
             return
-        if not explicit and not _inside(path.resolve(), root.resolve()):
-            errors.append(
-                ScanError(
-                    rel, "symbolic link out of the scan root; skipped", level="note", kind="skipped"
-                )
-            )
+        if not explicit and not _inside(resolve_path(path), resolve_path(root)):
+            errors.append(ScanError(rel, LINK_OUT_OF_ROOT, level="note", kind="skipped"))
             return
     try:
         mode = path.stat().st_mode
@@ -361,7 +508,8 @@ def _add(
             ScanError(rel, f"cannot read: {exc.strerror or exc}; skipped", kind="unreadable")
         )
         return
-    if stat.S_ISDIR(mode):  # a submodule git lists, or a link to a folder
+    if stat.S_ISDIR(mode):
+        # A link to a folder inside the root: its files are listed where they lie.
         return
     if not stat.S_ISREG(mode):
         # A FIFO would block the read, a device would never end: say so rather than drop it.
@@ -385,61 +533,169 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _list_dir(directory: Path, errors: list[ScanError], root: Path) -> Iterable[Path]:
-    listed = _git_files(directory, errors, root)
-    if listed is not None:
-        return listed
-    return _walk(directory, errors, root)
+@dataclass(frozen=True, slots=True)
+class _Lister:
+    """Lists a folder's files (git, else a walk), reporting into ``errors`` what it passes over."""
 
+    root: Path
+    errors: list[ScanError]
+    gitignore: bool
+    excluded: _Excluded
 
-def _git_files(directory: Path, errors: list[ScanError], root: Path) -> list[Path] | None:
-    """Files git knows (tracked, or untracked and not ignored); None outside a work tree."""
-    try:
-        inside = git_command(
-            directory,
-            "rev-parse",
-            "--is-inside-work-tree",
-            "--git-path",
-            "info/exclude",
-            timeout=GIT_TIMEOUT / 6,
-        )
-        if inside is None or inside.returncode != 0:
-            return None
-        answer = inside.stdout.decode("utf-8", "surrogateescape").splitlines()
-        if not answer or answer[0] != "true":
-            return None
-        special = _special_exclude_file(directory, answer[1:2])
-        if special is not None:
+    def note(self, rel: str, message: str) -> None:
+        self.errors.append(ScanError(rel, message, level="note", kind="skipped"))
+
+    def list_dir(self, directory: Path, depth: int = 0) -> list[Path]:
+        listed = self.git_files(directory, depth)
+        if listed is not None:
+            return listed
+        return self.walk(directory)
+
+    def git_files(
+        self, directory: Path, depth: int = 0, own_top: bool = False
+    ) -> list[Path] | None:
+        """Files git knows (tracked, or untracked and not ignored); None outside a work tree.
+
+        With ``own_top`` (a submodule), None too when git answers for another work tree than
+        ``directory`` (a ``.git`` that is not a repository): the folder is then walked.
+        """
+        errors, root = self.errors, self.root
+        try:
+            inside = git_command(
+                directory,
+                "rev-parse",
+                "--is-inside-work-tree",
+                "--git-path",
+                "info/exclude",
+                "--show-toplevel",  # last: a folder name may hold a newline
+                timeout=GIT_TIMEOUT / 6,
+            )
+            if inside is None or inside.returncode != 0:
+                return None
+            answer = inside.stdout.decode("utf-8", "surrogateescape").splitlines()
+            if len(answer) < 3 or answer[0] != "true":
+                return None
+            top = Path("\n".join(answer[2:]))
+            if own_top and resolve_path(top) != resolve_path(directory):
+                return None
+            special = _special_exclude_file(directory, answer[1:2])
+            if special is not None:
+                errors.append(
+                    ScanError(
+                        relative(special, root),
+                        "git's exclude file is not a regular file (git would block reading it); "
+                        "listed the folder without git",
+                        kind="skipped",
+                    )
+                )
+                return None
+            standard = ["--exclude-standard"] if self.gitignore else []
+            listed = git_command(
+                directory, "ls-files", "-z", "--cached", "--others", *standard, "--", "."
+            )
+        except GitError as exc:
             errors.append(
                 ScanError(
-                    relative(special, root),
-                    "git's exclude file is not a regular file (git would block reading it); "
-                    "listed the folder without git",
-                    kind="skipped",
+                    relative(directory, root),
+                    f"{exc}; listed the folder without git "
+                    "(is a .gitignore or a file in .git a FIFO?)",
+                    kind="unreadable",
                 )
             )
             return None
-        listed = git_command(
-            directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."
-        )
-    except GitError as exc:
-        errors.append(
-            ScanError(
-                relative(directory, root),
-                f"{exc}; listed the folder without git (is a .gitignore or a file in .git a FIFO?)",
-                kind="unreadable",
+        if listed is None or listed.returncode != 0:
+            return None
+        names = [n for n in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+        out = []
+        for name in dict.fromkeys(names):
+            path = directory / name
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue  # deleted-but-tracked files drop out here
+            if stat.S_ISDIR(mode):
+                # git lists a submodule (or an untracked repository inside this one) as one
+                # entry: its files are part of the checkout, listed by git run inside it.
+                out.extend(self.submodule_files(path, depth))
+            else:
+                out.append(path)
+        return out
+
+    def submodule_files(self, directory: Path, depth: int) -> list[Path]:
+        rel = relative(directory, self.root)
+        quiet = self.excluded(rel + "/")  # the config excludes it: its files drop out in _add
+        if not os.path.lexists(directory / ".git"):
+            try:
+                with os.scandir(directory) as entries:
+                    empty = next(entries, None) is None
+            except OSError as exc:
+                self.errors.append(
+                    ScanError(rel, f"cannot list directory: {exc.strerror}", kind="unreadable")
+                )
+                return []
+            if empty:  # what ``git clone`` without --recurse-submodules leaves
+                if not quiet:
+                    self.note(rel, SUBMODULE_NOT_CHECKED_OUT)
+                return []
+            return self.walk(directory)  # files without their .git: scan what is there
+        if depth >= MAX_SUBMODULE_DEPTH:
+            if not quiet:
+                self.note(
+                    rel,
+                    f"submodule nested too deep (the limit is {MAX_SUBMODULE_DEPTH} levels of "
+                    "submodules); not scanned",
+                )
+            return []
+        listed = self.git_files(directory, depth + 1, own_top=True)
+        return listed if listed is not None else self.walk(directory)
+
+    def walk(self, directory: Path) -> list[Path]:
+        errors, root = self.errors, self.root
+        ignore = _gitignore(directory, errors, root) if self.gitignore else None
+        base = relative(directory, root)
+        prefix = "" if base in ("", ".") else base + "/"
+        real_root = resolve_path(root)
+        out: list[Path] = []
+
+        def onerror(exc: OSError) -> None:
+            where = Path(exc.filename) if exc.filename else directory
+            errors.append(
+                ScanError(
+                    relative(where, root),
+                    f"cannot list directory: {exc.strerror}",
+                    kind="unreadable",
+                )
             )
-        )
-        return None
-    if listed is None or listed.returncode != 0:
-        return None
-    names = [n for n in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-    out = []
-    for name in dict.fromkeys(names):
-        path = directory / name
-        if os.path.lexists(path):  # deleted-but-tracked files drop out here
-            out.append(path)
-    return out
+
+        for current, dirs, files in os.walk(directory, onerror=onerror):
+            here = Path(current)
+            kept = []
+            for d in sorted(dirs):
+                sub = here / d
+                rel = sub.relative_to(directory).as_posix()
+                if d in _SKIP_DIRS:
+                    continue
+                if ignore is not None and ignore.match_file(rel + "/"):
+                    if not self.excluded(prefix + rel + "/"):
+                        self.note(prefix + rel, GITIGNORED_DIR)
+                    continue
+                if sub.is_symlink():
+                    # os.walk does not follow links to folders. One into the root is scanned
+                    # where it lies; one out of it is not scanned, and says so.
+                    if not _inside(resolve_path(sub), real_root):
+                        self.note(prefix + rel, LINK_OUT_OF_ROOT)
+                    continue
+                kept.append(d)
+            dirs[:] = kept
+            for name in sorted(files):
+                path = here / name
+                rel = path.relative_to(directory).as_posix()
+                if ignore is not None and ignore.match_file(rel):
+                    if not self.excluded(prefix + rel):
+                        self.note(prefix + rel, GITIGNORED_FILE)
+                    continue
+                out.append(path)
+        return out
 
 
 def _special_exclude_file(directory: Path, info_exclude: list[str]) -> Path | None:
@@ -464,35 +720,6 @@ def _special_exclude_file(directory: Path, info_exclude: list[str]) -> Path | No
         if not stat.S_ISREG(mode):
             return candidate
     return None
-
-
-def _walk(directory: Path, errors: list[ScanError], root: Path) -> list[Path]:
-    ignore = _gitignore(directory, errors, root)
-    out: list[Path] = []
-
-    def onerror(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else directory
-        errors.append(
-            ScanError(
-                relative(where, root), f"cannot list directory: {exc.strerror}", kind="unreadable"
-            )
-        )
-
-    for current, dirs, files in os.walk(directory, onerror=onerror):
-        base = Path(current)
-        kept = []
-        for d in sorted(dirs):
-            rel = (base / d).relative_to(directory).as_posix() + "/"
-            if d in _SKIP_DIRS or (ignore is not None and ignore.match_file(rel)):
-                continue
-            kept.append(d)
-        dirs[:] = kept
-        for name in sorted(files):
-            path = base / name
-            if ignore is not None and ignore.match_file(path.relative_to(directory).as_posix()):
-                continue
-            out.append(path)
-    return out
 
 
 def _gitignore(

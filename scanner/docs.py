@@ -6,6 +6,7 @@ SARIF ``help.markdown`` all come from here, so they cannot drift apart.
 
 from __future__ import annotations
 
+import importlib.metadata
 import inspect
 import re
 
@@ -18,7 +19,12 @@ REQUIRED_SECTIONS = (
     "Use instead:",
     "## References",
 )
-PROJECT_URL = "https://github.com/outlive-scanner/outlive"
+#: The distribution whose metadata names the project's home (``[project.urls]`` in pyproject).
+DISTRIBUTION = "outlive"
+#: ``Project-URL`` labels that name the home, most specific first (PEP 753 well-known labels).
+HOME_LABELS = ("repository", "source", "sourcecode", "homepage", "home")
+#: An absolute https URL of RFC 3986 characters only: anything else would not be a valid ``uri``.
+_HTTPS_URL = re.compile(r"https://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 OWASP_NHI = {
     "NHI1": ("Improper Offboarding", "1-improper-offboarding"),
@@ -58,8 +64,50 @@ def what_it_does(rule: type[Rule]) -> str:
     return " ".join(match.group(1).split()) if match else rule.META.summary
 
 
-def help_uri(rule: type[Rule]) -> str:
-    return f"{PROJECT_URL}/blob/main/docs/rules.md#{rule.META.id.lower()}"
+def project_url() -> str | None:
+    """The project's home as the installed package's metadata gives it, or None.
+
+    The one place outlive learns where it lives: from ``[project.urls]`` in pyproject.toml, as
+    ``Project-URL: Repository, https://...`` in the installed metadata. With no such entry
+    (a project with no public home yet, or a copy installed without metadata) there is no URL
+    to point at, and callers omit theirs rather than invent one.
+    """
+    try:
+        meta = importlib.metadata.metadata(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    urls: dict[str, str] = {}
+    for entry in meta.get_all("Project-URL") or []:
+        label, sep, url = entry.partition(",")
+        url = url.strip()
+        if sep and _HTTPS_URL.fullmatch(url):
+            # PEP 753 normalisation: case, spaces and punctuation do not matter in labels.
+            urls.setdefault(re.sub(r"[^a-z]", "", label.lower()), url.rstrip("/"))
+    for label in HOME_LABELS:
+        url = urls.get(label)
+        if url:
+            return url
+    for entry in meta.get_all("Home-page") or []:
+        home = str(entry).strip()
+        if _HTTPS_URL.fullmatch(home):
+            return home.rstrip("/")
+    return None
+
+
+def rule_anchor(rule: type[Rule]) -> str:
+    """The anchor of a rule's section in docs/rules.md (``<a id="llc-py-001">``)."""
+    return rule.META.id.lower()
+
+
+def help_uri(rule: type[Rule], home: str | None) -> str | None:
+    """Where a rule's page is on the web: docs/rules.md in the repository at ``home``.
+
+    Only a GitHub repository has a known address for a file in it; for any other home, or
+    none, there is no help URL (the page itself travels in SARIF ``help.markdown``).
+    """
+    if not home or not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", home):
+        return None
+    return f"{home.removesuffix('.git')}/blob/main/docs/rules.md#{rule_anchor(rule)}"
 
 
 def rule_markdown(rule: type[Rule], heading: str = "#") -> str:

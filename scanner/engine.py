@@ -53,7 +53,7 @@ from scanner.findings import (
 )
 from scanner.prefilter import Prefilter
 from scanner.registry import matches
-from scanner.suppress import Directive, cap_blank_runs, parse_text
+from scanner.suppress import Directive, cap_blank_runs, comment_syntax, parse_text
 
 #: Turns whatever a rule reported (a node, a span) into a location, per document type.
 Locator = Callable[[Any], Location]
@@ -348,12 +348,14 @@ class Engine:
             text,
             allow_blanket=self.config.allow_blanket_ignores,
             require_reason=self.config.require_reason,
-            python=kind is FileKind.PYTHON,
+            syntax=comment_syntax(rel, kind, text[:256]),
         )
+        # A malformed directive suppresses nothing and says so on its line; it is no reason to
+        # stop the run (exit 2 is for configuration and usage errors).
         for problem in problems:
             errors.append(
                 ScanError(
-                    rel, problem.message, level="error", kind="suppression", line=problem.line
+                    rel, problem.message, level="warning", kind="suppression", line=problem.line
                 )
             )
         if directives:
@@ -634,21 +636,82 @@ def _redact_snippets(
             out.append(replace(finding, snippet=""))
             continue
         start, end = index.bounds(line)
+        wanted = _line_columns(finding.location, end - start)
         if end - start > LONG_LINE:
-            snippet = _long_line_snippet(
-                doc.text, start, end, finding.location.column, index.hits(line), widest
+            snippet, span = _long_line_snippet(
+                doc.text, start, end, finding.location.column, index.hits(line), widest, wanted
             )
-            out.append(replace(finding, snippet=snippet))
+            out.append(replace(finding, snippet=snippet, snippet_span=span))
             continue
-        snippet = doc.text[start:end]
-        for piece in index.pieces_on(line):
-            if piece in snippet:
-                snippet = snippet.replace(piece, redact(piece))
+        snippet, lows, highs = _masked_line(doc.text[start:end], index.pieces_on(line))
+        span = _span_of(lows, highs, *wanted)
         if len(snippet) > SNIPPET_MAX:
-            col = max(0, finding.location.column - 1 - 40)
+            # The window follows the finding in the masked line, where the caret will be.
+            col = max(0, span[0] - 40)
+            lead = 1 if col else 0
             snippet = ("…" if col else "") + snippet[col : col + SNIPPET_MAX] + "…"
-        out.append(replace(finding, snippet=snippet.rstrip()))
+            span = (span[0] - col + lead, min(span[1] - col, SNIPPET_MAX) + lead)
+        snippet = snippet.rstrip()
+        out.append(replace(finding, snippet=snippet, snippet_span=_clip_span(span, snippet)))
     return out
+
+
+def _line_columns(loc: Location, length: int) -> tuple[int, int]:
+    """The location's part of its first line, 0-based and end-exclusive: to the end of the
+    line when it goes on below (a PEM block, a call over several lines)."""
+    first = max(0, min(loc.column - 1, length))
+    last = loc.end_column - 1 if loc.end_line == loc.line else length
+    return first, max(first, min(last, length))
+
+
+def _masked_line(text: str, pieces: list[str]) -> tuple[str, list[int], list[int]]:
+    """``text`` with each piece replaced by ``redact(piece)`` in turn (as ``str.replace``
+    does), and for each character of the result the span of ``text`` it stands for: a masked
+    secret's characters all stand for the whole secret. The text format draws its carets from
+    these spans, since masking moves and shrinks what a location's columns point at."""
+    lows = list(range(len(text)))
+    highs = [i + 1 for i in lows]
+    for piece in pieces:
+        if piece not in text:
+            continue
+        mask = redact(piece)
+        parts: list[str] = []
+        new_lows: list[int] = []
+        new_highs: list[int] = []
+        pos = 0
+        at = text.find(piece)
+        while at >= 0:
+            parts.append(text[pos:at])
+            new_lows.extend(lows[pos:at])
+            new_highs.extend(highs[pos:at])
+            parts.append(mask)
+            new_lows.extend([lows[at]] * len(mask))
+            new_highs.extend([highs[at + len(piece) - 1]] * len(mask))
+            pos = at + len(piece)
+            at = text.find(piece, pos)
+        parts.append(text[pos:])
+        new_lows.extend(lows[pos:])
+        new_highs.extend(highs[pos:])
+        text, lows, highs = "".join(parts), new_lows, new_highs
+    return text, lows, highs
+
+
+def _span_of(lows: list[int], highs: list[int], first: int, last: int) -> tuple[int, int]:
+    """The characters of the masked line that stand for original columns ``[first, last)``
+    (at least one: an empty region gets one caret where it starts)."""
+    last = max(last, first + 1)
+    pairs = enumerate(zip(lows, highs, strict=True))
+    hit = [i for i, (lo, hi) in pairs if lo < last and hi > first]
+    if hit:
+        return hit[0], hit[-1] + 1
+    at = next((i for i, lo in enumerate(lows) if lo >= first), len(lows))
+    return at, at + 1
+
+
+def _clip_span(span: tuple[int, int], snippet: str) -> tuple[int, int]:
+    """``span`` kept within the (right-stripped) snippet, one character wide at least."""
+    start = max(0, min(span[0], len(snippet)))
+    return start, max(start + 1, min(span[1], len(snippet)))
 
 
 #: Lines longer than this (minified files) are never copied whole: one copy per finding of a
@@ -725,9 +788,16 @@ class _LineHits:
 
 
 def _long_line_snippet(
-    text: str, start: int, end: int, column: int, hits: list[_Hit], widest: int
-) -> str:
-    """SNIPPET_MAX characters of ``text[start:end]`` around ``column``, secrets masked.
+    text: str,
+    start: int,
+    end: int,
+    column: int,
+    hits: list[_Hit],
+    widest: int,
+    wanted: tuple[int, int] = (0, 0),
+) -> tuple[str, tuple[int, int]]:
+    """SNIPPET_MAX characters of ``text[start:end]`` around ``column``, secrets masked, and
+    where the line's columns ``wanted`` fall in it (see ``_masked_line``).
 
     ``hits`` are the line's secret occurrences (sorted by start); one that starts before the
     cut or runs past it is still masked whole. Only hits starting within ``widest`` (the
@@ -736,7 +806,16 @@ def _long_line_snippet(
     length = end - start
     shown_start = max(0, min(column - 1, length) - 40)
     shown_end = min(length, shown_start + SNIPPET_MAX)
+    first_col, last_col = wanted[0], max(wanted[1], wanted[0] + 1)
     out = ["…"] if shown_start else []
+    lows = [0] * len(out)
+    highs = [shown_start] * len(out)
+
+    def plain(a: int, b: int) -> None:
+        out.append(text[start + a : start + b])
+        lows.extend(range(a, b))
+        highs.extend(range(a + 1, b + 1))
+
     pos = shown_start
     for at in range(bisect.bisect_left(hits, (shown_start - widest,)), len(hits)):
         first, last, piece = hits[at]
@@ -745,14 +824,20 @@ def _long_line_snippet(
         if last <= pos:
             continue
         if first > pos:
-            out.append(text[start + pos : start + first])
-        out.append(redact(piece))
+            plain(pos, first)
+        mask = redact(piece)
+        out.append(mask)
+        lows.extend([first] * len(mask))
+        highs.extend([last] * len(mask))
         pos = last
     if pos < shown_end:
-        out.append(text[start + pos : start + shown_end])
+        plain(pos, shown_end)
     if shown_end < length:
         out.append("…")
-    return "".join(out).rstrip()
+        lows.append(shown_end)
+        highs.append(length)
+    snippet = "".join(out).rstrip()
+    return snippet, _clip_span(_span_of(lows, highs, first_col, last_col), snippet)
 
 
 def _specificity(rule_id: str) -> int:

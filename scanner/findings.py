@@ -177,6 +177,10 @@ class Finding:
     related: tuple[RelatedLocation, ...] = ()
     suppression: Suppression | None = None
     notes: tuple[str, ...] = field(default=())
+    #: Where the location's first line falls in ``snippet``: (start, end) in characters, end
+    #: exclusive, or None when unknown (a finding built by hand). Masking a secret moves and
+    #: shrinks what the columns point at, so the text format draws its carets from this.
+    snippet_span: tuple[int, int] | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -185,8 +189,16 @@ class Finding:
 
     @property
     def stable_fingerprint(self) -> str:
-        """Path, rule and value hash: stable across line moves (SARIF ``outlive/v1``)."""
-        return fingerprint(f"{self.location.path}\0{self.rule_id}\0{self.fingerprint}")
+        """The finding's one public fingerprint: JSON ``fingerprint``, SARIF
+        ``partialFingerprints["outlive/v1"]`` and the baseline all carry it. A hash of path,
+        rule and value hash, so it survives line moves and changes with any of the three."""
+        return stable_fingerprint_of(self.location.path, self.rule_id, self.fingerprint)
+
+
+def stable_fingerprint_of(path: str, rule_id: str, value_fingerprint: str) -> str:
+    """``Finding.stable_fingerprint`` from its parts: a version 1 baseline, which stored the
+    value hash, is converted with it to the form every output now shows."""
+    return fingerprint(f"{path}\0{rule_id}\0{value_fingerprint}")
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -13,11 +13,11 @@ import signal
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.api.rule import Rule
-from scanner.baseline import Entry, key_of
+from scanner.baseline import Entry, hide_known
 from scanner.cache import ResultCache, Stamp, cache_key, stamp_of
 from scanner.config import Config
 from scanner.discovery import (
@@ -27,9 +27,10 @@ from scanner.discovery import (
     discover,
     read_file,
     safe_read,
+    skip_counts,
 )
 from scanner.engine import Engine, FileResult
-from scanner.findings import Finding, ScanError, Severity, Suppression
+from scanner.findings import Finding, ScanError, Severity
 from scanner.registry import get_rule
 
 #: Below this many files a pool costs more to start than it saves.
@@ -40,8 +41,12 @@ _SEVERITY_BY_NAME = {s.value: s for s in Severity}
 @dataclass(frozen=True, slots=True)
 class Stats:
     files_scanned: int
+    #: Paths met and not scanned (a file, a link, a folder a .gitignore hid, a submodule):
+    #: one per skip note in ``errors``, so the count and the list never disagree.
     files_skipped: int
     bytes_scanned: int
+    #: ``(reason, count)``, most frequent first: ``(("binary", 2), ("FIFO", 1))``.
+    skipped_by_reason: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +84,10 @@ def scan(
     today: dt.date | None = None,
     cache: bool = False,
     cache_dir: Path | None = None,
+    gitignore: bool = True,
 ) -> ScanResult:
     root = config.root
-    discovered = discover(paths, root, config.exclude, config.base_relative)
+    discovered = discover(paths, root, config.exclude, config.base_relative, gitignore=gitignore)
     includes = _gitlab_includes(root)
     errors: list[ScanError] = list(discovered.errors)
     results: list[tuple[FileResult, int, bool]] = []
@@ -121,37 +127,31 @@ def scan(
         store.close()
 
     findings: list[Finding] = []
-    scanned = skipped = size = 0
+    scanned = size = 0
     for result, nbytes, was_scanned in results:
         findings.extend(result.findings)
         errors.extend(result.errors)
         if was_scanned:
             scanned += 1
             size += nbytes
-        else:
-            skipped += 1
     if not show_info:
         findings = [f for f in findings if f.severity is not Severity.INFO]
-    if baseline:
-        known = {e.key: e for e in baseline}
-        findings = [_baselined(f, known) for f in findings]
     findings.sort(key=lambda f: f.sort_key)
+    if baseline:
+        # After sorting: an entry hides at most its count of findings, the first in report
+        # order, so which ones stay active does not depend on --jobs or the cache.
+        findings = hide_known(findings, baseline)
     errors.sort()
+    # Skips are counted from the notes themselves (discovery's and the file reads'), so a
+    # summary's "3 skipped (2 binary, 1 FIFO)" is exactly what ``errors`` lists.
+    by_reason = skip_counts(errors)
     return ScanResult(
         root=root,
         findings=tuple(findings),
         errors=tuple(errors),
         rules=tuple(rules),
-        stats=Stats(scanned, skipped, size),
+        stats=Stats(scanned, sum(n for _, n in by_reason), size, by_reason),
     )
-
-
-def _baselined(finding: Finding, known: dict[tuple[str, str, str], Entry]) -> Finding:
-    entry = known.get(key_of(finding))
-    if entry is None or finding.suppression is not None:
-        return finding
-    reason = entry.reason or "recorded in the baseline"
-    return replace(finding, suppression=Suppression("external", reason))
 
 
 def _scan_one(engine: Engine, source: SourceFile, max_size: int) -> tuple[FileResult, int, bool]:

@@ -58,7 +58,8 @@ def test_create_writes_a_versioned_file_without_secrets(repo: Path) -> None:
     results = [r for r in doc["results"] if r["rule"] == "LLC-SRC-001"]
     assert [r["path"] for r in results] == ["src/a.txt", "src/b.txt"]
     for item in results:
-        assert set(item) == {"path", "rule", "fingerprint"}
+        assert set(item) == {"path", "rule", "fingerprint", "count"}
+        assert item["count"] == 1
         assert len(item["fingerprint"]) >= 16
     text = (repo / DEFAULT_BASELINE).read_text(encoding="utf-8")
     assert KEY not in text
@@ -139,6 +140,7 @@ def test_update_drops_stale_entries_and_keeps_reasons(repo: Path) -> None:
             "path": "src/a.txt",
             "rule": "LLC-SRC-001",
             "fingerprint": kept[0]["fingerprint"],
+            "count": 1,
             "reason": "accepted: src/a.txt",
         }
     ]  # b is gone, and the new d is not added by an update
@@ -192,12 +194,15 @@ def test_create_refuses_an_incomplete_scan(repo: Path) -> None:
     assert not (repo / DEFAULT_BASELINE).exists()
 
 
-def test_create_refuses_a_malformed_suppression(repo: Path) -> None:
+def test_create_records_past_a_malformed_suppression(repo: Path) -> None:
+    # A malformed suppression is a warning that suppresses nothing: the key it meant to hide
+    # is recorded like any other finding, and the baseline is written.
     (repo / "src/c.txt").write_text(f"aws = {THIRD_KEY}  # outlive: ignore\n", encoding="utf-8")
     result = cli("baseline", "create", "src")
-    assert result.exit_code == 2
-    assert "src/c.txt:1:" in result.stderr
-    assert not (repo / DEFAULT_BASELINE).exists()
+    assert result.exit_code == 0, result.stderr
+    assert "outlive: warning: src/c.txt:1:" in result.stderr
+    doc = json.loads((repo / DEFAULT_BASELINE).read_text(encoding="utf-8"))
+    assert "src/c.txt" in {r["path"] for r in doc["results"]}
 
 
 def test_update_keeps_the_file_when_the_scan_fails(repo: Path) -> None:

@@ -124,7 +124,8 @@ def test_config_in_parent_of_the_working_directory(
     secret_file(tmp_path / "sub/kept.txt")
     secret_file(tmp_path / "sub/fixtures/f.txt")
     monkeypatch.chdir(tmp_path / "sub")
-    assert reported(scan(".")) == ["kept.txt"]
+    # Paths are relative to the repository's top, whatever the working directory.
+    assert reported(scan(".")) == ["sub/kept.txt"]
 
 
 # -- refused configs: exit 2, a sentence naming the key and the file, no traceback --------------

@@ -29,5 +29,5 @@ def test_rules_page_is_current() -> None:
 def test_every_help_uri_anchor_exists() -> None:
     page = DOCS.read_text(encoding="utf-8")
     for rule in all_rules():
-        anchor = help_uri(rule).rsplit("#", 1)[1]
+        anchor = help_uri(rule, "https://github.com/example/outlive").rsplit("#", 1)[1]
         assert f'<a id="{anchor}"></a>' in page

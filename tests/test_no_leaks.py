@@ -67,7 +67,7 @@ def _leaky_tree(root: Path) -> dict[str, str]:
 def test_no_secret_in_any_output(tmp_path: Path, fmt: str) -> None:
     secrets = _leaky_tree(tmp_path)
     stdout, stderr, code = _scan(tmp_path, "--format", fmt)
-    assert code == 2  # the malformed suppressions are errors
+    assert code == 1  # findings; the malformed suppressions are warnings
     out = stdout + stderr
     leaked = [what for what, secret in secrets.items() if secret in out]
     assert not leaked, f"printed whole in {fmt} output"

@@ -8,12 +8,17 @@ next to this Python runs). Everything else (entry, types, name, ...) is read fro
 ``pre-commit try-repo`` on this checkout is the fully real path (pre-commit pip-installs the
 package into its own environment), but it took about 40 s with a cold cache (15 s warm) and needs
 a package index on the network, so it only runs with ``OUTLIVE_TEST_TRY_REPO=1``.
+
+The README's two pre-commit examples are run as written: the ``repo: local`` one always, the
+``repo:`` + ``rev:`` one (against a clone of this checkout, tagged as the release will be) only
+with ``OUTLIVE_TEST_TRY_REPO=1``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -160,3 +165,61 @@ def test_try_repo(tmp_path: Path, try_repo_home: Path) -> None:
     assert "bad.txt:1:" in bad.stdout
     good = _run([*args, "good.txt", "blob.bin"], repo, env)
     assert good.returncode == 0, good.stdout + good.stderr
+
+
+# -- the README's examples, verbatim ---------------------------------------------------------------
+
+README = ROOT / "README.md"
+
+
+def _readme_precommit_configs() -> list[str]:
+    """The YAML blocks of the README's pre-commit section, as written."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("\n### pre-commit\n") :]
+    section = section[: section.index("\n## ", 1)]
+    return re.findall(r"^```yaml\n(.*?)^```$", section, re.M | re.S)
+
+
+def _readme_config(kind: str) -> str:
+    [config] = [c for c in _readme_precommit_configs() if ("repo: local" in c) == (kind == "local")]
+    return config
+
+
+def test_readme_local_hook_runs(tmp_path: Path) -> None:
+    """The README's `repo: local` example works as written, on a machine with outlive."""
+    if shutil.which("outlive", path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}") is None:
+        pytest.skip("the outlive command is not installed next to this Python")
+    env = _env(tmp_path / "pre-commit-home", tmp_path)
+    repo = _repo(tmp_path / "repo", env)
+    (repo / ".pre-commit-config.yaml").write_text(_readme_config("local"), encoding="utf-8")
+    bad = _run(["pre-commit", "run", "outlive", "--files", "bad.txt", "good.txt"], repo, env)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "bad.txt:1:" in bad.stdout
+    good = _run(["pre-commit", "run", "outlive", "--files", "good.txt"], repo, env)
+    assert good.returncode == 0, good.stdout + good.stderr
+
+
+@pytest.mark.skipif(
+    os.environ.get("OUTLIVE_TEST_TRY_REPO") != "1",
+    reason="pre-commit pip-installs outlive from a clone (about 40 s, needs a package index); "
+    "set OUTLIVE_TEST_TRY_REPO=1 to run it",
+)
+def test_readme_remote_hook_at_the_release_tag(tmp_path: Path, try_repo_home: Path) -> None:
+    """The README's `repo:` + `rev:` example, with the URL of a clone tagged like a release."""
+    env = {**_env(try_repo_home, tmp_path), "GIT_CEILING_DIRECTORIES": ""}
+    if _run(["git", "rev-parse", "--git-dir"], ROOT, env).returncode != 0:
+        pytest.skip(f"{ROOT} is not a git repository")
+    config = yaml.safe_load(_readme_config("remote"))  # noqa: TID251 - not a scan
+    [remote] = config["repos"]
+    clone = tmp_path / "outlive"
+    assert _run(["git", "clone", "-q", str(ROOT), str(clone)], tmp_path, env).returncode == 0
+    if _run(["git", "rev-parse", "-q", "--verify", f"refs/tags/{remote['rev']}"], clone,
+            env).returncode != 0:  # before the release is tagged: tag the clone, as it will be
+        tagged = _run(["git", "tag", "-a", remote["rev"], "-m", "release"], clone, env)
+        assert tagged.returncode == 0, tagged.stderr
+    remote["repo"] = str(clone)
+    repo = _repo(tmp_path / "repo", env)
+    (repo / ".pre-commit-config.yaml").write_text(json.dumps(config), encoding="utf-8")
+    bad = _run(["pre-commit", "run", "outlive", "--files", "bad.txt", "good.txt"], repo, env)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "bad.txt:1:" in bad.stdout

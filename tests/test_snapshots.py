@@ -20,7 +20,10 @@ from scanner.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-RULES = ("LLC-SRC-001", "LLC-SRC-007", "LLC-PY-001", "LLC-GHA-001", "LLC-IAC-001")
+RULES = (
+    "LLC-SRC-001", "LLC-SRC-007", "LLC-SRC-012", "LLC-SRC-013", "LLC-PY-001", "LLC-GHA-001",
+    "LLC-IAC-001", "LLC-AGT-001",
+)
 UPDATE = os.environ.get("OUTLIVE_UPDATE_SNAPSHOTS") == "1"
 
 
@@ -36,7 +39,10 @@ def test_demo_repo_snapshot(fmt, suffix, monkeypatch):
     selects = [arg for rule in RULES for arg in ("--select", rule)]
     res = CliRunner().invoke(
         main,
-        ["scan", "--no-cache", "--no-color", "--format", fmt, *selects, "fixtures/demo-repo"],
+        [
+            "scan", "--no-cache", "--no-color", "--show-info", "--format", fmt, *selects,
+            "fixtures/demo-repo",
+        ],
         catch_exceptions=False,
     )
     assert res.exit_code == 1, res.stderr

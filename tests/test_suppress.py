@@ -289,25 +289,27 @@ def test_future_until_still_suppresses(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "line"),
+    ("text", "line", "code"),
     [
-        (f"aws = {KEY}\n\nx = 1  # outlive: ignore\n", 3),
-        (f"aws = {KEY}  # outlive: ignore[LLC-SRC-001]\n", 1),
-        ('a\nb\nc\n# outlive: ignore[LLC-SRC-001] reason="r" until=someday\n', 4),
-        ('# outlive: silence[LLC-SRC-001] reason="r"\n', 1),
+        (f"aws = {KEY}\n\nx = 1  # outlive: ignore\n", 3, 1),
+        (f"aws = {KEY}  # outlive: ignore[LLC-SRC-001]\n", 1, 1),
+        ('a\nb\nc\n# outlive: ignore[LLC-SRC-001] reason="r" until=someday\n', 4, 0),
+        ('# outlive: silence[LLC-SRC-001] reason="r"\n', 1, 0),
     ],
 )
-def test_malformed_suppression_exits_2(tmp_path: Path, text: str, line: int) -> None:
+def test_malformed_suppression_warns(tmp_path: Path, text: str, line: int, code: int) -> None:
+    # A warning on its line; it suppresses nothing and the exit code follows the findings.
     path = write(tmp_path, "bad.txt", text)
     result = run(path)
-    assert result.exit_code == 2
-    assert f"outlive: error: bad.txt:{line}: " in result.stderr
+    assert result.exit_code == code
+    assert f"outlive: warning: bad.txt:{line}: " in result.stderr
+    assert "outlive: error:" not in result.stderr
 
 
 def test_blanket_allowed_by_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "f.txt", f'aws = {KEY}  # outlive: ignore reason="fixture file"\n')
-    assert run(Path("f.txt")).exit_code == 2
+    assert run(Path("f.txt")).exit_code == 1  # refused, so the key is reported
     write(tmp_path, "outlive.toml", "allow-blanket-ignores = true\n")
     assert run(Path("f.txt")).exit_code == 0
 
@@ -315,6 +317,6 @@ def test_blanket_allowed_by_config(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_reason_optional_by_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "f.txt", f"aws = {KEY}  # outlive: ignore[LLC-SRC-001]\n")
-    assert run(Path("f.txt")).exit_code == 2
+    assert run(Path("f.txt")).exit_code == 1  # refused, so the key is reported
     write(tmp_path, "outlive.toml", "require-reason = false\n")
     assert run(Path("f.txt")).exit_code == 0

@@ -33,7 +33,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "location": _loc(finding.location),
         "snippet": finding.snippet,
-        "fingerprint": finding.fingerprint,
+        # The same value as SARIF's partialFingerprints["outlive/v1"] and the baseline's.
+        "fingerprint": finding.stable_fingerprint,
         "owasp": list(finding.owasp),
         "lifetime": finding.lifetime.value,
         "fix": finding.fix,
@@ -66,6 +67,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         "stats": {
             "files_scanned": result.stats.files_scanned,
             "files_skipped": result.stats.files_skipped,
+            "skipped_by_reason": dict(result.stats.skipped_by_reason),
             "bytes_scanned": result.stats.bytes_scanned,
             "rules_enabled": len(result.rules),
             "findings": len(result.active),

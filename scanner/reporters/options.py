@@ -11,3 +11,6 @@ class ReportOptions:
     color: bool = False
     sarif_absolute: bool = False
     fail_on: str = "low"
+    #: ``--sarif-category``: the GitHub code scanning category of the SARIF run
+    #: (``runs[0].automationDetails.id``), already validated; None leaves it to the uploader.
+    sarif_category: str | None = None

@@ -24,6 +24,36 @@ _RESET = "\033[0m"
 _ORDER = [s for s in Severity]
 
 
+#: Carets past this many would run off most terminals; the location says where it ends.
+MAX_CARETS = 60
+
+
+def _carets(finding: Finding) -> str:
+    """The caret line under a finding's snippet.
+
+    The snippet is masked (a secret shows as ``AKIA…``) and may be cut (``…`` first), so the
+    location's columns do not point into it: the engine records where they fall
+    (``snippet_span``) and the carets go there, as wide as what is shown. A tab shows as one
+    space and other controls as escapes (``\\x1b``), so both ends move by the width the
+    escapes before them add. A finding without a span (built by hand) falls back on its
+    columns.
+    """
+    loc = finding.location
+    raw = finding.snippet.replace("\t", " ")
+    if finding.snippet_span is not None:
+        start, end = finding.snippet_span
+    else:
+        start = loc.column - 1
+        if finding.snippet.startswith("…"):
+            start = min(start, 41)
+        end = start + max(1, (loc.end_column - loc.column) if loc.end_line == loc.line else 1)
+    start = max(0, min(start, len(raw)))
+    end = max(start + 1, end)
+    shown_start = len(printable(raw[:start]))
+    width = len(printable(raw[start:end])) if end <= len(raw) else end - start
+    return " " * shown_start + "^" * max(1, min(width, MAX_CARETS))
+
+
 def _block(finding: Finding, options: ReportOptions) -> list[str]:
     loc = finding.location
     sev = finding.severity.value
@@ -36,18 +66,8 @@ def _block(finding: Finding, options: ReportOptions) -> list[str]:
     )
     lines = [head]
     if finding.snippet:
-        # A tab shows as one space so the caret stays under the column; other controls are
-        # escaped, and the caret moves right by the width the escapes before it added.
-        raw = finding.snippet.replace("\t", " ")
-        snippet = printable(raw)
-        lines.append(f"    {loc.line:>4} | {snippet}")
-        width = max(1, (loc.end_column - loc.column) if loc.end_line == loc.line else 1)
-        caret_col = loc.column - 1
-        if finding.snippet.startswith("…"):
-            caret_col = min(caret_col, 41)
-        if snippet != raw:
-            caret_col += len(printable(raw[:caret_col])) - len(raw[:caret_col])
-        lines.append("         | " + " " * caret_col + "^" * min(width, 60))
+        lines.append(f"    {loc.line:>4} | {printable(finding.snippet.replace(chr(9), ' '))}")
+        lines.append("         | " + _carets(finding))
     lines.append(f"    lifetime: {printable(str(finding.lifetime))}")
     lines.append(f"    fix: {printable(finding.fix)}")
     for related in finding.related:
@@ -82,6 +102,12 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     else:
         summary = "no findings"
     summary += f" in {stats.files_scanned} file{'s' if stats.files_scanned != 1 else ''}"
+    if stats.files_skipped:
+        # Every path met and not scanned is counted, by reason: "no findings" never hides a
+        # submodule that was not checked out or a folder a .gitignore kept out.
+        summary += f"; {stats.files_skipped} skipped"
+        if stats.skipped_by_reason:
+            summary += " (" + ", ".join(f"{n} {why}" for why, n in stats.skipped_by_reason) + ")"
     if suppressed:
         summary += f"; {suppressed} suppressed"
     out.append(summary + ".")
