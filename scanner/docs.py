@@ -6,7 +6,6 @@ SARIF ``help.markdown`` all come from here, so they cannot drift apart.
 
 from __future__ import annotations
 
-import importlib.metadata
 import inspect
 import re
 
@@ -70,8 +69,11 @@ def project_url() -> str | None:
     The one place outlive learns where it lives: from ``[project.urls]`` in pyproject.toml, as
     ``Project-URL: Repository, https://...`` in the installed metadata. With no such entry
     (a project with no public home yet, or a copy installed without metadata) there is no URL
-    to point at, and callers omit theirs rather than invent one.
+    to point at, and callers omit theirs rather than invent one. ``importlib.metadata`` is
+    imported here, not at the top: it pulls in ``email`` and ``zipfile``, and only SARIF asks.
     """
+    import importlib.metadata
+
     try:
         meta = importlib.metadata.metadata(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
