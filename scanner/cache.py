@@ -38,17 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from scanner import __version__
-from scanner.findings import (
-    Category,
-    Finding,
-    Lifetime,
-    Location,
-    Precision,
-    RelatedLocation,
-    ScanError,
-    Severity,
-    Suppression,
-)
+from scanner.cache_codec import DamagedEntryError, error_from, error_to, finding_from, finding_to
+from scanner.findings import Finding, ScanError
 from scanner.registry import RULES_PACKAGE
 
 if sys.platform != "win32":  # POSIX: saves take an advisory lock; elsewhere they only merge
@@ -76,12 +67,6 @@ _COMMON = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0) | _NOFOLLOW
 _AT = {os.open, os.mkdir, os.unlink, os.rename, os.stat, os.link} <= os.supports_dir_fd
 _RESULTS_NAME = re.compile(r"results-[0-9a-f]{24}\.json\Z")
 _TEMP_NAME = re.compile(r"results-[0-9a-f]{24}\.json\.[0-9a-f]{16}\.tmp\Z")
-_MAX_INT = 2**63  # mtimes in ns are past 2**60
-_LEVELS = frozenset({"error", "warning", "note"})
-_SUPPRESSION_KINDS = frozenset({"inSource", "external"})
-_CATEGORIES = {c.value: c for c in Category}
-_SEVERITIES = {s.value: s for s in Severity}
-_PRECISIONS = {p.value: p for p in Precision}
 
 
 def stamp_of(path: Path) -> Stamp | None:
@@ -132,124 +117,6 @@ def default_cache_root() -> Path | None:
 def repo_id(root: Path) -> str:
     """The name of a repository's cache directory: a hash of its resolved root."""
     return hashlib.sha256(os.fsencode(str(root))).hexdigest()[:32]
-
-
-# -- serialisation -------------------------------------------------------------------------------
-
-
-def _loc(loc: Location) -> list[Any]:
-    return [loc.path, loc.line, loc.column, loc.end_line, loc.end_column]
-
-
-def _finding_to(f: Finding) -> dict[str, Any]:
-    return {
-        "l": _loc(f.location),
-        "id": f.rule_id,
-        "n": f.rule_name,
-        "c": f.category.value,
-        "s": f.severity.value,
-        "p": f.precision.value,
-        "m": f.message,
-        "sn": f.snippet,
-        "fp": f.fingerprint,
-        "o": list(f.owasp),
-        "lt": f.lifetime.value,
-        "fx": f.fix,
-        "r": [[_loc(r.location), r.message] for r in f.related],
-        "sp": None if f.suppression is None else [f.suppression.kind, f.suppression.justification],
-        "no": list(f.notes),
-        "ss": None if f.snippet_span is None else list(f.snippet_span),
-    }
-
-
-def _error_to(e: ScanError) -> list[Any]:
-    return [e.path, e.message, e.level, e.kind, e.line]
-
-
-class _DamagedError(Exception):
-    """An entry of the wrong shape: the caller treats it as a miss."""
-
-
-def _str(value: object) -> str:
-    if type(value) is not str:
-        raise _DamagedError
-    return value
-
-
-def _int(value: object, low: int = 0) -> int:
-    if type(value) is not int or not low <= value < _MAX_INT:
-        raise _DamagedError
-    return value
-
-
-def _list(value: object, length: int | None = None) -> list[Any]:
-    if type(value) is not list or (length is not None and len(value) != length):
-        raise _DamagedError
-    return value
-
-
-def _enum(table: dict[str, Any], value: object) -> Any:  # noqa: ANN401 - one of the enums
-    member = table.get(_str(value))
-    if member is None:
-        raise _DamagedError
-    return member
-
-
-def _location_from(value: object) -> Location:
-    path, line, column, end_line, end_column = _list(value, 5)
-    return Location(_str(path), _int(line, 1), _int(column, 1), _int(end_line, 1),
-                    _int(end_column))
-
-
-def _finding_from(d: object, rel: str, rule_ids: frozenset[str] | None) -> Finding:
-    if type(d) is not dict:
-        raise _DamagedError
-    location = _location_from(d.get("l"))
-    rule_id = _str(d.get("id"))
-    if location.path != rel or (rule_ids is not None and rule_id not in rule_ids):
-        raise _DamagedError
-    related = []
-    for item in _list(d.get("r")):
-        loc, message = _list(item, 2)
-        related.append(RelatedLocation(_location_from(loc), _str(message)))
-    sp = d.get("sp")
-    suppression = None
-    if sp is not None:
-        kind, justification = _list(sp, 2)
-        if kind not in _SUPPRESSION_KINDS:
-            raise _DamagedError
-        suppression = Suppression(kind, _str(justification))
-    if "ss" not in d:  # written before snippet spans existed: a miss, so carets stay right
-        raise _DamagedError
-    span = None
-    if d["ss"] is not None:
-        low, high = _list(d["ss"], 2)
-        span = (_int(low), _int(high))
-    return Finding(
-        location=location,
-        rule_id=rule_id,
-        rule_name=_str(d.get("n")),
-        category=_enum(_CATEGORIES, d.get("c")),
-        severity=_enum(_SEVERITIES, d.get("s")),
-        precision=_enum(_PRECISIONS, d.get("p")),
-        message=_str(d.get("m")),
-        snippet=_str(d.get("sn")),
-        fingerprint=_str(d.get("fp")),
-        owasp=tuple(_str(o) for o in _list(d.get("o"))),
-        lifetime=Lifetime(_str(d.get("lt"))),
-        fix=_str(d.get("fx")),
-        related=tuple(related),
-        suppression=suppression,
-        notes=tuple(_str(n) for n in _list(d.get("no"))),
-        snippet_span=span,
-    )
-
-
-def _error_from(value: object, rel: str) -> ScanError:
-    path, message, level, kind, line = _list(value, 5)
-    if path != rel or level not in _LEVELS:
-        raise _DamagedError
-    return ScanError(_str(path), _str(message), _str(level), _str(kind), _int(line))
 
 
 # -- files inside the cache root, never through a link --------------------------------------------
@@ -474,9 +341,9 @@ class ResultCache:
         if not raw_findings and not raw_errors:
             return (), (), stamp[0]  # most files: nothing more to check
         try:
-            findings = tuple(_finding_from(d, rel, self._rule_ids) for d in raw_findings)
-            errors = tuple(_error_from(e, rel) for e in raw_errors)
-        except (_DamagedError, AttributeError, TypeError, ValueError):
+            findings = tuple(finding_from(d, rel, self._rule_ids) for d in raw_findings)
+            errors = tuple(error_from(e, rel) for e in raw_errors)
+        except (DamagedEntryError, AttributeError, TypeError, ValueError):
             return None  # a damaged entry is a miss, never an error
         return findings, errors, stamp[0]
 
@@ -491,8 +358,8 @@ class ResultCache:
             return
         self._fresh[rel] = {
             "stamp": list(stamp),
-            "findings": [_finding_to(f) for f in findings],
-            "errors": [_error_to(e) for e in errors],
+            "findings": [finding_to(f) for f in findings],
+            "errors": [error_to(e) for e in errors],
         }
 
     def save(self) -> None:

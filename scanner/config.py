@@ -20,9 +20,10 @@ from typing import Any
 import pathspec
 import re2
 
-from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, git_toplevel, safe_read
+from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, safe_read
 from scanner.durations import parse_duration
 from scanner.findings import mask_generic, redact
+from scanner.git import git_toplevel
 from scanner.secrets import Pattern
 
 if sys.version_info >= (3, 11):

@@ -7,20 +7,13 @@ scan error and the raw-text rules still run; a rule failure is a scan error at l
 
 from __future__ import annotations
 
-import ast
-import bisect
 import datetime as dt
 import fnmatch
-import io
 import time
-import tokenize
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Any
 
-import ahocorasick_rs as ahocorasick
 import libcst as cst
 
 from scanner.api.rule import (
@@ -33,33 +26,30 @@ from scanner.api.rule import (
     TextRule,
     YamlRule,
 )
+from scanner.comment_syntaxes import comment_syntax
 from scanner.config import Config, compile_allowlist
 from scanner.documents.ci import GithubWorkflow
 from scanner.documents.cstwalk import batched
 from scanner.documents.hcl import HclDocument
 from scanner.documents.python import PythonDocument, PythonParseError
+from scanner.documents.python_guard import python_too_complex
 from scanner.documents.text import Span, TextDocument
 from scanner.documents.yaml import YamlDocument, YamlError
 from scanner.filekinds import YAML_KINDS, FileKind, classify
 from scanner.findings import (
     Finding,
     Location,
-    RelatedLocation,
     ScanError,
     SecretMasker,
     Suppression,
     fingerprint,
-    redact,
 )
+from scanner.findings_build import Locator, build_finding, mask_finding, redact_snippets
 from scanner.prefilter import Prefilter
 from scanner.registry import matches
-from scanner.suppress import Directive, cap_blank_runs, comment_syntax, parse_text
-
-#: Turns whatever a rule reported (a node, a span) into a location, per document type.
-Locator = Callable[[Any], Location]
+from scanner.suppress import Directive, parse_text
 
 HEAD_BYTES = 8192
-SNIPPET_MAX = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +112,9 @@ class Engine:
         if rules:
             self._run_rules(rel, kind, text, text_doc, rules, reports, errors)
         findings = [
-            self._finding(rule, report, locate, text_doc) for rule, report, locate in reports
+            build_finding(rule, report, locate, text_doc) for rule, report, locate in reports
         ]
-        findings = _redact_snippets(findings, reports, text_doc)
+        findings = redact_snippets(findings, reports, text_doc)
         valued = {
             f.fingerprint
             for f, (_, r, _) in zip(findings, reports, strict=True)
@@ -258,7 +248,7 @@ class Engine:
         rule_failed: Callable[[type[Rule], BaseException], None],
         errors: list[ScanError],
     ) -> None:
-        problem = _python_too_complex(text)
+        problem = python_too_complex(text)
         if problem is not None:
             errors.append(ScanError(rel, f"could not parse Python: {problem}; raw-text rules only"))
             return
@@ -297,37 +287,6 @@ class Engine:
 
     # -- findings -------------------------------------------------------------------------
 
-    def _finding(
-        self,
-        rule_cls: type[Rule],
-        report: Report,
-        locate: Locator,
-        text_doc: TextDocument,
-    ) -> Finding:
-        meta = rule_cls.META
-        location = locate(report.target)
-        if report.value is not None:
-            print_fp = fingerprint(report.value)
-        else:
-            print_fp = fingerprint(" ".join(_slice(text_doc, location).split()))
-        message = report.message  # masked in _suppress, which knows every secret of the file
-        related = tuple(RelatedLocation(locate(target), note) for target, note in report.related)
-        return Finding(
-            location=location,
-            rule_id=meta.id,
-            rule_name=meta.name,
-            category=meta.category,
-            severity=report.severity or meta.severity,
-            precision=meta.precision,
-            message=message,
-            snippet="",  # filled by _redact_snippets, which knows every secret of the file
-            fingerprint=print_fp,
-            owasp=meta.owasp,
-            lifetime=report.lifetime,
-            fix=report.fix or meta.fix,
-            related=related,
-        )
-
     def _suppress(
         self,
         text: str,
@@ -362,7 +321,7 @@ class Engine:
             findings = [self._apply(finding, directives, rel, errors) for finding in findings]
         masker = masker or SecretMasker(())
         errors[:] = [replace(e, message=masker.mask_quoted(e.message)) for e in errors]
-        return [_mask_finding(f, masker) for f in findings]
+        return [mask_finding(f, masker) for f in findings]
 
     def _apply(
         self, finding: Finding, directives: list[Directive], rel: str, errors: list[ScanError]
@@ -382,162 +341,6 @@ class Engine:
                 return replace(finding, notes=(*finding.notes, note))
             return replace(finding, suppression=Suppression("inSource", directive.reason))
         return finding
-
-
-def _mask_finding(finding: Finding, masker: SecretMasker) -> Finding:
-    """Rule-built text masked for the file's secrets; a reason, quoted whole from the file,
-    also for key-like runs no rule matched."""
-    related = tuple(replace(r, message=masker.mask(r.message)) for r in finding.related)
-    suppression = finding.suppression
-    if suppression is not None:
-        suppression = replace(
-            suppression, justification=masker.mask_quoted(suppression.justification)
-        )
-    message, fix = masker.mask(finding.message), masker.mask(finding.fix)
-    notes = tuple(masker.mask(n) for n in finding.notes)
-    if (message, fix, related, notes, suppression) == (
-        finding.message, finding.fix, finding.related, finding.notes, finding.suppression
-    ):
-        return finding
-    return replace(
-        finding, message=message, fix=fix, related=related, notes=notes, suppression=suppression
-    )
-
-
-#: Real code stays far below this; past it LibCST's parse time grows quadratically (seconds at
-#: two thousand links) until its native parser overflows the C stack.
-MAX_PYTHON_DEPTH = 1000
-
-
-def _python_too_complex(text: str) -> str | None:
-    """Screen Python text with CPython's parser before LibCST sees it.
-
-    LibCST's native parser recurses once per link of an operator chain (``a.b.b...``,
-    ``-...-1``, ``lambda: lambda: ...``, ``a or a or ...``) with no limit: two thousand links
-    take seconds, ten thousand overflow the C stack and kill the process (SIGSEGV). CPython's
-    parser fails cleanly on such text; an ``and``/``or`` chain, flat in its tree but nested in
-    LibCST's, is measured by its length. Text CPython cannot parse (a syntax error, or syntax
-    newer than the running interpreter, which LibCST may know) is bounded with the tokenizer.
-    """
-    brackets = _bracket_problem(text)
-    if brackets is not None:
-        return brackets
-    too_deep = f"expressions nested or chained deeper than {MAX_PYTHON_DEPTH} levels; not parsed"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SyntaxWarning and the like are not ours to print
-        try:
-            tree = ast.parse(text)
-        except (RecursionError, MemoryError):
-            return "expressions nested or chained too deeply to parse safely"
-        except (SyntaxError, ValueError):
-            return too_deep if _longest_chain(text) > MAX_PYTHON_DEPTH else None
-    # An explicit stack (this text may be deep); about a third of the cost of ast.parse.
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
-    push = stack.append
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_PYTHON_DEPTH or (
-            isinstance(node, ast.BoolOp) and len(node.values) > MAX_PYTHON_DEPTH
-        ):
-            return too_deep
-        depth += 1
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, ast.AST) and not isinstance(item, _AST_LEAVES):
-                        push((item, depth))
-            elif isinstance(value, ast.AST) and not isinstance(value, _AST_LEAVES):
-                push((value, depth))
-    return None
-
-
-#: LibCST's parse costs about 7 microseconds and 1 KB of memory per token per enclosing bracket
-#: (measured on libcst 1.9: ``[[[...]]]`` 100 deep takes 70 ms and 10 MB, 200 deep 0.3 s and
-#: 40 MB, both quadratic; ten lists 999 deep took 54 s and 9 GB). Real code nests brackets 2 to 5
-#: deep; CPython's own parser stops at 200. 100 keeps a wide margin over real code.
-MAX_BRACKET_DEPTH = 100
-
-#: The same cost summed over the file: the bracket depth of every token, added up. Real code
-#: measures 0.03 to 0.12 per byte of source (LibCST itself then takes about 4 us and 500 bytes
-#: per byte); this budget of one per byte, plus a constant for small files, bounds a file to
-#: about three times that: roughly 1.5 KB of memory and 10 us per byte of source.
-BRACKET_LOAD_PER_BYTE = 1.0
-BRACKET_LOAD_BASE = 50_000
-
-
-def _bracket_problem(text: str) -> str | None:
-    """Why LibCST must not parse ``text`` because of its brackets, or None.
-
-    One tokenizer pass (brackets inside strings and comments do not count). Text that stops
-    tokenizing is measured up to the stop, which is as far as LibCST would get too.
-    """
-    budget = BRACKET_LOAD_BASE + BRACKET_LOAD_PER_BYTE * len(text)
-    depth = load = 0
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.OP:
-                if token.string in ("(", "[", "{"):
-                    depth += 1
-                    if depth > MAX_BRACKET_DEPTH:
-                        return (
-                            f"bracket nesting deeper than {MAX_BRACKET_DEPTH} levels "
-                            f"(line {token.start[0]}); not parsed"
-                        )
-                elif token.string in (")", "]", "}") and depth:
-                    depth -= 1
-            load += depth
-            if load > budget:
-                return (
-                    "too many deeply bracketed tokens for the Python parser's memory and time "
-                    f"budget (line {token.start[0]}); not parsed"
-                )
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return None
-
-
-#: Operator and context singletons: leaves that need no visit.
-_AST_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
-
-
-_CHAIN_WORDS = frozenset({"and", "or", "not", "lambda", "if", "else", "await", "in", "is"})
-_FLAT_OPS = frozenset({",", ":", ";", ")", "]", "{", "}", "=", "->"})
-_OPENERS = frozenset({",", "(", "[", "{", ":", "="})
-_UNARY = frozenset({"-", "+", "~", "*", "**"})
-
-
-def _longest_chain(text: str) -> int:
-    """Operators in the longest logical line: a bound on expression depth without a parse.
-
-    Calls and subscripts count (``a()()``), bare brackets do not (``[(1, 2), (3, 4)]`` is flat).
-    """
-    if len(text) <= MAX_PYTHON_DEPTH:
-        return 0
-    longest = count = 0
-    previous: tokenize.TokenInfo | None = None
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(cap_blank_runs(text)).readline):
-            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                longest, count = max(longest, count), 0
-            elif token.type == tokenize.OP and token.string not in _FLAT_OPS:
-                trailer = previous is not None and (
-                    previous.type in (tokenize.NAME, tokenize.STRING)
-                    or previous.string in (")", "]")
-                )
-                leading = previous is not None and previous.string in _OPENERS
-                if token.string in ("(", "[") and not trailer:
-                    pass  # a bare bracket: a tuple or list, flat
-                elif token.string in _UNARY and leading:
-                    pass  # the sign of an item, as in [-1, -2]
-                else:
-                    count += 1
-            elif token.type == tokenize.NAME and token.string in _CHAIN_WORDS:
-                count += 1
-            previous = token
-    except (tokenize.TokenError, SyntaxError):
-        pass  # the count so far still bounds what LibCST would see before the same error
-    return max(longest, count)
 
 
 #: Byte-order marks of the wide Unicode encodings, UTF-32 first: the UTF-32 LE mark begins
@@ -599,245 +402,6 @@ def _blank_nul(rel: str, text: str, errors: list[ScanError]) -> str:
         )
         text = text.replace("\0", " ")
     return text
-
-
-def _slice(doc: TextDocument, loc: Location) -> str:
-    start = doc.offset(loc.line, loc.column)
-    end = doc.offset(loc.end_line, loc.end_column)
-    return doc.text[start:end]
-
-
-def _redact_snippets(
-    findings: list[Finding],
-    reports: list[tuple[type[Rule], Report, Locator]],
-    doc: TextDocument,
-) -> list[Finding]:
-    """Every secret any rule found in the file is masked in every snippet of the file.
-
-    The secrets are searched once per line that has a finding (one Aho-Corasick pass), not once
-    per finding: checking every secret against every finding took half a minute on a file of
-    ten thousand keys. Each snippet is then masked from its own line's hits only.
-    """
-    secrets = sorted(
-        {s for _, r, _ in reports for s in (r.value, *r.secrets) if s and len(s) >= 4},
-        key=len,
-        reverse=True,
-    )
-    pieces: list[str] = []
-    for secret in secrets:
-        first = secret.splitlines()[0] if "\n" in secret else secret
-        pieces.extend(p for p in dict.fromkeys((secret, first)) if len(p) >= 4)
-    widest = max((len(p) for p in pieces), default=0)
-    index = _LineHits(doc, pieces)
-    out = []
-    for finding in findings:
-        line = finding.location.line
-        if not 1 <= line <= doc.line_count:
-            out.append(replace(finding, snippet=""))
-            continue
-        start, end = index.bounds(line)
-        wanted = _line_columns(finding.location, end - start)
-        if end - start > LONG_LINE:
-            snippet, span = _long_line_snippet(
-                doc.text, start, end, finding.location.column, index.hits(line), widest, wanted
-            )
-            out.append(replace(finding, snippet=snippet, snippet_span=span))
-            continue
-        snippet, lows, highs = _masked_line(doc.text[start:end], index.pieces_on(line))
-        span = _span_of(lows, highs, *wanted)
-        if len(snippet) > SNIPPET_MAX:
-            # The window follows the finding in the masked line, where the caret will be.
-            col = max(0, span[0] - 40)
-            lead = 1 if col else 0
-            snippet = ("…" if col else "") + snippet[col : col + SNIPPET_MAX] + "…"
-            span = (span[0] - col + lead, min(span[1] - col, SNIPPET_MAX) + lead)
-        snippet = snippet.rstrip()
-        out.append(replace(finding, snippet=snippet, snippet_span=_clip_span(span, snippet)))
-    return out
-
-
-def _line_columns(loc: Location, length: int) -> tuple[int, int]:
-    """The location's part of its first line, 0-based and end-exclusive: to the end of the
-    line when it goes on below (a PEM block, a call over several lines)."""
-    first = max(0, min(loc.column - 1, length))
-    last = loc.end_column - 1 if loc.end_line == loc.line else length
-    return first, max(first, min(last, length))
-
-
-def _masked_line(text: str, pieces: list[str]) -> tuple[str, list[int], list[int]]:
-    """``text`` with each piece replaced by ``redact(piece)`` in turn (as ``str.replace``
-    does), and for each character of the result the span of ``text`` it stands for: a masked
-    secret's characters all stand for the whole secret. The text format draws its carets from
-    these spans, since masking moves and shrinks what a location's columns point at."""
-    lows = list(range(len(text)))
-    highs = [i + 1 for i in lows]
-    for piece in pieces:
-        if piece not in text:
-            continue
-        mask = redact(piece)
-        parts: list[str] = []
-        new_lows: list[int] = []
-        new_highs: list[int] = []
-        pos = 0
-        at = text.find(piece)
-        while at >= 0:
-            parts.append(text[pos:at])
-            new_lows.extend(lows[pos:at])
-            new_highs.extend(highs[pos:at])
-            parts.append(mask)
-            new_lows.extend([lows[at]] * len(mask))
-            new_highs.extend([highs[at + len(piece) - 1]] * len(mask))
-            pos = at + len(piece)
-            at = text.find(piece, pos)
-        parts.append(text[pos:])
-        new_lows.extend(lows[pos:])
-        new_highs.extend(highs[pos:])
-        text, lows, highs = "".join(parts), new_lows, new_highs
-    return text, lows, highs
-
-
-def _span_of(lows: list[int], highs: list[int], first: int, last: int) -> tuple[int, int]:
-    """The characters of the masked line that stand for original columns ``[first, last)``
-    (at least one: an empty region gets one caret where it starts)."""
-    last = max(last, first + 1)
-    pairs = enumerate(zip(lows, highs, strict=True))
-    hit = [i for i, (lo, hi) in pairs if lo < last and hi > first]
-    if hit:
-        return hit[0], hit[-1] + 1
-    at = next((i for i, lo in enumerate(lows) if lo >= first), len(lows))
-    return at, at + 1
-
-
-def _clip_span(span: tuple[int, int], snippet: str) -> tuple[int, int]:
-    """``span`` kept within the (right-stripped) snippet, one character wide at least."""
-    start = max(0, min(span[0], len(snippet)))
-    return start, max(start + 1, min(span[1], len(snippet)))
-
-
-#: Lines longer than this (minified files) are never copied whole: one copy per finding of a
-#: 2 MB line with thousands of findings took gigabytes.
-LONG_LINE = 1024
-
-#: One secret hit on a line: (start, end) relative to the line start, and the secret.
-_Hit = tuple[int, int, str]
-
-
-class _LineHits:
-    """Where each secret occurs, per line, computed on first use of a line.
-
-    ``pieces_on`` keeps the masking order (longest secret first) so snippets stay byte-identical
-    to masking with every secret in turn. A secret absent from a line can only appear there after
-    an earlier replacement if it contains the ``…`` that replacement inserts (the rest of the
-    masked text was already on the line), so such secrets are always tried.
-    """
-
-    def __init__(self, doc: TextDocument, pieces: list[str]) -> None:
-        self._doc = doc
-        self._pieces = pieces
-        self._ranks: dict[str, list[int]] = {}
-        for rank, piece in enumerate(pieces):
-            self._ranks.setdefault(piece, []).append(rank)
-        self._patterns = list(self._ranks)
-        self._always = [p for p in self._patterns if "…" in p]
-        self._automaton = (
-            ahocorasick.AhoCorasick(self._patterns, matchkind=ahocorasick.MatchKind.Standard)
-            if pieces
-            else None
-        )
-        self._hits: dict[int, list[_Hit]] = {}
-        self._order: dict[int, list[str]] = {}
-
-    def bounds(self, line: int) -> tuple[int, int]:
-        """Offsets of the line's text in the document, without its line break."""
-        doc = self._doc
-        start = doc.offset(line, 1)
-        end = doc.offset(line + 1, 1) if line < doc.line_count else len(doc.text)
-        while end > start and doc.text[end - 1] in "\r\n":
-            end -= 1
-        return start, end
-
-    def hits(self, line: int) -> list[_Hit]:
-        """Every occurrence of every secret on the line, overlapping ones included, sorted by
-        start and, at one start, longest first."""
-        cached = self._hits.get(line)
-        if cached is not None:
-            return cached
-        found: list[_Hit] = []
-        if self._automaton is not None:
-            start, end = self.bounds(line)
-            patterns = self._patterns
-            found = [
-                (first, last, patterns[which])
-                for which, first, last in self._automaton.find_matches_as_indexes(
-                    self._doc.text[start:end], overlapping=True
-                )
-            ]
-            found.sort(key=lambda h: (h[0], h[0] - h[1]))
-        self._hits[line] = found
-        return found
-
-    def pieces_on(self, line: int) -> list[str]:
-        """The secrets to try on the line, in masking order (a repeated one as often)."""
-        cached = self._order.get(line)
-        if cached is None:
-            present = {piece for _, _, piece in self.hits(line)}
-            present.update(self._always)
-            ranks = sorted(rank for piece in present for rank in self._ranks[piece])
-            cached = self._order[line] = [self._pieces[rank] for rank in ranks]
-        return cached
-
-
-def _long_line_snippet(
-    text: str,
-    start: int,
-    end: int,
-    column: int,
-    hits: list[_Hit],
-    widest: int,
-    wanted: tuple[int, int] = (0, 0),
-) -> tuple[str, tuple[int, int]]:
-    """SNIPPET_MAX characters of ``text[start:end]`` around ``column``, secrets masked, and
-    where the line's columns ``wanted`` fall in it (see ``_masked_line``).
-
-    ``hits`` are the line's secret occurrences (sorted by start); one that starts before the
-    cut or runs past it is still masked whole. Only hits starting within ``widest`` (the
-    longest secret) before the shown part can reach into it, so the scan starts there.
-    """
-    length = end - start
-    shown_start = max(0, min(column - 1, length) - 40)
-    shown_end = min(length, shown_start + SNIPPET_MAX)
-    first_col, last_col = wanted[0], max(wanted[1], wanted[0] + 1)
-    out = ["…"] if shown_start else []
-    lows = [0] * len(out)
-    highs = [shown_start] * len(out)
-
-    def plain(a: int, b: int) -> None:
-        out.append(text[start + a : start + b])
-        lows.extend(range(a, b))
-        highs.extend(range(a + 1, b + 1))
-
-    pos = shown_start
-    for at in range(bisect.bisect_left(hits, (shown_start - widest,)), len(hits)):
-        first, last, piece = hits[at]
-        if first >= shown_end:
-            break
-        if last <= pos:
-            continue
-        if first > pos:
-            plain(pos, first)
-        mask = redact(piece)
-        out.append(mask)
-        lows.extend([first] * len(mask))
-        highs.extend([last] * len(mask))
-        pos = last
-    if pos < shown_end:
-        plain(pos, shown_end)
-    if shown_end < length:
-        out.append("…")
-        lows.append(shown_end)
-        highs.append(length)
-    snippet = "".join(out).rstrip()
-    return snippet, _clip_span(_span_of(lows, highs, first_col, last_col), snippet)
 
 
 def _specificity(rule_id: str) -> int:

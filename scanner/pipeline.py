@@ -11,23 +11,28 @@ import datetime as dt
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+import pathspec
 
 from scanner.api.rule import Rule
 from scanner.baseline import Entry, hide_known
 from scanner.cache import ResultCache, Stamp, cache_key, stamp_of
 from scanner.config import Config
 from scanner.discovery import (
+    BINARY_SNIFF,
     MAX_AUX_FILE_SIZE,
     Refused,
     SourceFile,
     discover,
     read_file,
+    relative,
     safe_read,
     skip_counts,
+    skip_reason,
 )
 from scanner.engine import Engine, FileResult
 from scanner.findings import Finding, ScanError, Severity
@@ -35,6 +40,9 @@ from scanner.registry import get_rule
 
 #: Below this many files a pool costs more to start than it saves.
 PARALLEL_MIN_FILES = 64
+#: What a scan of standard input is reported as when no file name is given for it. Its name
+#: matches no file kind, so it is scanned as text: every raw-text secret rule runs on it.
+STDIN_DEFAULT_NAME = "<stdin>"
 _SEVERITY_BY_NAME = {s.value: s for s in Severity}
 
 
@@ -178,6 +186,77 @@ def _gitlab_includes(root: Path) -> frozenset[str]:
         if value.endswith((".yml", ".yaml")) and " " not in value and ":" not in value:
             out.add(value.lstrip("/"))
     return frozenset(out)
+
+
+def scan_stdin(
+    name: str | None,
+    read: Callable[[int], bytes],
+    config: Config,
+    rules: Sequence[type[Rule]],
+    *,
+    baseline: Sequence[Entry] = (),
+    show_info: bool = False,
+) -> ScanResult:
+    """Standard input (``read(n)``: up to ``n`` bytes of it) scanned as the file ``name`` would be.
+
+    ``name`` picks the file kind and the reported path (relative to ``config.root``), and
+    places the content in the tree for ``exclude`` and ``per-path-ignores``; without it the
+    input is ``<stdin>``. An excluded name is not read at all. The same engine, size limit,
+    in-source suppressions and baseline as a scan of files apply; the cache does not (there is
+    no file to stamp).
+    """
+    root = config.root
+    rel = relative(Path(name), root) if name is not None else STDIN_DEFAULT_NAME
+    errors: list[ScanError] = []
+    findings: list[Finding] = []
+    anchored = config.base_relative(rel)
+    excluded = bool(config.exclude) and anchored is not None and pathspec.GitIgnoreSpec.from_lines(
+        config.exclude
+    ).match_file(anchored)
+    size = 0
+    data, problem = (None, None) if excluded else _read_stdin(rel, config.max_file_size, read)
+    if problem is not None:
+        errors.append(problem)
+    if data is not None:
+        engine = Engine(rules, config, gitlab_includes=_gitlab_includes(root))
+        scanned = engine.scan_bytes(rel, data)
+        findings.extend(scanned.findings)
+        errors.extend(scanned.errors)
+        size = len(data)
+    if not show_info:
+        findings = [f for f in findings if f.severity is not Severity.INFO]
+    findings.sort(key=lambda f: f.sort_key)
+    if baseline:
+        findings = hide_known(findings, baseline)
+    errors.sort()
+    reason = skip_reason(problem) if problem is not None else None
+    stats = Stats(
+        files_scanned=1 if data is not None else 0,
+        files_skipped=0 if problem is None else 1,
+        bytes_scanned=size,
+        skipped_by_reason=((reason or "other", 1),) if problem is not None else (),
+    )
+    return ScanResult(
+        root=root, findings=tuple(findings), errors=tuple(errors), rules=tuple(rules),
+        stats=stats,
+    )
+
+
+def _read_stdin(
+    rel: str, max_size: int, read: Callable[[int], bytes]
+) -> tuple[bytes | None, ScanError | None]:
+    """Standard input under the same limits as a file: at most ``max_size`` bytes (one more
+    is read to tell), and binary data skipped by the same test as discovery's."""
+    data = read(max_size + 1)
+    if len(data) > max_size:
+        return None, ScanError(
+            rel, f"larger than max-file-size (more than {max_size} bytes); skipped",
+            level="note", kind="skipped",
+        )
+    wide = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+    if not wide and b"\0" in data[:BINARY_SNIFF]:
+        return None, ScanError(rel, "binary file; skipped", level="note", kind="skipped")
+    return data, None
 
 
 # -- worker processes ---------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.api import BASE32_UPPER, fake_token
-from scanner.cache import CACHE_ENV, MAGIC, ResultCache, _finding_to, repo_id, stamp_of
+from scanner.cache import CACHE_ENV, MAGIC, ResultCache, repo_id, stamp_of
+from scanner.cache_codec import finding_to
 from scanner.cli import main
 from scanner.config import Config
 from scanner.engine import Engine
@@ -373,7 +374,7 @@ def _real_entry() -> dict[str, Any]:
     result = engine.scan_bytes("keys.txt", NOTES.encode())
     assert result.findings
     errors = [ScanError("keys.txt", "a note", "note", "skipped", 0)]
-    return {"stamp": [len(NOTES), 1, 2], "findings": [_finding_to(f) for f in result.findings],
+    return {"stamp": [len(NOTES), 1, 2], "findings": [finding_to(f) for f in result.findings],
             "errors": [[e.path, e.message, e.level, e.kind, e.line] for e in errors]}
 
 

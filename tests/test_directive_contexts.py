@@ -19,8 +19,9 @@ from click.testing import CliRunner, Result
 
 from scanner.api import BASE32_UPPER, fake_token
 from scanner.cli import main
+from scanner.comment_syntaxes import comment_syntax
 from scanner.filekinds import FileKind, classify
-from scanner.suppress import Directive, comment_syntax, parse_text
+from scanner.suppress import Directive, parse_text
 
 KEY = fake_token("AKIA", 16, BASE32_UPPER, seed=91)
 IGN = 'outlive: ignore[LLC-SRC-001] reason="a documented example"'
@@ -274,7 +275,8 @@ def test_unknown_formats_keep_reading_every_line() -> None:
 CHILD = """
 import sys
 from pathlib import Path
-from scanner.suppress import comment_syntax, parse_text
+from scanner.comment_syntaxes import comment_syntax
+from scanner.suppress import parse_text
 path = Path(sys.argv[1])
 parse_text(path.read_text(encoding="utf-8"), syntax=comment_syntax(sys.argv[2]))
 """

@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from scanner.discovery import Refused, discover, git_command, safe_read
+from scanner.discovery import Refused, discover, safe_read
+from scanner.git import git_command
 
 pytestmark = pytest.mark.skipif(
     os.name == "nt" or not hasattr(os, "mkfifo"), reason="FIFOs and shell hooks are POSIX"
@@ -166,7 +167,7 @@ def scan_subprocess(cwd: Path, *args: str, git_timeout: float | None = None) -> 
     """The CLI in a child with a timeout and a memory cap: a hang or /dev/zero read fails."""
     code = "import sys\n"
     if git_timeout is not None:
-        code += f"import scanner.discovery as d\nd.GIT_TIMEOUT = {git_timeout}\n"
+        code += f"import scanner.git as g\ng.GIT_TIMEOUT = {git_timeout}\n"
     code += "from scanner.cli import main\nmain(sys.argv[1:])\n"
     argv = [sys.executable, "-c", code, "scan", "--no-cache", "--jobs", "1", "--format", "json"]
     try:
@@ -281,7 +282,7 @@ def test_fifo_exclude_file_of_git_is_seen_before_git_blocks_on_it(
 ) -> None:
     """A FIFO as .git/info/exclude, or as the core.excludesFile the repository's config names,
     is found before git is asked (which would block until the timeout): a note, then a walk."""
-    monkeypatch.setattr("scanner.discovery.GIT_TIMEOUT", 4.0)  # a regression costs 4 s, then fails
+    monkeypatch.setattr("scanner.git.GIT_TIMEOUT", 4.0)  # a regression costs 4 s, then fails
     repo = new_repo(tmp_path / "repo")
     put(repo / "secret.txt")
     if where == "info/exclude":

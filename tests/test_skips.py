@@ -130,7 +130,7 @@ def test_a_key_in_a_submodule_is_found(superproject: Path, monkeypatch: pytest.M
 def test_submodules_deeper_than_the_limit_are_reported(
     superproject: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(discovery, "MAX_SUBMODULE_DEPTH", 1)
+    monkeypatch.setattr("scanner.git.MAX_SUBMODULE_DEPTH", 1)
     monkeypatch.chdir(superproject)
     res = scan(".", code=1)
     assert found(res) == ["sub/keys.txt"]
