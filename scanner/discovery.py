@@ -249,6 +249,23 @@ def _unreachable(path: Path) -> str:
 _Excluded = Callable[[str], bool]
 
 
+def exclusion(exclude: Sequence[str], anchor: Callable[[str], str | None]) -> _Excluded:
+    """The config's ``exclude`` globs as a test on a root-relative path (a folder ends with
+    ``/``), matched against ``anchor(rel)``, the path from the config's folder; one copy, for
+    discovery and for standard input named with ``--stdin-filename``."""
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+
+    def excluded(rel: str) -> bool:
+        if spec is None:
+            return False
+        anchored = anchor(rel.rstrip("/"))
+        if anchored is None:
+            return False
+        return spec.match_file(anchored + ("/" if rel.endswith("/") else ""))
+
+    return excluded
+
+
 def discover(
     paths: Sequence[Path],
     root: Path,
@@ -262,16 +279,7 @@ def discover(
     With ``gitignore=False`` no ``.gitignore`` (nor git's exclude files) hides anything: in a
     git work tree untracked ignored files are listed too, elsewhere the walk reads everything.
     """
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
-
-    def excluded(rel: str) -> bool:
-        if spec is None:
-            return False
-        anchored = anchor(rel.rstrip("/"))
-        if anchored is None:
-            return False
-        return spec.match_file(anchored + ("/" if rel.endswith("/") else ""))
-
+    excluded = exclusion(exclude, anchor)
     found: dict[str, SourceFile] = {}
     errors: list[ScanError] = []
     lister = _Lister(root, errors, gitignore, excluded)
@@ -287,9 +295,9 @@ def discover(
             prefix = "" if base in ("", ".") else base + "/"
             for path in lister.list_dir(given):
                 rel = prefix + path.relative_to(given).as_posix()
-                _add(found, path, root, spec, anchor, errors, rel=rel)
+                _add(found, path, root, excluded, errors, rel=rel)
         elif given.exists():
-            _add(found, given, root, spec, anchor, errors, explicit=True)
+            _add(found, given, root, excluded, errors, explicit=True)
         else:
             errors.append(
                 ScanError(relative(given, root), _unreachable(given), level="error", kind="usage")
@@ -301,8 +309,7 @@ def _add(
     found: dict[str, SourceFile],
     path: Path,
     root: Path,
-    spec: pathspec.GitIgnoreSpec | None,
-    anchor: Callable[[str], str | None],
+    excluded: _Excluded,
     errors: list[ScanError],
     explicit: bool = False,
     rel: str | None = None,
@@ -310,10 +317,8 @@ def _add(
     is_link = path.is_symlink()
     if rel is None or is_link:  # a link is named by its target (see ``relative``)
         rel = relative(path, root)
-    if spec is not None:
-        anchored = anchor(rel)
-        if anchored is not None and spec.match_file(anchored):
-            return
+    if excluded(rel):
+        return
     if is_link:
         if not path.exists():
             errors.append(ScanError(rel, _link_problem(path), kind="unreadable"))

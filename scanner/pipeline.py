@@ -16,8 +16,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
 from scanner.api.rule import Rule
 from scanner.baseline import Entry, hide_known
 from scanner.cache import ResultCache, Stamp, cache_key, stamp_of
@@ -28,11 +26,11 @@ from scanner.discovery import (
     Refused,
     SourceFile,
     discover,
+    exclusion,
     read_file,
     relative,
     safe_read,
     skip_counts,
-    skip_reason,
 )
 from scanner.engine import Engine, FileResult
 from scanner.findings import Finding, ScanError, Severity
@@ -142,6 +140,20 @@ def scan(
         if was_scanned:
             scanned += 1
             size += nbytes
+    return _result(root, rules, findings, errors, scanned, size, baseline, show_info)
+
+
+def _result(
+    root: Path,
+    rules: Sequence[type[Rule]],
+    findings: list[Finding],
+    errors: list[ScanError],
+    scanned: int,
+    size: int,
+    baseline: Sequence[Entry],
+    show_info: bool,
+) -> ScanResult:
+    """The merged findings and errors of a scan (of files or of stdin) as one result."""
     if not show_info:
         findings = [f for f in findings if f.severity is not Severity.INFO]
     findings.sort(key=lambda f: f.sort_key)
@@ -209,10 +221,7 @@ def scan_stdin(
     rel = relative(Path(name), root) if name is not None else STDIN_DEFAULT_NAME
     errors: list[ScanError] = []
     findings: list[Finding] = []
-    anchored = config.base_relative(rel)
-    excluded = bool(config.exclude) and anchored is not None and pathspec.GitIgnoreSpec.from_lines(
-        config.exclude
-    ).match_file(anchored)
+    excluded = exclusion(config.exclude, config.base_relative)(rel)
     size = 0
     data, problem = (None, None) if excluded else _read_stdin(rel, config.max_file_size, read)
     if problem is not None:
@@ -223,23 +232,8 @@ def scan_stdin(
         findings.extend(scanned.findings)
         errors.extend(scanned.errors)
         size = len(data)
-    if not show_info:
-        findings = [f for f in findings if f.severity is not Severity.INFO]
-    findings.sort(key=lambda f: f.sort_key)
-    if baseline:
-        findings = hide_known(findings, baseline)
-    errors.sort()
-    reason = skip_reason(problem) if problem is not None else None
-    stats = Stats(
-        files_scanned=1 if data is not None else 0,
-        files_skipped=0 if problem is None else 1,
-        bytes_scanned=size,
-        skipped_by_reason=((reason or "other", 1),) if problem is not None else (),
-    )
-    return ScanResult(
-        root=root, findings=tuple(findings), errors=tuple(errors), rules=tuple(rules),
-        stats=stats,
-    )
+    scanned_files = 1 if data is not None else 0
+    return _result(root, rules, findings, errors, scanned_files, size, baseline, show_info)
 
 
 def _read_stdin(

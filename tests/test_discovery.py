@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gitrepo import git, isolate_git
 
 from scanner.api import BASE32_UPPER, fake_token
 from scanner.cli import main
@@ -21,10 +20,7 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not i
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No git repository above tmp_path counts, and no user git config leaks in."""
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.chdir(tmp_path)
+    isolate_git(monkeypatch, tmp_path.parent, tmp_path)
 
 
 def put(root: Path, rel: str, text: str | None = None) -> Path:
@@ -32,26 +28,6 @@ def put(root: Path, rel: str, text: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"aws = {KEY}\n" if text is None else text, encoding="utf-8")
     return path
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-            *args,
-        ],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
 
 
 def scanned(*args: str) -> tuple[list[str], dict]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gitrepo import git, isolate_git
 
 from scanner.cli import main
 from scanner.discovery import Refused, discover, safe_read
@@ -35,24 +36,13 @@ SUBPROCESS_TIMEOUT = 45
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No repository above tmp_path, no user or system git config."""
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.chdir(tmp_path)
+    isolate_git(monkeypatch, tmp_path, tmp_path)
 
 
 def put(path: Path, text: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"aws_access_key_id = {KEY}\n" if text is None else text, encoding="utf-8")
     return path
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid",
-         "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        cwd=root, check=True, capture_output=True, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
 
 
 def new_repo(root: Path) -> Path:

@@ -10,13 +10,12 @@ paths' common parent. Every repository here is a real ``git init``.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from gitrepo import commit_all, git, isolate_git
 
 from scanner.api import BASE32_UPPER, fake_token
 from scanner.cli import main
@@ -29,10 +28,7 @@ KEY = fake_token("AKIA", 16, BASE32_UPPER, seed=91)
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No repository above tmp_path counts, and no user or system git config leaks in."""
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.chdir(tmp_path)
+    isolate_git(monkeypatch, tmp_path.parent, tmp_path)
 
 
 def put(root: Path, rel: str, text: str | None = None) -> Path:
@@ -40,26 +36,6 @@ def put(root: Path, rel: str, text: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"aws_key = {KEY}\n" if text is None else text, encoding="utf-8")
     return path
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        [
-            "git",
-            "-c", "user.name=t",
-            "-c", "user.email=t@example.invalid",
-            "-c", "commit.gpgsign=false",
-            "-c", "init.defaultBranch=main",
-            "-c", "protocol.file.allow=always",
-            *args,
-        ],
-        cwd=cwd, check=True, capture_output=True, stdin=subprocess.DEVNULL,
-    )
-
-
-def commit_all(root: Path) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "c")
 
 
 @pytest.fixture

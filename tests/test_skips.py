@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from gitrepo import commit_all, git, isolate_git
 
 from scanner import discovery
 from scanner.api import BASE32_UPPER, fake_token
@@ -32,10 +33,7 @@ posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs a
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.chdir(tmp_path)
+    isolate_git(monkeypatch, tmp_path.parent, tmp_path)
 
 
 def put(root: Path, rel: str, text: str | None = None) -> Path:
@@ -43,26 +41,6 @@ def put(root: Path, rel: str, text: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"aws_key = {KEY}\n" if text is None else text, encoding="utf-8")
     return path
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        [
-            "git",
-            "-c", "user.name=t",
-            "-c", "user.email=t@example.invalid",
-            "-c", "commit.gpgsign=false",
-            "-c", "init.defaultBranch=main",
-            "-c", "protocol.file.allow=always",
-            *args,
-        ],
-        cwd=cwd, check=True, capture_output=True, stdin=subprocess.DEVNULL,
-    )
-
-
-def commit_all(root: Path) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "c")
 
 
 def new_repo(root: Path, files: dict[str, str | None]) -> Path:
