@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from scanner.comments import CommentSyntax, Quote
-from scanner.filekinds import YAML_KINDS, FileKind
+from scanner.filekinds import KINDS, FileKind
 
 _DQ = Quote('"')
 _SQ = Quote("'")
@@ -208,15 +208,18 @@ _BY_SUFFIX: dict[str, CommentSyntax] = {
     ".cmd": BATCH,
 }
 
-#: Kinds whose syntax the kind alone settles (a JSON-suffixed file of a YAML kind is JSON).
+#: Every syntax above by its name, the name a ``KindSpec.comments`` gives.
+_BY_NAME: dict[str, CommentSyntax] = {
+    s.name: s
+    for s in (PYTHON, YAML, HELM, TOML, SHELL, DOTENV, DOCKERFILE, HCL, C_LIKE, JAVASCRIPT, GO,
+              GROOVY, JSONC, CSS, SCSS, PHP, SQL, DASHES, HASH, INI, BATCH, XML, MARKDOWN, JSON,
+              LINES)
+}
+
+#: Kinds whose syntax the kind alone settles (a JSON-suffixed file of a YAML kind is JSON),
+#: read from the kind table: an unknown name there fails here, at import.
 _BY_KIND: dict[FileKind, CommentSyntax] = {
-    FileKind.PYTHON: PYTHON,
-    FileKind.SHELL: SHELL,
-    FileKind.DOTENV: DOTENV,
-    FileKind.DOCKERFILE: DOCKERFILE,
-    FileKind.TERRAFORM: HCL,
-    FileKind.JENKINSFILE: GROOVY,
-    FileKind.HELM: HELM,
+    spec.kind: _BY_NAME[spec.comments] for spec in KINDS if spec.comments
 }
 
 _JSONC_NAMES = re.compile(r"(?:^|/)(?:\.vscode/[^/]*|[tj]sconfig[^/]*)\.json$")
@@ -239,7 +242,5 @@ def comment_syntax(path: str, kind: FileKind = FileKind.TEXT, head: str = "") ->
     known = _BY_KIND.get(kind)
     if known is not None:
         return known
-    if kind in YAML_KINDS:
-        return YAML
     dot = base.rfind(".")
     return _BY_SUFFIX.get(base[dot:], LINES) if dot != -1 else LINES

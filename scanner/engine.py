@@ -1,8 +1,11 @@
 """Scan one file: classify, prefilter, parse once, run that kind's rules, build findings.
 
-This is the only place that catches exceptions from parsers and rules. A parser failure is a
-scan error and the raw-text rules still run; a rule failure is a scan error at level ``error``
-(exit 2), and the other rules' findings on the file are kept.
+Each rule names the document it reads (``Rule.DOCUMENT``); the engine builds the documents the
+file's selected rules name, each once, through ``documents.BUILDERS``, and hands each rule its
+document through the entry method of its base class (``ENTRIES``). This is the only place that
+catches exceptions from parsers and rules. A parser failure is a scan error and the raw-text
+rules still run; a rule failure is a scan error at level ``error`` (exit 2), and the other
+rules' findings on the file are kept.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-
-import libcst as cst
+from typing import cast
 
 from scanner.api.rule import (
     CiRule,
@@ -28,17 +30,16 @@ from scanner.api.rule import (
 )
 from scanner.comment_syntaxes import comment_syntax
 from scanner.config import Config, compile_allowlist
-from scanner.documents.ci import GithubWorkflow
+from scanner.documents import BUILDERS, Documents, Source
+from scanner.documents.ci import Pipeline
 from scanner.documents.cstwalk import batched
 from scanner.documents.hcl import HclDocument
-from scanner.documents.python import PythonDocument, PythonParseError
-from scanner.documents.python_guard import python_too_complex
-from scanner.documents.text import Span, TextDocument
-from scanner.documents.yaml import YamlDocument, YamlError
-from scanner.filekinds import YAML_KINDS, FileKind, classify
+from scanner.documents.python import PythonDocument
+from scanner.documents.text import TextDocument
+from scanner.documents.yaml import YamlDocument
+from scanner.filekinds import FileKind, classify
 from scanner.findings import (
     Finding,
-    Location,
     ScanError,
     SecretMasker,
     Suppression,
@@ -46,10 +47,42 @@ from scanner.findings import (
 )
 from scanner.findings_build import Locator, build_finding, mask_finding, redact_snippets
 from scanner.prefilter import Prefilter
+from scanner.project import ProjectFacts
 from scanner.registry import matches
 from scanner.suppress import Directive, parse_text
 
 HEAD_BYTES = 8192
+#: The document whose rules share one pass (LibCST's batched visit) instead of an entry call.
+BATCHED = "python"
+
+
+def _check_text(rule: Rule, doc: object) -> None:
+    cast(TextRule, rule).check(cast(TextDocument, doc))
+
+
+def _check_yaml(rule: Rule, doc: object) -> None:
+    cast(YamlRule, rule).check(cast(YamlDocument, doc))
+
+
+def _check_ci(rule: Rule, doc: object) -> None:
+    cast(CiRule, rule).check_github(cast(Pipeline, doc))
+
+
+def _check_iac(rule: Rule, doc: object) -> None:
+    iac = cast(IacRule, rule)
+    if isinstance(doc, HclDocument):
+        iac.check_hcl(doc)
+    else:
+        iac.check_yaml(cast(YamlDocument, doc))
+
+
+#: ``Rule.DOCUMENT`` -> how a rule is handed that document: its base class's entry method.
+ENTRIES: dict[str, Callable[[Rule, object], None]] = {
+    "text": _check_text,
+    "yaml": _check_yaml,
+    "ci": _check_ci,
+    "iac": _check_iac,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +100,18 @@ class Engine:
         config: Config,
         *,
         today: dt.date | None = None,
-        gitlab_includes: frozenset[str] = frozenset(),
+        project: ProjectFacts | None = None,
     ) -> None:
         self.rules = tuple(rules)
+        for rule in self.rules:
+            if rule.DOCUMENT not in BUILDERS or (
+                rule.DOCUMENT not in ENTRIES and rule.DOCUMENT != BATCHED
+            ):
+                raise ValueError(
+                    f"rule {rule.META.id} reads the document {rule.DOCUMENT!r}, which the "
+                    f"engine cannot build and hand over; known: {', '.join(sorted(ENTRIES))}, "
+                    f"{BATCHED}"
+                )
         self.config = config
         self.prefilter = Prefilter(self.rules)
         self.today = today or dt.date.today()
@@ -90,9 +132,18 @@ class Engine:
             allowlist=tuple(compile_allowlist(p) for p in config.allowlist),
             now=self.now,
         )
-        self.gitlab_includes = gitlab_includes
-        # Rules per file kind, decided once rather than per file and rule.
-        self._by_kind = {k: [r for r in self.rules if k in r.META.kinds] for k in FileKind}
+        # The kinds other files decide, as the mapping classify reads, built once.
+        self._decided = (project or ProjectFacts()).kinds
+        # Rules per file kind, decided once rather than per file and rule. Raw-text rules run
+        # first, then the batched Python visit, then the others in rule order.
+        order = {"text": 0, BATCHED: 1}
+        self._by_kind = {
+            k: sorted(
+                (r for r in self.rules if k in r.META.kinds),
+                key=lambda r: order.get(r.DOCUMENT, 2),
+            )
+            for k in FileKind
+        }
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -101,16 +152,17 @@ class Engine:
         errors: list[ScanError] = []
         text, utf8 = _decode(rel, data, errors)
         # Classification and the prefilter read bytes: UTF-8 ones, whatever the file's encoding.
-        kind = classify(rel, utf8[:HEAD_BYTES], self.gitlab_includes)
+        kind = classify(rel, utf8[:HEAD_BYTES], self._decided)
         candidates = self._by_kind[kind]
         hits = self.prefilter.hits(utf8.lower()) if candidates else frozenset()
         rules = [r for r in candidates if Prefilter.can_fire(r, hits)]
         if rules and self.config.per_path_ignores:
             rules = [r for r in rules if not self._ignored_for_path(r.META.id, rel)]
-        text_doc = TextDocument(rel, text)
+        docs = Documents(Source(rel, text, kind, self.now), errors)
+        text_doc = docs.text
         reports: list[tuple[type[Rule], Report, Locator]] = []
         if rules:
-            self._run_rules(rel, kind, text, text_doc, rules, reports, errors)
+            self._run_rules(docs, rules, reports, errors)
         findings = [
             build_finding(rule, report, locate, text_doc) for rule, report, locate in reports
         ]
@@ -144,14 +196,14 @@ class Engine:
 
     def _run_rules(
         self,
-        rel: str,
-        kind: FileKind,
-        text: str,
-        text_doc: TextDocument,
+        docs: Documents,
         rules: list[type[Rule]],
         reports: list[tuple[type[Rule], Report, Locator]],
         errors: list[ScanError],
     ) -> None:
+        """Each rule on the document it names, built on first request; ``rules`` in run order."""
+        rel = docs.source.rel
+
         def collect(rule: Rule, locate: Locator) -> None:
             reports.extend((type(rule), r, locate) for r in rule.reports)
 
@@ -166,124 +218,59 @@ class Engine:
                 )
             )
 
-        def text_locate(target: object) -> Location:
-            if isinstance(target, Span):
-                return text_doc.locate(target)
-            raise TypeError(f"text rules report Span objects, not {type(target).__name__}")
-
-        # Raw-text rules: they run whatever happens to the structured parse.
-        for text_cls in (r for r in rules if issubclass(r, TextRule)):
-            text_rule = text_cls(self.context)
-            try:
-                text_rule.check(text_doc)
-            except Exception as exc:
-                rule_failed(text_cls, exc)
+        batch = [r for r in rules if r.DOCUMENT == BATCHED]
+        for rule_cls in rules:
+            if rule_cls.DOCUMENT == BATCHED:
+                if rule_cls is batch[0]:
+                    self._run_python(docs, batch, collect, rule_failed, errors)
                 continue
-            collect(text_rule, text_locate)
-
-        python_rules = [r for r in rules if issubclass(r, PythonRule)]
-        if python_rules:
-            self._run_python(rel, text, python_rules, collect, rule_failed, errors)
-
-        yaml_like = [r for r in rules if issubclass(r, YamlRule | CiRule | IacRule)]
-        if not yaml_like:
-            return
-        is_hcl = kind is FileKind.TERRAFORM and not rel.lower().endswith(".json")
-        if is_hcl:
             try:
-                hcl = HclDocument(rel, text)
-            except Exception as exc:
-                errors.append(ScanError(rel, f"could not parse HCL ({exc}); raw-text rules only"))
-                return
-            if hcl.has_error:
-                errors.append(
-                    ScanError(
-                        rel,
-                        f"HCL syntax error near line {hcl.error_line}; "
-                        "the blocks that parsed were checked",
-                        line=hcl.error_line or 0,
-                    )
-                )
-            for iac_cls in yaml_like:
-                if not issubclass(iac_cls, IacRule):
-                    continue
-                iac_rule = iac_cls(self.context)
-                try:
-                    iac_rule.check_hcl(hcl)
-                except Exception as exc:
-                    rule_failed(iac_cls, exc)
-                    continue
-                collect(iac_rule, hcl.locate)
-            return
-        if kind not in YAML_KINDS and kind is not FileKind.TERRAFORM:
-            return
-        try:
-            ydoc = YamlDocument(rel, text)
-        except YamlError as exc:
-            label = "JSON" if rel.lower().endswith(".json") else "YAML"
-            errors.append(ScanError(rel, f"could not parse {label}: {exc}; raw-text rules only"))
-            return
-        workflow = GithubWorkflow(ydoc) if kind is FileKind.GITHUB_ACTIONS else None
-        for structured_cls in yaml_like:
-            structured = structured_cls(self.context)
-            try:
-                if isinstance(structured, YamlRule):
-                    structured.check(ydoc)
-                elif isinstance(structured, CiRule):
-                    if workflow is not None:
-                        structured.check_github(workflow)
-                elif isinstance(structured, IacRule):
-                    structured.check_yaml(ydoc)
-            except Exception as exc:
-                rule_failed(structured_cls, exc)
+                built = docs.get(rule_cls.DOCUMENT)
+            except Exception as exc:  # a loader's bug: the rule could not run
+                rule_failed(rule_cls, exc)
                 continue
-            collect(structured, ydoc.locate)
+            if built is None:  # not this file's syntax, or a parse error already reported
+                continue
+            rule = rule_cls(self.context)
+            try:
+                ENTRIES[rule_cls.DOCUMENT](rule, built.doc)
+            except Exception as exc:
+                rule_failed(rule_cls, exc)
+                continue
+            collect(rule, built.locate)
 
     def _run_python(
         self,
-        rel: str,
-        text: str,
-        rule_classes: Sequence[type[PythonRule]],
+        docs: Documents,
+        rule_classes: Sequence[type[Rule]],
         collect: Callable[[Rule, Locator], None],
         rule_failed: Callable[[type[Rule], BaseException], None],
         errors: list[ScanError],
     ) -> None:
-        problem = python_too_complex(text)
-        if problem is not None:
-            errors.append(ScanError(rel, f"could not parse Python: {problem}; raw-text rules only"))
+        """All Python rules of a file in one batched LibCST visit; one by one if it fails."""
+        built = docs.get(BATCHED)
+        if built is None:
             return
-        try:
-            doc = PythonDocument(rel, text, now=self.now)
-        except PythonParseError as exc:
-            errors.append(ScanError(rel, f"could not parse Python: {exc}; raw-text rules only"))
-            return
-        except Exception as exc:
-            errors.append(ScanError(rel, f"could not parse Python ({type(exc).__name__})"))
-            return
-
-        def locate(node: object) -> Location:
-            if not isinstance(node, cst.CSTNode):
-                raise TypeError("Python rules report LibCST nodes")
-            return doc.locate(node)
-
-        visitors = [cls(self.context, doc) for cls in rule_classes]
+        doc = cast(PythonDocument, built.doc)
+        classes = [cast(type[PythonRule], cls) for cls in rule_classes]
+        visitors = [cls(self.context, doc) for cls in classes]
         try:
             batched(doc.module, visitors)
         except Exception:
-            for cls in rule_classes:
+            for cls in classes:
                 single = cls(self.context, doc)
                 try:
                     batched(doc.module, [single])
                 except RecursionError:
-                    errors.append(ScanError(rel, "Python too deeply nested to analyse"))
+                    errors.append(ScanError(docs.source.rel, "Python too deeply nested to analyse"))
                     return
                 except Exception as exc:
                     rule_failed(cls, exc)
                     continue
-                collect(single, locate)
+                collect(single, built.locate)
             return
         for visitor in visitors:
-            collect(visitor, locate)
+            collect(visitor, built.locate)
 
     # -- findings -------------------------------------------------------------------------
 

@@ -1,8 +1,13 @@
 """Decide what kind of file a path is, so that only the rules for that kind run on it.
 
-``classify`` is pure and table-driven: the path decides first, then the first bytes (``head``)
-where the path is ambiguous (a YAML file may be CloudFormation, Kubernetes or nothing special).
-Every text file is scanned whatever its kind; the kind only adds structured rules on top.
+Everything outlive knows about a kind is one ``KindSpec`` row of ``KINDS``: the names and path
+globs that settle it, the shebang interpreters and content sniff for the files a path leaves
+open, the syntax its structured rules read, its comment syntax and where a rule example of that
+kind pretends to live. ``classify`` is pure and reads only that table: the path decides first,
+then the first bytes (``head``) where the path is ambiguous (a YAML file may be CloudFormation,
+Kubernetes or nothing special). Kinds that another file decides (the files a ``.gitlab-ci.yml``
+includes) come in from the project pre-pass (``scanner.project``) as ``decided``. Every text
+file is scanned whatever its kind; the kind only adds structured rules on top.
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ from __future__ import annotations
 import enum
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 
@@ -42,104 +49,29 @@ class FileKind(enum.Enum):
 
 ALL_KINDS: frozenset[FileKind] = frozenset(FileKind)
 
-#: Kinds whose content is YAML (or JSON, which the YAML composer reads with positions).
-YAML_KINDS: frozenset[FileKind] = frozenset(
-    {
-        FileKind.GITHUB_ACTIONS,
-        FileKind.GITLAB_CI,
-        FileKind.CIRCLECI,
-        FileKind.AZURE_PIPELINES,
-        FileKind.BITBUCKET,
-        FileKind.CLOUDFORMATION,
-        FileKind.KUBERNETES,
-        FileKind.HELM,
-        FileKind.KUBECONFIG,
-        FileKind.COMPOSE,
-        FileKind.DEVCONTAINER,
-        FileKind.ANSIBLE,
-        FileKind.SERVERLESS,
-        FileKind.MCP,
-    }
-)
 
-# Exact basenames (lower-cased) that settle the kind by themselves.
-_BASENAMES: dict[str, FileKind] = {
-    ".gitlab-ci.yml": FileKind.GITLAB_CI,
-    ".gitlab-ci.yaml": FileKind.GITLAB_CI,
-    "bitbucket-pipelines.yml": FileKind.BITBUCKET,
-    "bitbucket-pipelines.yaml": FileKind.BITBUCKET,
-    "serverless.yml": FileKind.SERVERLESS,
-    "serverless.yaml": FileKind.SERVERLESS,
-    "mcp.json": FileKind.MCP,
-    ".mcp.json": FileKind.MCP,
-    "claude_desktop_config.json": FileKind.MCP,
-    "makefile": FileKind.SHELL,
-    "gnumakefile": FileKind.SHELL,
-    "containerfile": FileKind.DOCKERFILE,
-    ".devcontainer.json": FileKind.DEVCONTAINER,
-    "chart.yaml": FileKind.HELM,
-    "kubeconfig": FileKind.KUBECONFIG,
-    ".env": FileKind.DOTENV,
-}
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """One file kind: how a path or its first bytes are recognised, and how the file is read.
 
-# Glob patterns on the whole relative path (lower-cased, ``/``-separated), first match wins.
-# ``**/`` prefixes also match at the root (see ``_glob``).
-_PATH_GLOBS: tuple[tuple[str, FileKind], ...] = (
-    ("**/.github/workflows/*.yml", FileKind.GITHUB_ACTIONS),
-    ("**/.github/workflows/*.yaml", FileKind.GITHUB_ACTIONS),
-    ("**/action.yml", FileKind.GITHUB_ACTIONS),
-    ("**/action.yaml", FileKind.GITHUB_ACTIONS),
-    ("**/.circleci/config.yml", FileKind.CIRCLECI),
-    ("**/.circleci/config.yaml", FileKind.CIRCLECI),
-    ("**/azure-pipelines*.yml", FileKind.AZURE_PIPELINES),
-    ("**/azure-pipelines*.yaml", FileKind.AZURE_PIPELINES),
-    ("**/*.gitlab-ci.yml", FileKind.GITLAB_CI),
-    ("**/*.gitlab-ci.yaml", FileKind.GITLAB_CI),
-    ("**/.gitlab/ci/*.yml", FileKind.GITLAB_CI),
-    ("**/.gitlab/ci/*.yaml", FileKind.GITLAB_CI),
-    ("**/.cursor/mcp.json", FileKind.MCP),
-    ("**/.vscode/mcp.json", FileKind.MCP),
-    ("**/.devcontainer/*.json", FileKind.DEVCONTAINER),
-    ("**/jenkinsfile*", FileKind.JENKINSFILE),
-    ("**/*.jenkinsfile", FileKind.JENKINSFILE),
-    ("**/*.tf", FileKind.TERRAFORM),
-    ("**/*.tfvars", FileKind.TERRAFORM),
-    ("**/*.tf.json", FileKind.TERRAFORM),
-    ("**/*.tfvars.json", FileKind.TERRAFORM),
-    ("**/dockerfile*", FileKind.DOCKERFILE),
-    ("**/*.dockerfile", FileKind.DOCKERFILE),
-    ("**/containerfile*", FileKind.DOCKERFILE),
-    ("**/docker-compose*.yml", FileKind.COMPOSE),
-    ("**/docker-compose*.yaml", FileKind.COMPOSE),
-    ("**/compose*.yml", FileKind.COMPOSE),
-    ("**/compose*.yaml", FileKind.COMPOSE),
-    ("**/.env.*", FileKind.DOTENV),
-    ("**/*.env", FileKind.DOTENV),
-    ("**/.kube/config", FileKind.KUBECONFIG),
-    ("**/*.py", FileKind.PYTHON),
-    ("**/*.pyi", FileKind.PYTHON),
-    ("**/*.sh", FileKind.SHELL),
-    ("**/*.bash", FileKind.SHELL),
-    ("**/*.zsh", FileKind.SHELL),
-    ("**/*.mk", FileKind.SHELL),
-    # Helm: values files and templates of a chart directory.
-    ("**/templates/*.yaml", FileKind.HELM),
-    ("**/templates/*.yml", FileKind.HELM),
-    ("**/templates/*.tpl", FileKind.HELM),
-    ("**/values*.yaml", FileKind.HELM),
-    ("**/values*.yml", FileKind.HELM),
-    # Ansible: the conventional layout of playbooks and roles.
-    ("**/playbooks/*.yml", FileKind.ANSIBLE),
-    ("**/playbooks/*.yaml", FileKind.ANSIBLE),
-    ("**/roles/*/tasks/*.yml", FileKind.ANSIBLE),
-    ("**/roles/*/tasks/*.yaml", FileKind.ANSIBLE),
-    ("**/roles/*/handlers/*.yml", FileKind.ANSIBLE),
-    ("**/roles/*/handlers/*.yaml", FileKind.ANSIBLE),
-)
+    ``names`` are exact lower-cased base names; ``globs`` match the whole lower-cased relative
+    path (``*`` crosses ``/``, a ``**/`` prefix also matches at the root). ``interpreters``
+    matches a shebang's interpreter in a file without an extension; ``sniff`` reads the head of
+    a ``.yml``/``.yaml``/``.json``/``.template`` file no path rule settled. ``syntax`` names the
+    floor-1 parser structured rules get (``scanner.documents.BUILDERS``), ``comments`` the
+    comment syntax of ``scanner.comment_syntaxes`` (empty: the file name's suffix decides), and
+    ``example`` is where a rule example without a path lives (``scanner.testing``).
+    """
 
-_SHEBANG = re.compile(rb"\A#![ \t]*(?:/usr/bin/env[ \t]+(?:-S[ \t]+)?)?(?:\S*/)?(\w+)")
-_PY_INTERPRETER = re.compile(r"^(?:python|pypy)[\d.]*$")
-_SH_INTERPRETER = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash"})
+    kind: FileKind
+    example: str
+    names: tuple[str, ...] = ()
+    globs: tuple[str, ...] = ()
+    interpreters: re.Pattern[str] | None = None
+    sniff: Callable[[bytes], bool] | None = None
+    syntax: str = "text"
+    comments: str = ""
+
 
 # Content markers for YAML and JSON files the path alone does not settle.
 _CFN_VERSION = re.compile(rb"[\"']?AWSTemplateFormatVersion[\"']?\s*:")
@@ -150,7 +82,232 @@ _K8S_API_VERSION = re.compile(rb"(?m)(?:^|[{,])[ \t]*[\"']?apiVersion[\"']?\s*:"
 _K8S_KIND = re.compile(rb"(?m)(?:^|[{,])[ \t]*[\"']?kind[\"']?\s*:\s*[\"']?(\w+)")
 _ANSIBLE_PLAY = re.compile(rb"(?m)^-[ \t]+(?:name:.*\n[ \t]+)?hosts[ \t]*:")
 
-_STRUCTURED_EXT = (".yml", ".yaml", ".json", ".template")
+
+def _is_cloudformation(head: bytes) -> bool:
+    return bool(
+        _CFN_VERSION.search(head) or _SAM_TRANSFORM.search(head) or _CFN_RESOURCE_TYPE.search(head)
+    )
+
+
+@lru_cache(maxsize=1)
+def _kube_kind(head: bytes) -> bytes | None:
+    """The first ``kind:`` of a head that has an ``apiVersion`` too, else None.
+
+    Both Kubernetes rows ask it of the same head; the search costs about 0.2 ms on 8 KiB, so
+    the last answer is kept (a ``bytes`` caches its hash, and the same object compares at once).
+    """
+    match = _K8S_KIND.search(head)
+    if match is None or not _K8S_API_VERSION.search(head):
+        return None
+    return match.group(1)
+
+
+def _is_kubeconfig(head: bytes) -> bool:
+    return _kube_kind(head) == b"Config"
+
+
+def _is_kubernetes(head: bytes) -> bool:
+    kind = _kube_kind(head)
+    return kind is not None and kind != b"Config"
+
+
+def _is_ansible(head: bytes) -> bool:
+    return _ANSIBLE_PLAY.search(head) is not None
+
+
+def _yml(*stems: str) -> tuple[str, ...]:
+    """Each glob stem with both YAML suffixes."""
+    return tuple(f"{stem}.{ext}" for stem in stems for ext in ("yml", "yaml"))
+
+
+_K = FileKind
+
+#: One row per kind. Rows are in the order their globs are tried, and the first glob that
+#: matches wins, so the specific paths (``.github/workflows/``, ``jenkinsfile*``) come before
+#: the general ones (``*.py``, ``templates/*.yaml``, ``values*.yaml``); sniffs run in this order
+#: too (CloudFormation before Kubernetes before Ansible). Names are exact and never overlap.
+KINDS: tuple[KindSpec, ...] = (
+    KindSpec(
+        _K.GITHUB_ACTIONS,
+        ".github/workflows/example.yml",
+        globs=(*_yml("**/.github/workflows/*"), *_yml("**/action")),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.CIRCLECI,
+        ".circleci/config.yml",
+        globs=_yml("**/.circleci/config"),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.AZURE_PIPELINES,
+        "azure-pipelines.yml",
+        globs=_yml("**/azure-pipelines*"),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.GITLAB_CI,
+        ".gitlab-ci.yml",
+        names=_yml(".gitlab-ci"),
+        globs=(*_yml("**/*.gitlab-ci"), *_yml("**/.gitlab/ci/*")),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.MCP,
+        ".mcp.json",
+        names=("mcp.json", ".mcp.json", "claude_desktop_config.json"),
+        globs=("**/.cursor/mcp.json", "**/.vscode/mcp.json"),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.DEVCONTAINER,
+        ".devcontainer/devcontainer.json",
+        names=(".devcontainer.json",),
+        globs=("**/.devcontainer/*.json",),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.JENKINSFILE,
+        "Jenkinsfile",
+        globs=("**/jenkinsfile*", "**/*.jenkinsfile"),
+        comments="groovy",
+    ),
+    KindSpec(
+        _K.TERRAFORM,
+        "infra/main.tf",
+        globs=("**/*.tf", "**/*.tfvars", "**/*.tf.json", "**/*.tfvars.json"),
+        syntax="hcl",  # a `.tf.json` is JSON: see syntax_of
+        comments="hcl",
+    ),
+    KindSpec(
+        _K.DOCKERFILE,
+        "Dockerfile",
+        names=("containerfile",),
+        globs=("**/dockerfile*", "**/*.dockerfile", "**/containerfile*"),
+        comments="dockerfile",
+    ),
+    KindSpec(
+        _K.COMPOSE,
+        "docker-compose.yml",
+        globs=_yml("**/docker-compose*", "**/compose*"),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.DOTENV,
+        ".env",
+        names=(".env",),
+        globs=("**/.env.*", "**/*.env"),
+        comments="dotenv",
+    ),
+    KindSpec(
+        _K.CLOUDFORMATION,
+        "infra/template.yaml",
+        sniff=_is_cloudformation,
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.KUBECONFIG,
+        "kubeconfig",
+        names=("kubeconfig",),
+        globs=("**/.kube/config",),
+        sniff=_is_kubeconfig,
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.KUBERNETES,
+        "k8s/deployment.yaml",
+        sniff=_is_kubernetes,
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.PYTHON,
+        "app/example.py",
+        globs=("**/*.py", "**/*.pyi"),
+        interpreters=re.compile(r"^(?:python|pypy)[\d.]*$"),
+        syntax="python",
+        comments="python",
+    ),
+    KindSpec(
+        _K.SHELL,
+        "scripts/deploy.sh",
+        names=("makefile", "gnumakefile"),
+        globs=("**/*.sh", "**/*.bash", "**/*.zsh", "**/*.mk"),
+        interpreters=re.compile(r"^(?:sh|bash|zsh|dash|ksh|ash)$"),
+        comments="shell",
+    ),
+    KindSpec(
+        _K.HELM,
+        "chart/values.yaml",
+        names=("chart.yaml",),
+        # The values files and templates of a chart directory.
+        globs=(*_yml("**/templates/*"), "**/templates/*.tpl", *_yml("**/values*")),
+        syntax="yaml",
+        comments="helm",
+    ),
+    KindSpec(
+        _K.ANSIBLE,
+        "playbooks/site.yml",
+        # The conventional layout of playbooks and roles, then a play's `- hosts:` in the head.
+        globs=_yml("**/playbooks/*", "**/roles/*/tasks/*", "**/roles/*/handlers/*"),
+        sniff=_is_ansible,
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.SERVERLESS,
+        "serverless.yml",
+        names=_yml("serverless"),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.BITBUCKET,
+        "bitbucket-pipelines.yml",
+        names=_yml("bitbucket-pipelines"),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(_K.TEXT, "config/settings.txt"),
+)
+
+#: Each kind's row.
+SPECS: dict[FileKind, KindSpec] = {spec.kind: spec for spec in KINDS}
+
+#: Kinds whose content is YAML (or JSON, which the YAML composer reads with positions).
+YAML_KINDS: frozenset[FileKind] = frozenset(s.kind for s in KINDS if s.syntax == "yaml")
+
+#: Only files with these suffixes are sniffed: the markers mean something in YAML and JSON only.
+SNIFFED_SUFFIXES = (".yml", ".yaml", ".json", ".template")
+
+_BASENAMES: dict[str, FileKind] = {name: spec.kind for spec in KINDS for name in spec.names}
+_PATH_GLOBS: tuple[tuple[str, FileKind], ...] = tuple(
+    (glob, spec.kind) for spec in KINDS for glob in spec.globs
+)
+_INTERPRETERS = tuple((s.interpreters, s.kind) for s in KINDS if s.interpreters is not None)
+_SNIFFS = tuple((s.sniff, s.kind) for s in KINDS if s.sniff is not None)
+_SHEBANG = re.compile(rb"\A#![ \t]*(?:/usr/bin/env[ \t]+(?:-S[ \t]+)?)?(?:\S*/)?(\w+)")
+
+
+def _check_table() -> None:
+    """A second row for a kind, or a name in two rows, would silently shadow the other."""
+    if len(SPECS) != len(KINDS) or set(SPECS) != set(FileKind):
+        raise ValueError("KINDS needs exactly one row per FileKind")
+    names = [name for spec in KINDS for name in spec.names]
+    if len(set(names)) != len(names) or any(n != n.lower() for n in names):
+        raise ValueError("KINDS names must be lower-case and in one row each")
+
+
+_check_table()
 
 
 def _glob_regex(pattern: str) -> str:
@@ -161,7 +318,7 @@ def _glob_regex(pattern: str) -> str:
 
 
 # All path globs in one alternation, tried once per file: the first that matches wins, as in
-# the table (``lastindex`` names the group). About 40x faster than one fnmatch call per glob.
+# the table (``lastgroup`` names the group). About 40x faster than one fnmatch call per glob.
 _PATH_REGEX = re.compile(
     "|".join(f"(?P<g{i}>{_glob_regex(p)})\\Z" for i, (p, _) in enumerate(_PATH_GLOBS)),
     re.DOTALL,
@@ -171,20 +328,26 @@ _PATH_REGEX = re.compile(
 def classify(
     path: str,
     head: bytes = b"",
-    gitlab_includes: Iterable[str] = (),
+    decided: Mapping[str, FileKind] | Collection[str] = (),
 ) -> FileKind:
     """Return the kind of the file at relative ``path`` whose first bytes are ``head``.
 
-    ``gitlab_includes`` are the local files a root ``.gitlab-ci.yml`` includes: they are GitLab CI
-    whatever their name. Every text file gets a kind (at least ``text``); binary detection is
-    the job of discovery, not of this function.
+    ``decided`` holds the paths whose kind another file settles (``ProjectFacts.kinds``); a
+    plain collection of paths stands for the local files a root ``.gitlab-ci.yml`` includes,
+    which are GitLab CI whatever their name. Every text file gets a kind (at least ``text``);
+    binary detection is the job of discovery, not of this function.
     """
     rel = path.replace("\\", "/")
     while rel.startswith("./"):
         rel = rel[2:]
+    if decided:
+        if isinstance(decided, Mapping):
+            settled = decided.get(rel)
+            if settled is not None:
+                return settled
+        elif rel in decided:
+            return FileKind.GITLAB_CI
     lowered = rel.lower()
-    if gitlab_includes and rel in set(gitlab_includes):
-        return FileKind.GITLAB_CI
     base = PurePosixPath(lowered).name
     kind = _BASENAMES.get(base)
     if kind is not None:
@@ -195,23 +358,20 @@ def classify(
     shebang = _SHEBANG.match(head)
     if shebang is not None and "." not in base:
         interpreter = shebang.group(1).decode("ascii", "replace")
-        if _PY_INTERPRETER.match(interpreter):
-            return FileKind.PYTHON
-        if interpreter in _SH_INTERPRETER:
-            return FileKind.SHELL
-    if base.endswith(_STRUCTURED_EXT):
-        return _classify_structured(head)
+        for pattern, interpreted in _INTERPRETERS:
+            if pattern.match(interpreter):
+                return interpreted
+    if base.endswith(SNIFFED_SUFFIXES):
+        for sniff, sniffed in _SNIFFS:
+            if sniff(head):
+                return sniffed
     return FileKind.TEXT
 
 
-def _classify_structured(head: bytes) -> FileKind:
-    if _CFN_VERSION.search(head) or _SAM_TRANSFORM.search(head) or _CFN_RESOURCE_TYPE.search(head):
-        return FileKind.CLOUDFORMATION
-    kind_match = _K8S_KIND.search(head)
-    if kind_match is not None and _K8S_API_VERSION.search(head):
-        if kind_match.group(1) == b"Config":
-            return FileKind.KUBECONFIG
-        return FileKind.KUBERNETES
-    if _ANSIBLE_PLAY.search(head):
-        return FileKind.ANSIBLE
-    return FileKind.TEXT
+def syntax_of(kind: FileKind, path: str) -> str:
+    """The floor-1 syntax of a file of ``kind`` at ``path``: its row's, except that a JSON file
+    of an HCL kind (``main.tf.json``) is JSON, which the YAML composer reads with positions."""
+    syntax = SPECS[kind].syntax
+    if syntax == "hcl" and path.lower().endswith(".json"):
+        return "yaml"
+    return syntax

@@ -22,18 +22,16 @@ from scanner.cache import ResultCache, Stamp, cache_key, stamp_of
 from scanner.config import Config
 from scanner.discovery import (
     BINARY_SNIFF,
-    MAX_AUX_FILE_SIZE,
-    Refused,
     SourceFile,
     discover,
     exclusion,
     read_file,
     relative,
-    safe_read,
     skip_counts,
 )
 from scanner.engine import Engine, FileResult
 from scanner.findings import Finding, ScanError, Severity
+from scanner.project import ProjectFacts, survey
 from scanner.registry import get_rule
 
 #: Below this many files a pool costs more to start than it saves.
@@ -94,7 +92,7 @@ def scan(
 ) -> ScanResult:
     root = config.root
     discovered = discover(paths, root, config.exclude, config.base_relative, gitignore=gitignore)
-    includes = _gitlab_includes(root)
+    facts = survey(root, (f.rel for f in discovered.files))
     errors: list[ScanError] = list(discovered.errors)
     results: list[tuple[FileResult, int, bool]] = []
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -102,7 +100,7 @@ def scan(
     day = today or dt.date.today()
     store = (
         ResultCache(root, cache_key(repr(config), ",".join(rule_ids), day.isoformat(),
-                                    ",".join(sorted(includes))),
+                                    facts.cache_part()),
                     cache_dir=cache_dir, rule_ids=rule_ids)
         if cache
         else None
@@ -120,9 +118,9 @@ def scan(
     fresh: list[tuple[FileResult, int, bool]]
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
         chunk = max(1, len(files) // (workers * 8))
-        fresh = _scan_parallel(files, workers, chunk, (rule_ids, config, today, includes))
+        fresh = _scan_parallel(files, workers, chunk, (rule_ids, config, today, facts))
     else:
-        engine = Engine(rules, config, today=today, gitlab_includes=includes)
+        engine = Engine(rules, config, today=today, project=facts)
         fresh = [_scan_one(engine, f, config.max_file_size) for f in files]
     results.extend(fresh)
     if store is not None:
@@ -181,25 +179,6 @@ def _scan_one(engine: Engine, source: SourceFile, max_size: int) -> tuple[FileRe
     return engine.scan_bytes(source.rel, data), len(data), True
 
 
-def _gitlab_includes(root: Path) -> frozenset[str]:
-    """Local files the root ``.gitlab-ci.yml`` includes: they are GitLab CI too."""
-    # Read through the same checks as every scanned file: a FIFO or a link to /dev/zero of
-    # that name must neither block the scan nor fill memory (discovery reports it as skipped).
-    data = safe_read(root / ".gitlab-ci.yml", MAX_AUX_FILE_SIZE, root=root)
-    if isinstance(data, Refused):
-        return frozenset()
-    text = data.decode("utf-8", errors="replace")
-    out = set()
-    for line in text.splitlines():
-        stripped = line.strip().lstrip("-").strip()
-        if stripped.startswith("local:"):
-            stripped = stripped[len("local:") :].strip()
-        value = stripped.strip("'\"")
-        if value.endswith((".yml", ".yaml")) and " " not in value and ":" not in value:
-            out.add(value.lstrip("/"))
-    return frozenset(out)
-
-
 def scan_stdin(
     name: str | None,
     read: Callable[[int], bytes],
@@ -227,7 +206,7 @@ def scan_stdin(
     if problem is not None:
         errors.append(problem)
     if data is not None:
-        engine = Engine(rules, config, gitlab_includes=_gitlab_includes(root))
+        engine = Engine(rules, config, project=survey(root))
         scanned = engine.scan_bytes(rel, data)
         findings.extend(scanned.findings)
         errors.extend(scanned.errors)
@@ -256,7 +235,7 @@ def _read_stdin(
 # -- worker processes ---------------------------------------------------------------------------
 
 _WORKER: dict[str, object] = {}
-_WorkerArgs = tuple[tuple[str, ...], Config, "dt.date | None", frozenset[str]]
+_WorkerArgs = tuple[tuple[str, ...], Config, "dt.date | None", ProjectFacts]
 #: How long stopped workers get to exit on SIGTERM before they are killed.
 _STOP_GRACE_SECONDS = 2.0
 
@@ -331,7 +310,7 @@ def _init_worker(
     rule_ids: tuple[str, ...],
     config: Config,
     today: dt.date | None,
-    includes: frozenset[str],
+    facts: ProjectFacts,
 ) -> None:
     # The parent handles Ctrl-C (the terminal sends it to every process of the group) and
     # stops the workers; SIGTERM ends a worker at once, whatever handler was inherited.
@@ -339,7 +318,7 @@ def _init_worker(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
     rules = [r for r in (get_rule(i) for i in rule_ids) if r is not None]
-    _WORKER["engine"] = Engine(rules, config, today=today, gitlab_includes=includes)
+    _WORKER["engine"] = Engine(rules, config, today=today, project=facts)
     _WORKER["max_size"] = config.max_file_size
 
 

@@ -13,35 +13,14 @@ from dataclasses import dataclass
 from scanner.api.rule import Invalid, Rule, Valid
 from scanner.config import Config
 from scanner.engine import Engine
-from scanner.filekinds import FileKind
+from scanner.filekinds import SPECS, FileKind
 from scanner.findings import Finding, Severity
 
 _EXPECT = re.compile(r"expect:\s*(LLC-[A-Z0-9]+-\d{3}(?:\s*,\s*LLC-[A-Z0-9]+-\d{3})*)")
 
-#: Where an example without a ``path`` pretends to live, by the rule's first kind.
-DEFAULT_PATHS: dict[FileKind, str] = {
-    FileKind.PYTHON: "app/example.py",
-    FileKind.GITHUB_ACTIONS: ".github/workflows/example.yml",
-    FileKind.GITLAB_CI: ".gitlab-ci.yml",
-    FileKind.CIRCLECI: ".circleci/config.yml",
-    FileKind.AZURE_PIPELINES: "azure-pipelines.yml",
-    FileKind.BITBUCKET: "bitbucket-pipelines.yml",
-    FileKind.JENKINSFILE: "Jenkinsfile",
-    FileKind.TERRAFORM: "infra/main.tf",
-    FileKind.CLOUDFORMATION: "infra/template.yaml",
-    FileKind.KUBERNETES: "k8s/deployment.yaml",
-    FileKind.HELM: "chart/values.yaml",
-    FileKind.KUBECONFIG: "kubeconfig",
-    FileKind.DOCKERFILE: "Dockerfile",
-    FileKind.COMPOSE: "docker-compose.yml",
-    FileKind.DEVCONTAINER: ".devcontainer/devcontainer.json",
-    FileKind.ANSIBLE: "playbooks/site.yml",
-    FileKind.SERVERLESS: "serverless.yml",
-    FileKind.MCP: ".mcp.json",
-    FileKind.DOTENV: ".env",
-    FileKind.SHELL: "scripts/deploy.sh",
-    FileKind.TEXT: "config/settings.txt",
-}
+#: Where an example without a ``path`` pretends to live, by the rule's first kind (in the
+#: order of ``FileKind``): each kind's ``example`` in the kind table.
+DEFAULT_PATHS: dict[FileKind, str] = {kind: SPECS[kind].example for kind in FileKind}
 _KIND_PREFERENCE = list(DEFAULT_PATHS)
 
 

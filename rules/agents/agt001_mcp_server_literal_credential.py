@@ -16,10 +16,12 @@ from scanner.api import (
     Lifetime,
     Precision,
     RuleMeta,
+    SecretFormat,
     Severity,
     Valid,
     YamlDocument,
     YamlRule,
+    catalogue,
     fake_token,
     shannon_entropy,
     yamlnodes,
@@ -31,7 +33,8 @@ Node = yamlnodes.Node
 # VS Code ("servers", or "mcp": {"servers"} in settings), Zed ("context_servers").
 _SERVER_KEYS = ("mcpServers", "servers", "context_servers")
 
-# Provider formats whose holder needs no further context: long-lived by design.
+# Provider formats whose holder needs no further context: long-lived by design (GitHub's
+# kinds graded by the catalogue, see _catalogued).
 _PROVIDER = re.compile(
     r"(?:^|[^A-Za-z0-9_-])("
     r"gh[opr]_[A-Za-z0-9]{36}|github_pat_\w{82}|glpat-[\w-]{20,}|xox[bpae]-[\w-]{20,}|"
@@ -82,6 +85,16 @@ def _servers(root: Node) -> Iterator[tuple[str, Node]]:
 def _provider(value: str) -> str | None:
     match = _PROVIDER.search(value)
     return match.group(1) if match else None
+
+
+#: Providers whose kind, lifetime and reason come from the catalogue (one copy, cited there:
+#: scanner/secrets/formats/github.py). The other shapes above still say "never expires".
+_CATALOGUE_PROVIDERS = frozenset({"GitHub"})
+
+
+def _catalogued(token: str) -> SecretFormat | None:
+    row = catalogue.prefixed(token)
+    return row if row is not None and row.provider in _CATALOGUE_PROVIDERS else None
 
 
 _GITHUB = fake_token("ghp_", 36, ALNUM, seed=601)
@@ -257,22 +270,30 @@ class McpServerLiteralCredential(YamlRule):
             return
         token = _provider(text)
         if token is not None and not self.context.is_placeholder(token):
+            row = _catalogued(token)
+            message = (
+                f"MCP server `{server}` gets a long-lived provider token in its {where}: "
+                "every agent session holds a credential that never expires."
+                if row is None else
+                f"MCP server `{server}` gets a long-lived provider token in its {where} "
+                f"({row.label}): {row.why}."
+            )
             self.report(
                 node,
-                f"MCP server `{server}` gets a long-lived provider token in its {where}: "
-                "every agent session holds a credential that never expires.",
-                lifetime=Lifetime.static(),
+                message,
+                lifetime=Lifetime.static() if row is None else row.lifetime,
                 value=token,
                 severity=Severity.CRITICAL,
             )
             return
         short = _SHORT_LIVED.search(text)
         if short is not None:
+            row = _catalogued(short.group(1))
             self.report(
                 node,
                 f"MCP server `{server}` gets a short-lived provider token in its {where}: it "
                 "expires within hours, but is readable by anyone with the file until then.",
-                lifetime=Lifetime.unknown(),
+                lifetime=Lifetime.unknown() if row is None else row.lifetime,
                 value=short.group(1),
                 severity=Severity.MEDIUM,
             )

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from outlive_rules.fakesession._sessions import (
-    FS001_KINDS,
-    Analysis,
-    Reach,
-    SinkGatedRule,
-    is_placeholder_literal,
-    related,
-    sink_source,
-)
-
 from scanner.api import (
     ALNUM,
+    FS001_KINDS,
+    Analysis,
     Category,
     CredentialClass,
     FileKind,
     Invalid,
     Lifetime,
     Precision,
+    Reach,
     RuleMeta,
     Severity,
+    SinkGatedRule,
     Valid,
     fake_token,
+    is_placeholder_literal,
+    related,
+    sink_source,
 )
 
 # A Google-style user refresh token, built at import time (catalogue 0.4).

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from outlive_rules.fakesession._sessions import (
-    Analysis,
-    SinkGatedRule,
-    describe,
-    severity_of,
-)
-
 from scanner.api import (
+    Analysis,
     Category,
     CredentialClass,
     FileKind,
@@ -17,7 +11,10 @@ from scanner.api import (
     Precision,
     RuleMeta,
     Severity,
+    SinkGatedRule,
     Valid,
+    describe,
+    severity_of,
 )
 
 #: What any fake-session sink needs in the file (rules.md 2.2 A), shared with LLC-FS-003.

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from outlive_rules.fakesession._sessions import (
-    Analysis,
-    SinkGatedRule,
-    describe,
-    severity_of,
-)
 from outlive_rules.fakesession.fs002_unbounded_token_refresh_loop import SINK_TRIGGERS
 
 from scanner.api import (
+    Analysis,
     Category,
     CredentialClass,
     FileKind,
@@ -18,7 +13,10 @@ from scanner.api import (
     Precision,
     RuleMeta,
     Severity,
+    SinkGatedRule,
     Valid,
+    describe,
+    severity_of,
 )
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import libcst as cst
-from outlive_rules.fakesession._sessions import credential_note, is_placeholder_literal
 
 from scanner.api import (
     ALNUM,
+    OAUTH_SESSION_CLASSES,
     Category,
     CredentialClass,
     CredentialSource,
@@ -19,13 +19,15 @@ from scanner.api import (
     Severity,
     Valid,
     call_argument,
+    credential_note,
     fake_token,
+    is_placeholder_literal,
 )
 
 _REQUESTS_OAUTHLIB = frozenset(
     {"requests_oauthlib.OAuth2Session", "requests_oauthlib.oauth2_session.OAuth2Session"}
 )
-_AUTHLIB_SESSIONS = ("OAuth2Session", "OAuth2Client", "AsyncOAuth2Client")
+_AUTHLIB_SESSIONS = OAUTH_SESSION_CLASSES
 
 _RT = fake_token("", 48, ALNUM, seed=21)
 

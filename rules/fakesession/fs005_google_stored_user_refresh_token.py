@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 import libcst as cst
-from outlive_rules.fakesession._sessions import (
-    KeepAlive,
-    Reach,
-    Sink,
-    SinkKind,
-    analyse,
-    authorized_user_file,
-    is_placeholder_literal,
-    related,
-)
 
 from scanner.api import (
     ALNUM,
+    GOOGLE_USER_CREDENTIALS,
     Category,
     CredentialSource,
     FileKind,
     Invalid,
+    KeepAlive,
     Lifetime,
     Precision,
     PythonDocument,
     PythonRule,
+    Reach,
     RuleContext,
     RuleMeta,
     Severity,
+    Sink,
+    SinkKind,
     Valid,
+    analyse,
+    authorized_user_file,
     call_argument,
     fake_token,
+    is_placeholder_literal,
+    related,
 )
 
-_CREDENTIALS = "google.oauth2.credentials.Credentials"
+_CREDENTIALS = GOOGLE_USER_CREDENTIALS
 _FROM_FILE = _CREDENTIALS + ".from_authorized_user_file"
 _FROM_INFO = _CREDENTIALS + ".from_authorized_user_info"
 _INTERACTIVE = frozenset({"run_local_server", "run_console", "authorization_url"})

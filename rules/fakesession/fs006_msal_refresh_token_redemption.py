@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from outlive_rules.fakesession._sessions import (
-    Analysis,
-    Reach,
-    SinkGatedRule,
-    SinkKind,
-    is_placeholder_literal,
-    related,
-    sink_source,
-)
-
 from scanner.api import (
+    Analysis,
     Category,
     FileKind,
     Invalid,
     Lifetime,
     Precision,
+    Reach,
     RuleMeta,
     Severity,
+    SinkGatedRule,
+    SinkKind,
     Valid,
+    is_placeholder_literal,
+    related,
+    sink_source,
 )
 
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from outlive_rules.fakesession._sessions import (
-    Analysis,
-    SinkGatedRule,
-    describe,
-)
-
 from scanner.api import (
+    Analysis,
     Category,
     FileKind,
     Invalid,
     Precision,
     RuleMeta,
     Severity,
+    SinkGatedRule,
     Valid,
+    describe,
 )
 
 

@@ -7,7 +7,6 @@ from scanner.api import (
     Category,
     CiRule,
     FileKind,
-    GithubWorkflow,
     Invalid,
     Lifetime,
     Precision,
@@ -15,6 +14,7 @@ from scanner.api import (
     Severity,
     Step,
     Valid,
+    ValueKind,
     fake_token,
     parse_duration,
 )
@@ -38,10 +38,6 @@ jobs:
           role-to-assume: arn:aws:iam::123456789012:role/gha-deploy
           aws-region: us-east-1
 """
-
-
-def _is_expression(value: str) -> bool:
-    return "${{" in value
 
 
 class AwsStaticKeys(CiRule):
@@ -151,12 +147,11 @@ class AwsStaticKeys(CiRule):
         ),
     ]
 
-    def check_github(self, workflow: GithubWorkflow) -> None:
-        for step in workflow.steps():
-            if step.action() != _ACTION:
-                continue
-            self._static_keys(step)
-            self._long_session(step)
+    def check_step(self, step: Step) -> None:
+        if step.action() != _ACTION:
+            return
+        self._static_keys(step)
+        self._long_session(step)
 
     def _static_keys(self, step: Step) -> None:
         given = [
@@ -165,7 +160,7 @@ class AwsStaticKeys(CiRule):
         if not given:
             return
         first = given[0]
-        literals = [e.value for e in given if e.value is not None and not _is_expression(e.value)]
+        literals = [e.value for e in given if e.kind is ValueKind.LITERAL and e.value is not None]
         chained = (
             " (with `role-to-assume`: role chaining from a static key)"
             if ("role-to-assume" in step.with_)

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from scanner.api import (
+    Attr,
     Category,
     FileKind,
-    HclBlock,
-    HclDocument,
+    FrontEnd,
     IacRule,
     Invalid,
     Lifetime,
     Precision,
+    Resource,
     RuleMeta,
     Severity,
     Valid,
-    YamlDocument,
-    yamlnodes,
 )
 
-_ANSIBLE_MODULES = frozenset(
-    {
-        "amazon.aws.iam_access_key",
-        "community.aws.iam_access_key",
-        "iam_access_key",
-    }
-)
 _MESSAGE = (
     "Infrastructure code creates a long-term IAM access key{who}: a standing credential that "
     "never expires and lives on in state and outputs{extra}."
@@ -147,76 +139,45 @@ class AwsAccessKeyResource(IacRule):
         ),
     ]
 
-    # -- Terraform HCL ----------------------------------------------------------------------
+    RESOURCE_TYPES = frozenset({"aws.iam.access_key"})
 
-    def check_hcl(self, doc: HclDocument) -> None:
-        for block in doc.resources("aws_iam_access_key"):
-            self._terraform_key(block)
-
-    def _terraform_key(self, block: HclBlock) -> None:
-        status = block.attribute("status")
-        if status is not None and (status.literal or "").lower() == "inactive":
+    def check_resource(self, resource: Resource) -> None:
+        if resource.front_end is FrontEnd.ANSIBLE:
+            self._ansible(resource)
             return
-        user = block.attribute("user")
-        is_root = user is not None and user.literal == "root"
-        extra = (
-            ""
-            if block.attribute("pgp_key")
-            else "; without `pgp_key` its secret is kept in plain text in the state"
-        )
+        if (_literal(resource.attr("status")) or "").lower() == "inactive":
+            return
+        is_root = _literal(resource.attr("user")) == "root"
+        if resource.front_end is FrontEnd.TERRAFORM:
+            extra = (
+                ""
+                if resource.has("pgp_key")
+                else "; without `pgp_key` its secret is kept in plain text in the state"
+            )
+        elif resource.front_end is FrontEnd.CLOUDFORMATION:
+            extra = f" (resource {resource.name})"
+        else:
+            extra = ""
         self.report(
-            block.node,
+            resource.node,
             _MESSAGE.format(who=" for the root user" if is_root else "", extra=extra),
             lifetime=Lifetime.static(),
             severity=Severity.CRITICAL if is_root else None,
         )
 
-    # -- CloudFormation, .tf.json and Ansible -----------------------------------------------
+    def _ansible(self, task: Resource) -> None:
+        # A templated state or flag is not known to leave an active key: only literal text
+        # (or the module's default, present) counts.
+        state = _text(task.attr("state")) or "present"
+        active = _text(task.attr("active"))
+        if state != "present" or (active or "").lower() in ("false", "no"):
+            return
+        self.report(task.node, _MESSAGE.format(who="", extra=""), lifetime=Lifetime.static())
 
-    def check_yaml(self, doc: YamlDocument) -> None:
-        for root in doc.roots:
-            self._cloudformation(root)
-            self._terraform_json(root)
-            self._ansible(root)
 
-    def _cloudformation(self, root: yamlnodes.Node) -> None:
-        for name, key_node, resource in yamlnodes.items(yamlnodes.get(root, "Resources")):
-            if yamlnodes.scalar(yamlnodes.get(resource, "Type")) != "AWS::IAM::AccessKey":
-                continue
-            props = yamlnodes.get(resource, "Properties")
-            if (yamlnodes.scalar(yamlnodes.get(props, "Status")) or "").lower() == "inactive":
-                continue
-            user = yamlnodes.scalar(yamlnodes.get(props, "UserName"))
-            self.report(
-                key_node,
-                _MESSAGE.format(who=" for the root user" if user == "root" else "",
-                                extra=f" (resource {name})"),
-                lifetime=Lifetime.static(),
-                severity=Severity.CRITICAL if user == "root" else None,
-            )
+def _literal(attr: Attr | None) -> str | None:
+    return attr.literal if attr is not None else None
 
-    def _terraform_json(self, root: yamlnodes.Node) -> None:
-        resources = yamlnodes.get(root, "resource")
-        for node in [resources, *yamlnodes.elements(resources)]:
-            keys = yamlnodes.get(node, "aws_iam_access_key")
-            for _, key_node, body in yamlnodes.items(keys):
-                if (yamlnodes.scalar(yamlnodes.get(body, "status")) or "").lower() == "inactive":
-                    continue
-                user = yamlnodes.scalar(yamlnodes.get(body, "user"))
-                self.report(
-                    key_node,
-                    _MESSAGE.format(who=" for the root user" if user == "root" else "", extra=""),
-                    lifetime=Lifetime.static(),
-                    severity=Severity.CRITICAL if user == "root" else None,
-                )
 
-    def _ansible(self, root: yamlnodes.Node) -> None:
-        for node in yamlnodes.walk(root):
-            for module, key_node, args in yamlnodes.items(node):
-                if module not in _ANSIBLE_MODULES:
-                    continue
-                state = yamlnodes.scalar(yamlnodes.get(args, "state")) or "present"
-                active = yamlnodes.scalar(yamlnodes.get(args, "active"))
-                if state != "present" or (active or "").lower() in ("false", "no"):
-                    continue
-                self.report(key_node, _MESSAGE.format(who="", extra=""), lifetime=Lifetime.static())
+def _text(attr: Attr | None) -> str | None:
+    return attr.text if attr is not None else None

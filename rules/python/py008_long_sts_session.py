@@ -5,6 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from scanner.api import (
+    AIOBOTO3_CLIENT_FACTORIES,
+    BOTO3_CLIENT_FACTORIES,
+    STS_ASSUME_METHODS,
+    STS_USER_KEY_METHODS,
     Category,
     FileKind,
     Invalid,
@@ -18,11 +22,9 @@ from scanner.api import (
     string_value,
 )
 
-_ASSUME = frozenset({"assume_role", "assume_role_with_web_identity", "assume_role_with_saml"})
-_USER_KEY = frozenset({"get_session_token", "get_federation_token"})
-_CLIENT_FACTORIES = frozenset(
-    {"boto3.client", "boto3.session.Session.client", "aioboto3.Session.client"}
-)
+_ASSUME = STS_ASSUME_METHODS
+_USER_KEY = STS_USER_KEY_METHODS
+_CLIENT_FACTORIES = BOTO3_CLIENT_FACTORIES | AIOBOTO3_CLIENT_FACTORIES
 _MEDIUM_AT = 4 * 3600
 _STS_DEFAULT = 43200  # GetSessionToken / GetFederationToken default duration (12 hours)
 

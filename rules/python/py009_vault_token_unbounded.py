@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from scanner.api import (
+    HVAC_CLIENTS,
     Category,
     FileKind,
     Invalid,
@@ -20,7 +21,7 @@ from scanner.api import (
 )
 
 _CREATE_PATH = "auth/token/create"
-_CLIENT = ("hvac.Client",)
+_CLIENT = HVAC_CLIENTS
 _PARAMS = ("period", "no_parent", "orphan", "ttl")
 _MEDIUM_TTL = 86400
 _TRUE = ("True", "true", "1")

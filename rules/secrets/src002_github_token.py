@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
 
 from scanner.api import (
     ALL_KINDS,
     Category,
     Invalid,
-    Lifetime,
     Precision,
     RuleMeta,
+    SecretFormat,
     Severity,
     Span,
     TextDocument,
     TextRule,
     Valid,
-    compile_pattern,
+    catalogue,
     crc32_base62,
     fake_token,
     has_crc32_base62,
@@ -26,80 +25,12 @@ from scanner.api import (
     standalone,
 )
 
-# Group "kind" names the format. No boundaries in the pattern: ``standalone`` checks them, so
-# a token glued to more token characters (a longer identifier) is not one.
-_TOKEN = compile_pattern(
-    # Stateless installation token (rolled out from 2026-04-27): ghs_<app id>_<JWT>, ~520 chars.
-    r"(?P<stateless>ghs_[0-9]{1,12}_eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
-    r"|(?P<fine>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})"
-    r"|(?P<classic>gh[pousr]_[A-Za-z0-9]{36,80})"
-)
+# The formats, their lifetimes and the documentation behind them are catalogue rows
+# (scanner/secrets/formats/github.py). No boundaries in the patterns: ``standalone`` checks
+# them, so a token glued to more token characters (a longer identifier) is not one.
+_RULE = "LLC-SRC-002"
 _CLASSIC_BODY = 36  # 30 random base62 characters and a 6-character CRC32 checksum
 _LONG_REFRESH_BODY = 76  # ghr_ refresh tokens also come 80 characters long, checksum unknown
-_MIN_ENTROPY = 3.5  # bits per character for bodies without a checksum
-
-
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    label: str
-    lifetime: Lifetime
-    #: Seconds the token lives, when GitHub fixes it; None when it can be unlimited.
-    seconds: int | None
-    why: str
-    fix: str | None = None
-
-
-_APP_FIX = (
-    "Revoke it and mint the token at run time from the GitHub App (installation tokens last "
-    "1 h); never store app tokens in files."
-)
-_KINDS = {
-    "ghp": _Kind(
-        "GitHub classic personal access token",
-        Lifetime.unknown(),
-        None,
-        "it acts as a person on every repository they can reach and may have been created "
-        "with no expiry",
-    ),
-    "github_pat": _Kind(
-        "GitHub fine-grained personal access token",
-        Lifetime.unknown(),
-        None,
-        "it acts as a person and lives until the expiry chosen at creation (up to a year, or "
-        "none where the organisation allows it)",
-    ),
-    "gho": _Kind(
-        "GitHub OAuth app access token",
-        Lifetime.never(),
-        None,
-        "OAuth app tokens do not expire; they work until revoked or unused for a year",
-        "Revoke the OAuth grant; use a GitHub App whose user tokens expire after 8 hours, or "
-        "the job's GITHUB_TOKEN in Actions.",
-    ),
-    "ghr": _Kind(
-        "GitHub App refresh token",
-        Lifetime.seconds(15_897_600),
-        None,
-        "it mints new user-to-server tokens for six months",
-        "Revoke the app authorization and keep refresh tokens in a secret manager, never in "
-        "a file.",
-    ),
-    "ghu": _Kind(
-        "GitHub App user-to-server token",
-        Lifetime.seconds(8 * 3600),
-        8 * 3600,
-        "it expires 8 hours after it was issued, and is usable by any reader until then",
-        _APP_FIX,
-    ),
-    "ghs": _Kind(
-        "GitHub App installation token",
-        Lifetime.seconds(3600),
-        3600,
-        "it expires one hour after it was issued (a job's GITHUB_TOKEN when the job ends), "
-        "and is usable by any reader until then",
-        _APP_FIX,
-    ),
-}
 
 
 def _classic(body: str) -> str:
@@ -177,17 +108,16 @@ class GithubToken(TextRule):
     """
 
     META = RuleMeta(
-        id="LLC-SRC-002",
+        id=_RULE,
         name="github-token",
         summary="GitHub token in a file (personal, OAuth, app refresh, user or installation)",
         category=Category.STATIC_SECRET,
         severity=Severity.HIGH,
         precision=Precision.VERY_HIGH,
         owasp=("NHI2", "NHI7", "NHI10"),
-        fix="Revoke the token; in Actions use the job's GITHUB_TOKEN with least `permissions:`, "
-        "elsewhere a GitHub App installation token (1 h) instead of a personal access token.",
+        fix=catalogue.get("github-classic-pat").fix,
         kinds=ALL_KINDS,
-        triggers=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        triggers=catalogue.triggers(_RULE),
     )
 
     VALID = [
@@ -223,34 +153,31 @@ class GithubToken(TextRule):
 
     def check(self, doc: TextDocument) -> None:
         text = doc.text
-        for match in _TOKEN.finditer(text):
+        for row, match in catalogue.find(text, _RULE):
             start, end = match.start(), match.end()
             if not standalone(text, start, end):
                 continue
             token = match.group()
             if self.context.is_placeholder(token):
                 continue
-            if match.group("stateless"):
-                kind = "ghs"
-            elif match.group("fine"):
-                kind = "github_pat"
+            if row.validator == "not-filler":
                 parts = token[len("github_pat_") :].split("_")
                 if any(looks_fake(p) for p in parts):
                     continue
-            else:
-                kind = token[:3]
+            elif row.validator == "crc32-base62":
                 body = token[4:]
                 if len(body) == _CLASSIC_BODY:
                     if not has_crc32_base62(body):
                         continue
-                elif kind != "ghr" or len(body) != _LONG_REFRESH_BODY or looks_fake(body):
+                elif (row.id != "github-app-refresh-token" or len(body) != _LONG_REFRESH_BODY
+                      or looks_fake(body)):
                     continue
-            self._report(Span(start, end), token, _KINDS[kind])
+            self._report(Span(start, end), token, row)
 
-    def _report(self, span: Span, token: str, kind: _Kind) -> None:
+    def _report(self, span: Span, token: str, row: SecretFormat) -> None:
         severity = None  # the rule's default, high: months, or no end at all
-        if kind.seconds is not None:
-            short = kind.seconds <= self.context.thresholds.access_token_max_lifetime
+        if row.seconds is not None:
+            short = row.seconds <= self.context.thresholds.access_token_max_lifetime
             severity = Severity.LOW if short else Severity.MEDIUM
-        self.report(span, f"{kind.label} committed to a file: {kind.why}.",
-                    lifetime=kind.lifetime, value=token, severity=severity, fix=kind.fix)
+        self.report(span, f"{row.label} committed to a file: {row.why}.",
+                    lifetime=row.lifetime, value=token, severity=severity, fix=row.fix)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from scanner.api import (
     ALL_KINDS,
     Category,
     Invalid,
-    Lifetime,
     Precision,
     RuleMeta,
     Severity,
@@ -17,9 +15,8 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
-    compile_pattern,
+    catalogue,
     fake_token,
-    literal_prefix,
     looks_fake,
     shannon_entropy,
     standalone,
@@ -28,65 +25,15 @@ from scanner.api import (
 _BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 _LOWER36 = "abcdefghijklmnopqrstuvwxyz0123456789"
 _HEX = "0123456789abcdef"
-# Routable tokens (GitLab 17.x+): base64url payload, "." then a 2-character version and a
-# 7-character CRC, both base36 (Authn::TokenField::Generator::RoutableToken).
-_ROUTABLE = r"[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.?[0-9a-z]{7}"
 # Self-managed instances may put their own prefix in front: SIE-glpat-... It is looked for
 # behind a match, so every pattern starts with its literal prefix (RE2 skips to it quickly).
 _INSTANCE = re.compile(r"[A-Za-z0-9]{1,20}-$")
 _MIN_ENTROPY = 3.0  # bits per character, for the short legacy bodies
-
-
-@dataclass(frozen=True, slots=True)
-class _Format:
-    label: str
-    pattern: str
-    severity: Severity
-    lifetime: Lifetime
-    why: str
-
-
-_FORMATS = (
-    _Format("GitLab personal, project or group access token",
-            r"glpat-(?:" + _ROUTABLE + r"|[A-Za-z0-9_-]{20})", Severity.CRITICAL,
-            Lifetime.unknown(),
-            "it lives until its expiry date, up to a year on GitLab 16.0 and later, and "
-            "never expires on older instances"),
-    _Format("GitLab OAuth application secret", r"gloas-[A-Za-z0-9_-]{64}", Severity.CRITICAL,
-            Lifetime.static(), "it does not expire until the secret is renewed"),
-    _Format("GitLab deploy token", r"gldt-(?:" + _ROUTABLE + r"|[A-Za-z0-9_-]{20})",
-            Severity.CRITICAL, Lifetime.unknown(),
-            "deploy tokens expire only when an expiry date was set at creation"),
-    _Format("GitLab runner authentication token",
-            r"glrt-(?:" + _ROUTABLE + r"|(?:t\d_)?[A-Za-z0-9_-]{20})", Severity.CRITICAL,
-            Lifetime.unknown(),
-            "it lets anyone register a runner and receive jobs, with their secrets, until it "
-            "is reset or the instance's runner token expiry rotates it"),
-    _Format("GitLab runner registration token", r"(?:GR1348941|glrtr-)[A-Za-z0-9_-]{20}",
-            Severity.HIGH, Lifetime.static(), "registration tokens do not expire"),
-    _Format("GitLab pipeline trigger token", r"glptt-[0-9a-f]{40}", Severity.HIGH,
-            Lifetime.unknown(), "it starts pipelines until it is revoked or its optional "
-            "expiry date passes"),
-    _Format("GitLab CI/CD job token",
-            r"glcbt-(?:" + _ROUTABLE + r"|[0-9a-zA-Z]{1,5}_[A-Za-z0-9_-]{20})", Severity.LOW,
-            Lifetime.unknown(), "it is valid only while its job runs"),
-    _Format("GitLab feed token", r"glft-(?:" + _ROUTABLE + r"|[A-Za-z0-9_-]{20})",
-            Severity.HIGH, Lifetime.static(), "it does not expire until it is reset"),
-    _Format("GitLab incoming mail token", r"glimt-[A-Za-z0-9_-]{25}", Severity.HIGH,
-            Lifetime.static(), "it does not expire until it is reset"),
-    _Format("GitLab agent for Kubernetes token", r"glagent-[A-Za-z0-9_-]{50,1000}",
-            Severity.HIGH, Lifetime.static(), "agent tokens do not expire until revoked"),
-    _Format("GitLab workspace token", r"glwt-[A-Za-z0-9_-]{20,64}", Severity.HIGH,
-            Lifetime.unknown(), "it works as long as its workspace does"),
-    _Format("GitLab SCIM token", r"glsoat-[A-Za-z0-9_-]{20}", Severity.HIGH,
-            Lifetime.static(), "it provisions users until it is reset"),
-    _Format("GitLab feature flags client token", r"glffct-[A-Za-z0-9_-]{20}", Severity.HIGH,
-            Lifetime.static(), "it does not expire until it is reset"),
-)
-# One pattern per format; no boundaries inside (standalone() checks them).
-# With the literal each pattern starts with: a format absent from the file costs no regex pass.
-_PATTERNS = tuple((fmt, literal_prefix(fmt.pattern), compile_pattern(fmt.pattern))
-                  for fmt in _FORMATS)
+_RULE = "LLC-SRC-003"
+# The formats are catalogue rows (scanner/secrets/formats/gitlab.py), one pattern each with
+# no boundaries inside (standalone() checks them), and the literal each pattern starts with:
+# a format absent from the file costs no regex pass.
+_PATTERNS = catalogue.formats(_RULE)
 
 _PAT = "glpat-" + fake_token("", 20, _BASE64URL, seed=31)
 _ROUTABLE_PAT = ("glpat-" + fake_token("", 40, _BASE64URL, seed=32) + ".01"
@@ -144,7 +91,7 @@ class GitlabToken(TextRule):
     """
 
     META = RuleMeta(
-        id="LLC-SRC-003",
+        id=_RULE,
         name="gitlab-token",
         summary="GitLab token in a file (access, deploy, runner, trigger, OAuth and others)",
         category=Category.STATIC_SECRET,
@@ -154,8 +101,7 @@ class GitlabToken(TextRule):
         fix="Revoke the token; in GitLab CI use CI_JOB_TOKEN or id_tokens (OIDC), and where a "
         "token is unavoidable an expiring project access token with minimal scopes.",
         kinds=ALL_KINDS,
-        triggers=("glpat-", "gloas-", "gldt-", "glrt-", "glrtr-", "gr1348941", "glptt-",
-                  "glcbt-", "glft-", "glimt-", "glagent-", "glwt-", "glsoat-", "glffct-"),
+        triggers=catalogue.triggers(_RULE),
     )
 
     VALID = [
@@ -188,7 +134,8 @@ class GitlabToken(TextRule):
 
     def check(self, doc: TextDocument) -> None:
         text = doc.text
-        for fmt, needle, pattern in _PATTERNS:
+        for compiled in _PATTERNS:
+            fmt, needle, pattern = compiled.format, compiled.needle, compiled.pattern
             if needle not in text:
                 continue
             for match in pattern.finditer(text):

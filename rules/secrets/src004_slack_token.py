@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scanner.api import (
     ALL_KINDS,
     Category,
     Invalid,
-    Lifetime,
     Precision,
     RuleMeta,
     Severity,
@@ -16,10 +13,10 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
+    catalogue,
     compile_pattern,
     fake_token,
     is_known_example,
-    literal_prefix,
     looks_fake,
     standalone,
 )
@@ -27,58 +24,11 @@ from scanner.api import (
 _DIGITS = "0123456789"
 _UPPER36 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _HEX = "0123456789abcdef"
-_ROTATED_SECONDS = 12 * 3600  # access tokens under token rotation expire after 12 hours
-
-
-@dataclass(frozen=True, slots=True)
-class _Format:
-    label: str
-    #: Group "secret" is the random part that must not be filler.
-    pattern: str
-    severity: Severity
-    lifetime: Lifetime
-    why: str
-
-
-_NEVER = "it does not expire unless the app turned on token rotation"
-_FORMATS = (
-    # Rotating tokens first: "xoxe.xoxb-" must not be read as a plain bot token.
-    _Format("Slack rotating access token",
-            r"xoxe\.xox[bp]-\d-(?P<secret>[A-Za-z0-9]{146,180})", Severity.MEDIUM,
-            Lifetime.seconds(_ROTATED_SECONDS),
-            "token rotation makes it expire after 12 hours; it is usable by any reader until "
-            "then"),
-    _Format("Slack refresh token", r"xoxe-\d-(?P<secret>[A-Za-z0-9]{140,160})", Severity.HIGH,
-            Lifetime.never(),
-            "a refresh token does not expire until it is used, and mints new access tokens"),
-    _Format("Slack bot token",
-            r"xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?(?P<secret>[A-Za-z0-9]{18,34})",
-            Severity.HIGH, Lifetime.never(), _NEVER),
-    _Format("Slack user token",
-            r"xoxp-(?:[0-9]{8,14}-){3}(?P<secret>[A-Za-z0-9]{28,34})", Severity.HIGH,
-            Lifetime.never(), _NEVER + ", and it acts as the person who installed the app"),
-    _Format("Slack app-level token",
-            r"xapp-\d-[A-Z0-9]{8,14}-[0-9]{8,16}-(?P<secret>[a-z0-9]{32,128})", Severity.HIGH,
-            Lifetime.never(), "app-level tokens do not expire"),
-    _Format("Slack legacy workspace token",
-            r"xox[ar]-(?:\d-)?(?:[0-9]{6,14}-){0,3}(?P<secret>[A-Za-z0-9]{8,64})",
-            Severity.HIGH, Lifetime.never(), "legacy tokens do not expire"),
-    _Format("Slack legacy token",
-            r"xox[os]-(?:[0-9]{6,14}-){3}(?P<secret>[a-fA-F0-9]{16,64})", Severity.HIGH,
-            Lifetime.never(), "legacy tokens do not expire"),
-    _Format("Slack incoming webhook URL",
-            r"(?:https?://)?hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/"
-            r"(?P<secret>[A-Za-z0-9]{24})", Severity.MEDIUM, Lifetime.static(),
-            "anyone holding the URL can post to its channel until the webhook is removed"),
-    _Format("Slack workflow webhook URL",
-            r"(?:https?://)?hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/"
-            r"(?:[A-Za-z0-9]{8,24}/){1,2}(?P<secret>[A-Za-z0-9]{20,64})", Severity.MEDIUM,
-            Lifetime.static(),
-            "anyone holding the URL can start the workflow until the trigger is removed"),
-)
-# With the literal each pattern starts with ("hooks" for the webhooks, whose scheme is optional).
-_PATTERNS = tuple((fmt, literal_prefix(fmt.pattern) or "hooks.slack.com",
-                   compile_pattern(fmt.pattern)) for fmt in _FORMATS)
+_RULE = "LLC-SRC-004"
+# The formats are catalogue rows (scanner/secrets/formats/slack.py), tried in row order, each
+# with the literal every match holds ("hooks.slack.com" for the webhooks, whose scheme is
+# optional). Group "secret" is the random part that must not be filler.
+_PATTERNS = catalogue.formats(_RULE)
 # Workspace (T...), channel and app ids made of one repeated digit are documentation fillers.
 _FILLER_ID = compile_pattern(r"[TBA]0{8,}/")
 
@@ -133,7 +83,7 @@ class SlackToken(TextRule):
     """
 
     META = RuleMeta(
-        id="LLC-SRC-004",
+        id=_RULE,
         name="slack-token",
         summary="Slack token or webhook URL in a file",
         category=Category.STATIC_SECRET,
@@ -143,8 +93,7 @@ class SlackToken(TextRule):
         fix="Revoke the token (auth.revoke) or delete the webhook, turn on token rotation, and "
         "load the 12-hour access token at run time from a secret manager.",
         kinds=ALL_KINDS,
-        triggers=("xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxo-", "xoxs-", "xoxe", "xapp-",
-                  "hooks.slack.com"),
+        triggers=catalogue.triggers(_RULE),
     )
 
     VALID = [
@@ -175,7 +124,8 @@ class SlackToken(TextRule):
     def check(self, doc: TextDocument) -> None:
         text = doc.text
         seen: list[tuple[int, int]] = []
-        for fmt, needle, pattern in _PATTERNS:
+        for compiled in _PATTERNS:
+            fmt, needle, pattern = compiled.format, compiled.needle, compiled.pattern
             if needle not in text:
                 continue
             for match in pattern.finditer(text):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
 
 from scanner.api import (
     ALL_KINDS,
@@ -19,56 +18,21 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
+    catalogue,
     compile_pattern,
     crc32_base62,
     fake_token,
     has_crc32_base62,
-    literal_prefix,
     looks_fake,
     shannon_entropy,
     standalone,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class _Format:
-    key: str
-    label: str
-    pattern: str
-    severity: Severity
-    lifetime: Lifetime
-    why: str
-
-
-_NUGET = (r"oy2[a-p][0-9a-z]{15}[aq][0-9a-z]{11}[eu][bdfhjlnprtvxz357][a-p][0-9a-z]{11}"
-          r"[aeimquy4]")
-_FORMATS = (
-    # PyPI macaroons: "pypi-" then base64url of a v2 macaroon whose location is pypi.org
-    # ("AgEIcHlwaS5vcmc") or test.pypi.org ("AgENdGVzdC5weXBpLm9yZw").
-    _Format("pypi", "PyPI API token", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}",
-            Severity.CRITICAL, Lifetime.static(), ""),
-    _Format("testpypi", "TestPyPI API token",
-            r"pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000}", Severity.LOW,
-            Lifetime.static(), "it can only upload to test.pypi.org, but never expires"),
-    _Format("npm", "npm access token", r"npm_[A-Za-z0-9]{36}", Severity.CRITICAL,
-            Lifetime.unknown(),
-            "it publishes as its owner until it expires (granular write tokens: at most 90 "
-            "days) or is revoked"),
-    _Format("rubygems", "RubyGems API key", r"rubygems_[a-f0-9]{48}", Severity.CRITICAL,
-            Lifetime.unknown(), "it pushes gems until it is revoked or its optional expiry"),
-    _Format("crates", "crates.io API token", r"cio[A-Za-z0-9]{32}", Severity.CRITICAL,
-            Lifetime.unknown(), "it publishes crates until it is revoked or its optional "
-            "expiry"),
-    _Format("nuget", "NuGet API key", _NUGET, Severity.CRITICAL, Lifetime.unknown(),
-            "it pushes packages until it expires (365 days by default) or is revoked"),
-    _Format("clojars", "Clojars deploy token", r"CLOJARS_[a-f0-9]{60}", Severity.CRITICAL,
-            Lifetime.static(), "deploy tokens do not expire"),
-    _Format("docker", "Docker Hub access token", r"dckr_(?:pat|oat)_[A-Za-z0-9_-]{27}",
-            Severity.CRITICAL, Lifetime.unknown(),
-            "it pushes images until it is revoked or its optional expiry"),
-)
-_PATTERNS = tuple((fmt, literal_prefix(fmt.pattern), compile_pattern(fmt.pattern))
-                  for fmt in _FORMATS)
+_RULE = "LLC-SRC-008"
+# The formats are catalogue rows (scanner/secrets/formats/registries.py); a row's id is the
+# key the checks below use. With the literal each pattern starts with: a format absent from
+# the file costs no regex pass.
+_PATTERNS = catalogue.formats(_RULE)
 # crates.io tokens are "cio" and 32 characters: only trusted in a file that mentions cargo or
 # crates, or lives under a path that does (~/.cargo/credentials.toml).
 _CARGO_CONTEXT = compile_pattern(r"(?i)cargo|crates")
@@ -189,7 +153,7 @@ class PackageRegistryToken(TextRule):
     """
 
     META = RuleMeta(
-        id="LLC-SRC-008",
+        id=_RULE,
         name="package-registry-token",
         summary="Package-registry publish token in a file (PyPI, npm, RubyGems, crates.io, ...)",
         category=Category.STATIC_SECRET,
@@ -199,8 +163,8 @@ class PackageRegistryToken(TextRule):
         fix="Revoke the token and publish with Trusted Publishing (PyPI, npm, RubyGems, "
         "crates.io, NuGet), so CI exchanges its OIDC identity for a 15-minute token.",
         kinds=ALL_KINDS,
-        triggers=("pypi-", "npm_", ":_auth", ":_password", "rubygems_", "cio",
-                  "oy2", "clojars_", "dckr_pat_", "dckr_oat_", "cleartextpassword",
+        # The formats' anchors, and the registry configuration files' keys and sections.
+        triggers=(*catalogue.triggers(_RULE), ":_auth", ":_password", "cleartextpassword",
                   "[pypi]", "[testpypi]", "[distutils]"),
     )
 
@@ -241,10 +205,11 @@ class PackageRegistryToken(TextRule):
     def check(self, doc: TextDocument) -> None:
         text = doc.text
         done: set[int] = set()
-        for fmt, needle, pattern in _PATTERNS:
+        for compiled in _PATTERNS:
+            fmt, needle, pattern = compiled.format, compiled.needle, compiled.pattern
             if needle not in text:
                 continue
-            if fmt.key == "crates" and not (_CARGO_CONTEXT.search(text)
+            if fmt.id == "crates" and not (_CARGO_CONTEXT.search(text)
                                             or _CARGO_CONTEXT.search(doc.path)):
                 continue
             for match in pattern.finditer(text):
@@ -252,10 +217,10 @@ class PackageRegistryToken(TextRule):
                 token = match.group()
                 if not standalone(text, start, end) or self.context.is_placeholder(token):
                     continue
-                if not self._plausible(fmt.key, token):
+                if not self._plausible(fmt.id, token):
                     continue
                 done.add(start)
-                if fmt.key == "pypi":
+                if fmt.id == "pypi":
                     self._pypi(Span(start, end), token)
                 else:
                     self.report(Span(start, end), f"{fmt.label} committed to a file: {fmt.why}.",

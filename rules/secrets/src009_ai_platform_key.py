@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scanner.api import (
     ALL_KINDS,
     Category,
     Invalid,
-    Lifetime,
     Precision,
     RuleMeta,
     Severity,
@@ -16,9 +13,8 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
-    compile_pattern,
+    catalogue,
     fake_token,
-    literal_prefix,
     looks_fake,
     standalone,
 )
@@ -28,61 +24,12 @@ _HEX = "0123456789abcdef"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-@dataclass(frozen=True, slots=True)
-class _Format:
-    label: str
-    #: Group 1 is the random part checked against filler.
-    pattern: str
-    severity: Severity
-    lifetime: Lifetime
-    why: str
-    #: Each of upper case, lower case (and digits, if 3) must appear this often in group 1.
-    mixed: int = 0
-
-
-_KEY_WHY = "API keys do not expire; spend, data and models are the holder's until it is revoked"
-_ADMIN_WHY = ("admin keys manage the organisation (members, projects, other keys) and do not "
-              "expire")
-_FORMATS = (
-    # OpenAI: every current key holds "T3BlbkFJ" (base64 of "OpenAI") between two random runs.
-    _Format("OpenAI admin API key",
-            r"sk-admin-([A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200})",
-            Severity.CRITICAL, Lifetime.static(), _ADMIN_WHY),
-    _Format("OpenAI API key",
-            r"sk-(?:(?:proj|svcacct|None)-)?([A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200})",
-            Severity.HIGH, Lifetime.static(), _KEY_WHY),
-    _Format("Anthropic admin API key", r"sk-ant-admin01-([A-Za-z0-9_-]{93})AA",
-            Severity.CRITICAL, Lifetime.static(), _ADMIN_WHY),
-    _Format("Anthropic API key", r"sk-ant-api03-([A-Za-z0-9_-]{93})AA", Severity.HIGH,
-            Lifetime.static(), _KEY_WHY),
-    _Format("Anthropic OAuth token", r"sk-ant-o[ar]t01-([A-Za-z0-9_-]{40,200})",
-            Severity.HIGH, Lifetime.unknown(),
-            "it acts as the subscriber; tokens from `claude setup-token` last a year, refresh "
-            "tokens mint new ones"),
-    _Format("Hugging Face access token", r"hf_([A-Za-z0-9]{34})", Severity.HIGH,
-            Lifetime.static(), "access tokens do not expire", mixed=7),
-    _Format("Hugging Face organization API token", r"api_org_([A-Za-z0-9]{34})", Severity.HIGH,
-            Lifetime.static(), "organization tokens do not expire", mixed=7),
-    _Format("Groq API key", r"gsk_([A-Za-z0-9]{52})", Severity.HIGH, Lifetime.static(),
-            _KEY_WHY, mixed=2),
-    _Format("Replicate API token", r"r8_([A-Za-z0-9]{37})", Severity.HIGH, Lifetime.static(),
-            _KEY_WHY, mixed=2),
-    _Format("Perplexity API key", r"pplx-([A-Za-z0-9]{48})", Severity.HIGH, Lifetime.static(),
-            _KEY_WHY, mixed=2),
-    _Format("xAI API key", r"xai-([A-Za-z0-9]{80})", Severity.HIGH, Lifetime.static(),
-            _KEY_WHY, mixed=2),
-    _Format("OpenRouter API key", r"sk-or-v1-([a-f0-9]{64})", Severity.HIGH,
-            Lifetime.static(), _KEY_WHY),
-    _Format("LangSmith API key", r"lsv2_(?:pt|sk)_([a-f0-9]{32})_[a-f0-9]{10}", Severity.HIGH,
-            Lifetime.static(), _KEY_WHY),
-    _Format("NVIDIA API key", r"nvapi-([A-Za-z0-9_-]{64})", Severity.HIGH, Lifetime.static(),
-            _KEY_WHY, mixed=2),
-)
+_RULE = "LLC-SRC-009"
+# The formats are catalogue rows (scanner/secrets/formats/ai.py); group 1 is the random part
+# checked against filler. Each comes with a literal every match holds (OpenAI's marker, else
+# the prefix): a format absent from the file costs one substring search, not a regex pass.
 _MARKER = "T3BlbkFJ"
-# With a literal every match holds (OpenAI's marker, else the prefix): a format absent from
-# the file costs one substring search instead of a regex pass.
-_PATTERNS = tuple((fmt, _MARKER if _MARKER in fmt.pattern else literal_prefix(fmt.pattern),
-                   compile_pattern(fmt.pattern)) for fmt in _FORMATS)
+_PATTERNS = catalogue.formats(_RULE)
 
 _OPENAI = ("sk-proj-" + fake_token("", 74, _URLSAFE, seed=111) + _MARKER
            + fake_token("", 74, _URLSAFE, seed=112))
@@ -142,7 +89,7 @@ class AiPlatformKey(TextRule):
     """
 
     META = RuleMeta(
-        id="LLC-SRC-009",
+        id=_RULE,
         name="ai-platform-key",
         summary="AI or agent platform API key in a file (OpenAI, Anthropic, Hugging Face, ...)",
         category=Category.STATIC_SECRET,
@@ -153,8 +100,7 @@ class AiPlatformKey(TextRule):
         "manager, or reach hosted models through workload identity (Bedrock, Vertex, Azure "
         "OpenAI with Entra ID).",
         kinds=ALL_KINDS,
-        triggers=("t3blbkfj", "sk-ant-", "hf_", "api_org_", "gsk_", "r8_", "pplx-", "xai-",
-                  "sk-or-v1-", "lsv2_", "nvapi-"),
+        triggers=catalogue.triggers(_RULE),
     )
 
     VALID = [
@@ -192,7 +138,8 @@ class AiPlatformKey(TextRule):
     def check(self, doc: TextDocument) -> None:
         text = doc.text
         taken: list[tuple[int, int]] = []
-        for fmt, needle, pattern in _PATTERNS:
+        for compiled in _PATTERNS:
+            fmt, needle, pattern = compiled.format, compiled.needle, compiled.pattern
             if needle not in text:
                 continue
             for match in pattern.finditer(text):

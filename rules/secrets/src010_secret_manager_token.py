@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from scanner.api import (
     ALL_KINDS,
@@ -19,6 +18,7 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
+    catalogue,
     compile_pattern,
     fake_token,
 )
@@ -27,46 +27,10 @@ _HEX = "0123456789abcdef"
 _LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
-@dataclass(frozen=True, slots=True)
-class _Format:
-    """One token format: what it is, and how bad a leaked one is."""
-
-    label: str
-    pattern: str
-    severity: Severity
-    #: A token shorter than this many characters must mix upper case, lower case and digits.
-    mixed_below: int = 0
-
-
-# Group 1 is the token; the surrounding classes stand in for \b, which RE2 applies to ASCII
-# word characters only, like the formats themselves.
-_B = r"(?:^|[^A-Za-z0-9_.-])"
-_E = r"(?:[^A-Za-z0-9_-]|$)"
-_FORMATS = (
-    # Vault 1.10+: service tokens are ~95 characters; a dev-server or short-form root token is
-    # "hvs." plus 24 base62 characters. Batch tokens are longer still.
-    _Format("HashiCorp Vault service token",
-            _B + r"(hvs\.(?:[A-Za-z0-9_-]{90,120}|[A-Za-z0-9]{24}))" + _E,
-            Severity.CRITICAL, mixed_below=40),
-    _Format("HashiCorp Vault batch token", _B + r"(hvb\.[A-Za-z0-9_-]{138,300})" + _E,
-            Severity.HIGH),
-    _Format("Terraform Cloud / Enterprise API token",
-            _B + r"((?i:[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,70}))" + _E, Severity.CRITICAL),
-    # Doppler: personal, CLI, service (optionally naming its config), service-account, SCIM,
-    # audit tokens.
-    _Format("Doppler token",
-            _B + r"(dp\.(?:pt|ct|sa|scim|audit|st(?:\.[a-z0-9_-]{2,35})?)\.[A-Za-z0-9]{40,44})"
-            + _E, Severity.CRITICAL),
-    _Format("1Password service-account token", _B + r"(ops_eyJ[A-Za-z0-9+/]{250,}={0,3})",
-            Severity.CRITICAL),
-    _Format("DigitalOcean token", _B + r"(do[por]_v1_[a-f0-9]{64})" + _E, Severity.CRITICAL),
-    _Format("Grafana service-account token", _B + r"(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})" + _E,
-            Severity.HIGH),
-    _Format("Grafana Cloud access-policy token", _B + r"(glc_eyJ[A-Za-z0-9+/]{32,400}={0,2})",
-            Severity.HIGH),
-    _Format("Pulumi access token", _B + r"(pul-[a-f0-9]{40})" + _E, Severity.CRITICAL),
-)
-_COMPILED = tuple((fmt, compile_pattern(fmt.pattern)) for fmt in _FORMATS)
+_RULE = "LLC-SRC-010"
+# The formats are catalogue rows (scanner/secrets/formats/secret_managers.py). Group 1 is
+# the token; the patterns carry their own boundaries, so every row runs (no literal guard).
+_COMPILED = catalogue.formats(_RULE)
 
 # Legacy (pre-1.10) Vault service tokens, "s." plus 24 base62 characters, are too generic to
 # match alone: they need "vault" on the same line (VAULT_TOKEN=, X-Vault-Token:, vault login).
@@ -134,7 +98,7 @@ class SecretManagerToken(TextRule):
     """
 
     META = RuleMeta(
-        id="LLC-SRC-010",
+        id=_RULE,
         name="secret-manager-token",
         summary="Secret-manager or platform token (Vault, Terraform Cloud, Doppler, 1Password, "
         "DigitalOcean, Grafana, Pulumi) in a file",
@@ -146,9 +110,8 @@ class SecretManagerToken(TextRule):
         "secret manager with the workload's own identity (Vault JWT or Kubernetes auth, Terraform "
         "Cloud dynamic credentials, OIDC service-account identities).",
         kinds=ALL_KINDS,
-        triggers=("hvs.", "hvb.", "vault", ".atlasv1.", "dp.pt.", "dp.ct.", "dp.st.", "dp.sa.",
-                  "dp.scim.", "dp.audit.", "ops_eyj", "dop_v1_", "doo_v1_", "dor_v1_", "glsa_",
-                  "glc_eyj", "pul-"),
+        # The formats' anchors, and "vault" for legacy tokens, which need it on their line.
+        triggers=(*catalogue.triggers(_RULE), "vault"),
     )
 
     VALID = [
@@ -183,7 +146,8 @@ class SecretManagerToken(TextRule):
 
     def check(self, doc: TextDocument) -> None:
         text = doc.text
-        for fmt, pattern in _COMPILED:
+        for compiled in _COMPILED:
+            fmt, pattern = compiled.format, compiled.pattern
             for match in pattern.finditer(text):
                 token = match.group(1)
                 if self.context.is_placeholder(token):

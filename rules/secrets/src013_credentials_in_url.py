@@ -19,6 +19,7 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
+    catalogue,
     compile_pattern,
     fake_token,
 )
@@ -77,10 +78,13 @@ _MASKED = re.compile(r"^[*x•.#_-]+$", re.I)
 # "p#ssword!", "s3cr3t", "a secret": a password word with its letters swapped is a sample.
 _SAMPLE_WORD = re.compile(r"(?i)ssw[o0]rd|passw|s[e3]cr[e3]t|t[o0]ken|^tiger")
 _SAMPLE_USERS = frozenset({"scott", "jschmoe", "jdoe", "johndoe", "janedoe"})
-# Token prefixes that make the password a provider credential.
-_LONG_LIVED = ("ghp_", "gho_", "ghr_", "github_pat_", "glpat-", "gldt-", "xoxb-", "xoxp-",
-               "sk_live_", "rk_live_", "npm_", "pypi-", "hvs.", "sk-", "hf_", "dop_v1_")
-_SHORT_LIVED = ("ghs_", "ghu_", "glcbt-")
+# Token prefixes that make the password a provider credential. GitHub's kinds and lifetimes
+# come from the catalogue (scanner/secrets/formats/github.py); the other prefixes still carry
+# this rule's own grading ("static" or "unknown") until their rows are graded the same way.
+_CATALOGUE_PROVIDERS = frozenset({"GitHub"})
+_LONG_LIVED = ("glpat-", "gldt-", "xoxb-", "xoxp-", "sk_live_", "rk_live_", "npm_", "pypi-",
+               "hvs.", "sk-", "hf_", "dop_v1_")
+_SHORT_LIVED = ("glcbt-",)
 
 
 def _host(raw: str) -> str:
@@ -217,7 +221,13 @@ class CredentialsInUrl(TextRule):
             user, password, host = match.group(2), match.group(3), _host(match.group(4))
             if not self._credential(user, password, host):
                 continue
-            if password.startswith(_LONG_LIVED):
+            row = catalogue.prefixed(password)
+            if row is not None and row.provider in _CATALOGUE_PROVIDERS:
+                short = row.seconds is not None  # the provider fixes an end of hours
+                severity = Severity.MEDIUM if short else Severity.CRITICAL
+                lifetime = row.lifetime
+                what = f"a {'short' if short else 'long'}-lived provider token"
+            elif password.startswith(_LONG_LIVED):
                 severity, lifetime = Severity.CRITICAL, Lifetime.static()
                 what = "a long-lived provider token"
             elif password.startswith(_SHORT_LIVED):

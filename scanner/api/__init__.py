@@ -1,6 +1,21 @@
 """Everything a rule author needs, and the only part of ``scanner`` a rule may import."""
 
 from scanner.api.fakes import ALNUM, BASE32_UPPER, BASE64, fake_pem, fake_token
+from scanner.api.fakesession import (
+    FS001_KINDS,
+    Analysis,
+    KeepAlive,
+    Reach,
+    Sink,
+    SinkGatedRule,
+    SinkKind,
+    analyse,
+    credential_note,
+    describe,
+    is_placeholder_literal,
+    related,
+    severity_of,
+)
 from scanner.api.rule import (
     OWASP_IDS,
     CiRule,
@@ -17,8 +32,18 @@ from scanner.api.rule import (
 )
 from scanner.config import Thresholds
 from scanner.documents import yaml as yamlnodes
-from scanner.documents.ci import Entry, GithubWorkflow, Job, Step
+from scanner.documents.ci import (
+    Command,
+    Entry,
+    Federation,
+    GithubWorkflow,
+    Job,
+    Pipeline,
+    Step,
+    ValueKind,
+)
 from scanner.documents.hcl import HclAttribute, HclBlock, HclDocument
+from scanner.documents.iac import Attr, FrontEnd, Resource
 from scanner.documents.python import (
     CredentialClass,
     CredentialSource,
@@ -32,12 +57,26 @@ from scanner.documents.python import (
     literal_dict_keys,
     string_value,
 )
+from scanner.documents.python.keepalive import sink_source
+from scanner.documents.python.libraries.aws import (
+    AIOBOTO3_CLIENT_FACTORIES,
+    BOTO3_CLIENT_FACTORIES,
+    STS_ASSUME_METHODS,
+    STS_USER_KEY_METHODS,
+)
+from scanner.documents.python.libraries.google import (
+    GOOGLE_USER_CREDENTIALS,
+    authorized_user_file,
+)
+from scanner.documents.python.libraries.oauth import OAUTH_SESSION_CLASSES
+from scanner.documents.python.libraries.vault import HVAC_CLIENTS
 from scanner.documents.text import Span, TextDocument
 from scanner.documents.yaml import YamlDocument
 from scanner.durations import describe_duration, parse_duration
 from scanner.filekinds import ALL_KINDS, FileKind
 from scanner.findings import Category, Lifetime, Precision, Severity
 from scanner.secrets import (
+    catalogue,
     compile_pattern,
     crc32_base62,
     credential_format,
@@ -49,19 +88,33 @@ from scanner.secrets import (
     shannon_entropy,
     standalone,
 )
+from scanner.secrets.formats import Format as SecretFormat
 
 __all__ = [
+    "AIOBOTO3_CLIENT_FACTORIES",
     "ALL_KINDS",
     "ALNUM",
     "BASE32_UPPER",
     "BASE64",
+    "BOTO3_CLIENT_FACTORIES",
+    "FS001_KINDS",
+    "GOOGLE_USER_CREDENTIALS",
+    "HVAC_CLIENTS",
+    "OAUTH_SESSION_CLASSES",
     "OWASP_IDS",
+    "STS_ASSUME_METHODS",
+    "STS_USER_KEY_METHODS",
+    "Analysis",
+    "Attr",
     "Category",
     "CiRule",
+    "Command",
     "CredentialClass",
     "CredentialSource",
     "Entry",
+    "Federation",
     "FileKind",
+    "FrontEnd",
     "GithubWorkflow",
     "HclAttribute",
     "HclBlock",
@@ -69,30 +122,44 @@ __all__ = [
     "IacRule",
     "Invalid",
     "Job",
+    "KeepAlive",
     "Lifetime",
     "Origin",
+    "Pipeline",
     "Precision",
     "PythonDocument",
     "PythonRule",
+    "Reach",
     "Report",
+    "Resource",
     "Rule",
     "RuleContext",
     "RuleMeta",
     "Schedule",
+    "SecretFormat",
     "Severity",
+    "Sink",
+    "SinkGatedRule",
+    "SinkKind",
     "Span",
     "Step",
     "TextDocument",
     "TextRule",
     "Thresholds",
     "Valid",
+    "ValueKind",
     "YamlDocument",
     "YamlRule",
+    "analyse",
+    "authorized_user_file",
     "call_argument",
+    "catalogue",
     "compile_pattern",
     "crc32_base62",
     "credential_format",
+    "credential_note",
     "credential_shaped",
+    "describe",
     "describe_duration",
     "dotted_name",
     "fake_pem",
@@ -100,12 +167,16 @@ __all__ = [
     "has_crc32_base62",
     "is_known_example",
     "is_literal",
+    "is_placeholder_literal",
     "is_test_path",
     "literal_dict_keys",
     "literal_prefix",
     "looks_fake",
     "parse_duration",
+    "related",
+    "severity_of",
     "shannon_entropy",
+    "sink_source",
     "standalone",
     "string_value",
     "yamlnodes",

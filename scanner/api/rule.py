@@ -16,8 +16,9 @@ from typing import ClassVar
 import libcst as cst
 
 from scanner.config import Thresholds
-from scanner.documents.ci import GithubWorkflow
+from scanner.documents.ci import Command, Job, Pipeline, Step, github
 from scanner.documents.hcl import HclDocument
+from scanner.documents.iac import Resource, load_hcl, load_yaml
 from scanner.documents.python import PythonDocument
 from scanner.documents.text import TextDocument
 from scanner.documents.yaml import YamlDocument
@@ -139,7 +140,9 @@ class Rule:
     META: ClassVar[RuleMeta]
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
-    #: Which document the engine builds for this rule: text, python, yaml, github or iac.
+    #: The document this rule reads, a key of ``scanner.documents.BUILDERS``: ``text``,
+    #: ``python``, ``yaml``, ``ci`` (the CI model) or ``iac``. The engine builds it once per file
+    #: for all the rules that name it, and never for a file no selected rule needs it on.
     DOCUMENT: ClassVar[str] = "text"
 
     def __init__(self, context: RuleContext) -> None:
@@ -225,21 +228,76 @@ class YamlRule(Rule):
 
 
 class CiRule(Rule):
-    """Runs on typed CI views; override the method of each CI system the rule covers."""
+    """Runs on the CI model (``documents/ci``), whatever the CI system: override the hooks at
+    the level the rule reasons about.
 
-    DOCUMENT = "github"
+    For each CI file the base calls ``check_pipeline`` once, then, in file order, ``check_job``
+    per job, ``check_step`` per step of that job and ``check_command`` per command of that
+    step's script. Scripts are split into commands only for a rule that overrides
+    ``check_command``.
+    """
 
-    def check_github(self, workflow: GithubWorkflow) -> None:
-        """A GitHub Actions workflow or action metadata file."""
+    DOCUMENT = "ci"
+
+    def check_github(self, workflow: Pipeline | YamlDocument) -> None:
+        """The engine's entry for a GitHub Actions file: gets the pipeline, walks the hooks."""
+        pipeline = workflow if isinstance(workflow, Pipeline) else github.load(workflow)
+        self.check_ci(pipeline)
+
+    def check_ci(self, pipeline: Pipeline) -> None:
+        """Walk one pipeline of any CI system through the hooks."""
+        cls = type(self)
+        commands = cls.check_command is not CiRule.check_command
+        self.check_pipeline(pipeline)
+        for job in pipeline.jobs:
+            self.check_job(job)
+            for step in job.steps:
+                self.check_step(step)
+                if commands:
+                    for command in step.commands():
+                        self.check_command(command)
+
+    def check_pipeline(self, pipeline: Pipeline) -> None:
+        """The whole file: triggers, top-level env and permissions."""
+
+    def check_job(self, job: Job) -> None:
+        """One job: its env, permissions, environment and ``federation``."""
+
+    def check_step(self, step: Step) -> None:
+        """One step: the action it uses with its inputs, its env, its script."""
+
+    def check_command(self, command: Command) -> None:
+        """One logical shell command of a step's script, with its exact span."""
 
 
 class IacRule(Rule):
-    """Runs on Terraform HCL, and on CloudFormation or ``.tf.json`` as composed YAML/JSON."""
+    """Runs on declared resources of every IaC front end, through ``check_resource``.
+
+    A rule lists the canonical types it wants in ``RESOURCE_TYPES`` (``documents/iac/types.py``)
+    and gets each such resource, whether Terraform, ``.tf.json``, CloudFormation or Ansible
+    declared it. ``check_hcl`` and ``check_yaml`` are what the engine calls per parsed file; they
+    load the resources with the front ends' loaders and hand on the wanted ones. A rule that needs
+    what the model does not hold (provider blocks) overrides them and calls ``super()``.
+    """
 
     DOCUMENT = "iac"
+    #: Canonical resource types this rule is given; empty gives it none.
+    RESOURCE_TYPES: ClassVar[frozenset[str]] = frozenset()
+
+    def check_resource(self, resource: Resource) -> None:
+        """One declared resource of a type in ``RESOURCE_TYPES``."""
 
     def check_hcl(self, doc: HclDocument) -> None:
         """A ``.tf`` or ``.tfvars`` file."""
+        if self.RESOURCE_TYPES:
+            self._check_resources(load_hcl(doc))
 
     def check_yaml(self, doc: YamlDocument) -> None:
-        """A CloudFormation template (YAML or JSON) or a ``.tf.json`` file."""
+        """A CloudFormation template (YAML or JSON), a ``.tf.json`` file or Ansible YAML."""
+        if self.RESOURCE_TYPES:
+            self._check_resources(load_yaml(doc))
+
+    def _check_resources(self, resources: Sequence[Resource]) -> None:
+        for resource in resources:
+            if resource.type in self.RESOURCE_TYPES:
+                self.check_resource(resource)

@@ -1,1 +1,178 @@
-"""One parser per file kind, each returning a document that can locate what rules report."""
+"""The documents rules read, and ``BUILDERS``: the name a rule's ``DOCUMENT`` gives -> its builder.
+
+Floor 1 is one parser per syntax (``text``, ``yaml``, ``hcl``, ``python``); floor 2 builds typed
+views on them (``ci``: the pipeline of a CI file, ``iac``: the parsed IaC file). The engine asks
+``Documents.get(rule.DOCUMENT)`` for each rule that may fire on a file, so every document is
+built at most once per file, and a document no selected rule names is never parsed. A builder
+that cannot build (the file's syntax is not its own, or the parse failed) returns None; a parse
+failure is reported once, as a scan error of the file, however many rules wanted the document.
+
+Builders import their parser on first use: importing one document module does not import the
+others (libcst, tree-sitter), and this package never imports ``api``, ``engine`` or rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from scanner.documents.text import Span, TextDocument
+from scanner.filekinds import FileKind, syntax_of
+from scanner.findings import Location, ScanError
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One decoded file as every builder sees it."""
+
+    rel: str
+    text: str
+    kind: FileKind
+    #: Scan time (Unix): documents that fold deadlines (Python's) measure from it.
+    now: float
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A document, and how what rules report on it becomes a location."""
+
+    doc: object
+    #: Takes what the document's rules report (a Span, a LibCST node, a YAML or HCL node).
+    locate: Callable[[Any], Location]
+
+
+class Documents:
+    """The documents of one file, each built on first request and kept, failures included."""
+
+    def __init__(self, source: Source, errors: list[ScanError]) -> None:
+        self.source = source
+        self.syntax = syntax_of(source.kind, source.rel)
+        self.text = TextDocument(source.rel, source.text)
+        self._errors = errors
+        self._built: dict[str, Built | None] = {}
+
+    def get(self, name: str) -> Built | None:
+        """The document ``name`` (a ``Rule.DOCUMENT``) of this file, or None if it has none."""
+        if name in self._built:
+            return self._built[name]
+        built = self._built[name] = BUILDERS[name](self)
+        return built
+
+    def problem(self, message: str, line: int = 0) -> None:
+        """A scan error of this file (a parse failure, or a parse that recovered)."""
+        self._errors.append(ScanError(self.source.rel, message, line=line))
+
+
+Builder = Callable[[Documents], "Built | None"]
+
+
+def _text(docs: Documents) -> Built:
+    text = docs.text
+
+    def locate(target: object) -> Location:
+        if isinstance(target, Span):
+            return text.locate(target)
+        raise TypeError(f"text rules report Span objects, not {type(target).__name__}")
+
+    return Built(text, locate)
+
+
+def _python(docs: Documents) -> Built | None:
+    if docs.syntax != "python":
+        return None
+    import libcst as cst
+
+    from scanner.documents.python import PythonDocument, PythonParseError
+    from scanner.documents.python.guard import python_too_complex
+
+    source = docs.source
+    problem = python_too_complex(source.text)
+    if problem is not None:
+        docs.problem(f"could not parse Python: {problem}; raw-text rules only")
+        return None
+    try:
+        doc = PythonDocument(source.rel, source.text, now=source.now)
+    except PythonParseError as exc:
+        docs.problem(f"could not parse Python: {exc}; raw-text rules only")
+        return None
+    except Exception as exc:
+        docs.problem(f"could not parse Python ({type(exc).__name__})")
+        return None
+
+    def locate(node: object) -> Location:
+        if not isinstance(node, cst.CSTNode):
+            raise TypeError("Python rules report LibCST nodes")
+        return doc.locate(node)
+
+    return Built(doc, locate)
+
+
+def _yaml(docs: Documents) -> Built | None:
+    if docs.syntax != "yaml":
+        return None
+    from scanner.documents.yaml import YamlDocument, YamlError
+
+    rel = docs.source.rel
+    try:
+        doc = YamlDocument(rel, docs.source.text)
+    except YamlError as exc:
+        label = "JSON" if rel.lower().endswith(".json") else "YAML"
+        docs.problem(f"could not parse {label}: {exc}; raw-text rules only")
+        return None
+    return Built(doc, doc.locate)
+
+
+def _hcl(docs: Documents) -> Built | None:
+    if docs.syntax != "hcl":
+        return None
+    from scanner.documents.hcl import HclDocument
+
+    try:
+        doc = HclDocument(docs.source.rel, docs.source.text)
+    except Exception as exc:
+        docs.problem(f"could not parse HCL ({exc}); raw-text rules only")
+        return None
+    if doc.has_error:
+        docs.problem(
+            f"HCL syntax error near line {doc.error_line}; the blocks that parsed were checked",
+            line=doc.error_line or 0,
+        )
+    return Built(doc, doc.locate)
+
+
+def _ci(docs: Documents) -> Built | None:
+    """The pipeline of a CI file, by the loader of its kind (``documents.ci.LOADERS``)."""
+    from scanner.documents.ci import LOADERS
+
+    loader = LOADERS.get(docs.source.kind)
+    if loader is None:
+        return None
+    yaml = docs.get("yaml")
+    if yaml is None:
+        return None
+    from scanner.documents.yaml import YamlDocument
+
+    return Built(loader(cast(YamlDocument, yaml.doc)), yaml.locate)
+
+
+def _iac(docs: Documents) -> Built | None:
+    """A ``.tf`` file as HCL; CloudFormation, ``.tf.json`` and Ansible as composed YAML/JSON."""
+    if docs.syntax == "hcl":
+        return docs.get("hcl")
+    if docs.syntax == "yaml":
+        return docs.get("yaml")
+    return None
+
+
+#: ``Rule.DOCUMENT`` -> how to build that document for one file.
+BUILDERS: dict[str, Builder] = {
+    "text": _text,
+    "python": _python,
+    "yaml": _yaml,
+    "hcl": _hcl,
+    "ci": _ci,
+    "iac": _iac,
+}
+
+__all__ = ["BUILDERS", "Builder", "Built", "Documents", "Source"]

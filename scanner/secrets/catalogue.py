@@ -1,0 +1,119 @@
+"""Every provider format of ``scanner.secrets.formats``, compiled once, and the queries on it.
+
+Rules ask the catalogue instead of keeping their own copies of prefixes and lifetimes:
+``formats(rule)`` gives a rule its rows with compiled patterns and cheap guards,
+``triggers(rule)`` the prefilter literals those rows need, ``find(text, rule)`` the matches of
+a rule's rows as one alternation (tried in row order, as the rule's single regex used to be),
+and ``classify(value)`` / ``prefixed(value)`` the row a value belongs to, for rules that meet a
+token in a URL, an MCP config or a Python literal and want its provider's lifetime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from scanner.secrets.formats import Format, ai, github, gitlab, registries, secret_managers, slack
+from scanner.secrets.patterns import Match, Pattern, compile_pattern, literal_prefix
+
+#: All rows, in the order rules try them.
+FORMATS: tuple[Format, ...] = (
+    *github.FORMATS,
+    *gitlab.FORMATS,
+    *slack.FORMATS,
+    *registries.FORMATS,
+    *ai.FORMATS,
+    *secret_managers.FORMATS,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A row with its compiled pattern and the literal to test with ``in`` first."""
+
+    format: Format
+    needle: str
+    pattern: Pattern
+
+
+_COMPILED = tuple(
+    Compiled(row, row.needle or literal_prefix(row.pattern), compile_pattern(row.pattern))
+    for row in FORMATS
+)
+_BY_ID = {row.id: row for row in FORMATS}
+#: Literal prefixes, longest first, so ``github_pat_`` wins over a shorter one.
+_PREFIXES = sorted(
+    ((p, row) for row in FORMATS if (p := literal_prefix(row.pattern))),
+    key=lambda item: -len(item[0]),
+)
+
+
+def get(format_id: str) -> Format:
+    """The row with this id (``KeyError`` for an unknown one: ids are fixed in code)."""
+    return _BY_ID[format_id]
+
+
+def formats(rule: str) -> tuple[Compiled, ...]:
+    """The rows a rule reports, compiled, in catalogue order."""
+    return _for_rule(rule)
+
+
+@cache
+def _for_rule(rule: str) -> tuple[Compiled, ...]:
+    return tuple(c for c in _COMPILED if c.format.rule == rule)
+
+
+def triggers(rule: str) -> tuple[str, ...]:
+    """The prefilter literals of a rule's rows: their anchors, first occurrence first."""
+    return tuple(dict.fromkeys(a for c in _for_rule(rule) for a in c.format.anchors))
+
+
+@cache
+def _alternation(rule: str) -> Pattern:
+    rows = _for_rule(rule)
+    return compile_pattern("|".join(f"(?:{c.format.pattern})" for c in rows))
+
+
+def find(text: str, rule: str) -> Iterator[tuple[Format, Match]]:
+    """Non-overlapping matches of a rule's rows in ``text``, leftmost first.
+
+    One pass of one alternation without capture groups (RE2's fast path), so a file costs one
+    scan whatever the number of rows. The row of a match is the first whose pattern matches
+    all of it: the alternation prefers earlier rows at the same start, so no earlier row can.
+    """
+    rows = _for_rule(rule)
+    for match in _alternation(rule).finditer(text):
+        token = match.group()
+        for compiled in rows:
+            if _whole_pattern(compiled.format).search(token) is not None:
+                yield compiled.format, match
+                break
+
+
+def classify(value: str) -> Format | None:
+    """The first row whose pattern matches all of ``value`` (stripped), or None."""
+    stripped = value.strip()
+    for row in FORMATS:
+        if _whole_pattern(row).search(stripped) is not None:
+            return row
+    return None
+
+
+def prefixed(value: str) -> Format | None:
+    """The row whose literal prefix ``value`` starts with (longest prefix first), or None.
+
+    For values already known to be tokens (a URL's password, an MCP env value), where the
+    prefix names the kind and the rest need not be checked again.
+    """
+    candidates = [row for prefix, row in _PREFIXES if value.startswith(prefix)]
+    if len(candidates) > 1:  # rows sharing a prefix (ghs_ and the stateless ghs_<id>_<JWT>)
+        shaped = [row for row in candidates if _whole_pattern(row).search(value.strip())]
+        candidates = shaped or candidates
+    return candidates[0] if candidates else None
+
+
+@cache
+def _whole_pattern(row: Format) -> Pattern:
+    """The row's pattern anchored at both ends, compiled on first use (few rules classify)."""
+    return compile_pattern(r"^(?:" + row.pattern + r")$")
