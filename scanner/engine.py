@@ -65,7 +65,7 @@ def _check_yaml(rule: Rule, doc: object) -> None:
 
 
 def _check_ci(rule: Rule, doc: object) -> None:
-    cast(CiRule, rule).check_github(cast(Pipeline, doc))
+    cast(CiRule, rule).check_ci(cast(Pipeline, doc))
 
 
 def _check_iac(rule: Rule, doc: object) -> None:

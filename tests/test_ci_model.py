@@ -208,7 +208,7 @@ def test_the_rule_base_walks_the_hooks_in_order() -> None:
         "jobs:\n  a:\n    steps:\n      - run: |\n          one\n          two\n"
         "      - uses: x/y@v1\n  b: {}\n"
     )
-    Walk(RuleContext()).check_github(YamlDocument("w.yml", text))
+    Walk(RuleContext()).check_ci(load(text))
     assert calls == [
         "pipeline:workflow",
         "job:a",
@@ -226,7 +226,7 @@ def test_scripts_are_split_only_for_rules_that_read_commands() -> None:
             pass
 
     p = load(WORKFLOW)
-    StepsOnly(RuleContext()).check_github(p)
+    StepsOnly(RuleContext()).check_ci(p)
     assert all(not s._commands for s in p.steps())
 
 
@@ -234,4 +234,4 @@ def test_loader_rows() -> None:
     assert FileKind.GITHUB_ACTIONS in LOADERS
     doc = YamlDocument("w.yml", "jobs: {}\n")
     assert isinstance(load_pipeline(FileKind.GITHUB_ACTIONS, doc), Pipeline)
-    assert load_pipeline(FileKind.GITLAB_CI, doc) is None
+    assert load_pipeline(FileKind.PYTHON, doc) is None

@@ -168,7 +168,7 @@ class SeesPipeline(CiRule):
     META = _meta("LLC-GHA-903", {K.GITHUB_ACTIONS}, ("needle",))
     seen: ClassVar[list[object]] = []
 
-    def check_github(self, workflow: object) -> None:  # type: ignore[override]
+    def check_ci(self, workflow: object) -> None:  # type: ignore[override]
         SeesPipeline.seen.append(workflow)
 
 

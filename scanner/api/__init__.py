@@ -1,5 +1,7 @@
 """Everything a rule author needs, and the only part of ``scanner`` a rule may import."""
 
+from scanner import credentials
+from scanner.api.ci_examples import Stored, invalid_in, valid_in
 from scanner.api.fakes import ALNUM, BASE32_UPPER, BASE64, fake_pem, fake_token
 from scanner.api.fakesession import (
     FS001_KINDS,
@@ -143,6 +145,7 @@ __all__ = [
     "SinkKind",
     "Span",
     "Step",
+    "Stored",
     "TextDocument",
     "TextRule",
     "Thresholds",
@@ -159,12 +162,14 @@ __all__ = [
     "credential_format",
     "credential_note",
     "credential_shaped",
+    "credentials",
     "describe",
     "describe_duration",
     "dotted_name",
     "fake_pem",
     "fake_token",
     "has_crc32_base62",
+    "invalid_in",
     "is_known_example",
     "is_literal",
     "is_placeholder_literal",
@@ -179,5 +184,6 @@ __all__ = [
     "sink_source",
     "standalone",
     "string_value",
+    "valid_in",
     "yamlnodes",
 ]

@@ -16,7 +16,7 @@ from typing import ClassVar
 import libcst as cst
 
 from scanner.config import Thresholds
-from scanner.documents.ci import Command, Job, Pipeline, Step, github
+from scanner.documents.ci import Command, Job, Pipeline, Step
 from scanner.documents.hcl import HclDocument
 from scanner.documents.iac import Resource, load_hcl, load_yaml
 from scanner.documents.python import PythonDocument
@@ -238,11 +238,6 @@ class CiRule(Rule):
     """
 
     DOCUMENT = "ci"
-
-    def check_github(self, workflow: Pipeline | YamlDocument) -> None:
-        """The engine's entry for a GitHub Actions file: gets the pipeline, walks the hooks."""
-        pipeline = workflow if isinstance(workflow, Pipeline) else github.load(workflow)
-        self.check_ci(pipeline)
 
     def check_ci(self, pipeline: Pipeline) -> None:
         """Walk one pipeline of any CI system through the hooks."""

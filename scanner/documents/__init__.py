@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from scanner.documents.text import Span, TextDocument
 from scanner.filekinds import FileKind, syntax_of
@@ -148,12 +148,30 @@ def _ci(docs: Documents) -> Built | None:
     loader = LOADERS.get(docs.source.kind)
     if loader is None:
         return None
-    yaml = docs.get("yaml")
-    if yaml is None:
+    base = docs.get(loader.document)
+    if base is None:
         return None
-    from scanner.documents.yaml import YamlDocument
+    try:
+        pipeline = loader.load(base.doc)
+    except Exception as exc:  # a loader bug must cost one file's CI rules, not the scan
+        docs.problem(
+            f"could not read the CI configuration ({type(exc).__name__}); raw-text rules only"
+        )
+        return None
+    if pipeline is None:
+        return None
+    return Built(pipeline, _mark_locate(docs.source.rel))
 
-    return Built(loader(cast(YamlDocument, yaml.doc)), yaml.locate)
+
+def _mark_locate(rel: str) -> Callable[[Any], Location]:
+    """Locate anything with 0-based YAML-style marks (YAML nodes, and the span nodes that
+    the text-based CI loaders build)."""
+
+    def locate(node: Any) -> Location:  # noqa: ANN401 - any node with YAML-style marks
+        start, end = node.start_mark, node.end_mark
+        return Location(rel, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    return locate
 
 
 def _iac(docs: Documents) -> Built | None:

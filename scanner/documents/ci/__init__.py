@@ -1,12 +1,16 @@
 """CI configurations as one model (``model.py``), with one loader per CI system.
 
-``LOADERS`` is the only place that knows which file kind a loader reads: adding a CI system is
-a loader module that builds a ``Pipeline`` and one row here. GitHub Actions is the first.
+``LOADERS`` is the only place that knows which file kind a loader reads, and from which
+floor-1 document (``yaml`` for the YAML systems; ``text`` for Jenkinsfiles, shell scripts and
+Makefiles, which their loaders parse themselves): adding a CI system is a loader module that
+builds a ``Pipeline`` and one row here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from scanner.documents.ci import github
 from scanner.documents.ci.github import GithubWorkflow
@@ -23,16 +27,32 @@ from scanner.documents.ci.model import (
 from scanner.documents.yaml import YamlDocument
 from scanner.filekinds import FileKind
 
-#: File kind -> the loader that builds its pipeline from the composed YAML.
-LOADERS: dict[FileKind, Callable[[YamlDocument], Pipeline]] = {
-    FileKind.GITHUB_ACTIONS: github.load,
+
+@dataclass(frozen=True, slots=True)
+class Loader:
+    """How one CI system's files become a pipeline.
+
+    ``document`` names the floor-1 document the loader is given (``scanner.documents.BUILDERS``:
+    a ``YamlDocument`` for ``yaml``, a ``TextDocument`` for ``text``); ``load`` returns None
+    when the file holds no pipeline (a YAML list, an empty Jenkinsfile).
+    """
+
+    document: str
+    load: Callable[[Any], Pipeline | None]
+
+
+#: File kind -> its loader.
+LOADERS: dict[FileKind, Loader] = {
+    FileKind.GITHUB_ACTIONS: Loader("yaml", github.load),
 }
 
 
 def load_pipeline(kind: FileKind, doc: YamlDocument) -> Pipeline | None:
-    """The pipeline of a CI file, or None for a kind no loader reads yet."""
+    """The pipeline of a YAML CI file, or None for a kind no YAML loader reads."""
     loader = LOADERS.get(kind)
-    return loader(doc) if loader is not None else None
+    if loader is None or loader.document != "yaml":
+        return None
+    return loader.load(doc)
 
 
 __all__ = [
@@ -42,6 +62,7 @@ __all__ = [
     "Federation",
     "GithubWorkflow",
     "Job",
+    "Loader",
     "Pipeline",
     "Script",
     "Step",

@@ -15,12 +15,14 @@ Commands are split from scripts only when a rule asks for them.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import yaml
 
 from scanner.documents import yaml as y
+from scanner.documents.text import TextDocument
 from scanner.documents.yaml import Node, YamlDocument
 
 
@@ -127,6 +129,10 @@ class Script:
     nodes: tuple[Node, ...]
     shell: str | None
     splitter: Callable[[Script, Step], tuple[Command, ...]] = field(repr=False)
+    #: The CI system's own interpolation inside script text, which runs before the shell
+    #: sees the script (GitHub ``${{ }}``, Azure ``$(NAME)`` macros, Groovy ``${...}``):
+    #: the shell parser reads each match as one opaque word part, never as shell syntax.
+    expression: re.Pattern[str] | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -207,7 +213,8 @@ class Pipeline:
 
     system: str
     kind: str
-    doc: YamlDocument
+    #: The file's document: YAML for the YAML systems, text for Jenkinsfiles and scripts.
+    doc: YamlDocument | TextDocument
     root: Node | None
     env: dict[str, Entry]
     permissions: Node | None
