@@ -286,6 +286,20 @@ SPECS: dict[FileKind, KindSpec] = {spec.kind: spec for spec in KINDS}
 #: Kinds whose content is YAML (or JSON, which the YAML composer reads with positions).
 YAML_KINDS: frozenset[FileKind] = frozenset(s.kind for s in KINDS if s.syntax == "yaml")
 
+#: Kinds whose files hold shell commands that CI command rules (``LLC-CI-*``) read: every CI
+#: system's configuration, and shell scripts and Makefiles (``SHELL``).
+COMMAND_KINDS: frozenset[FileKind] = frozenset(
+    {
+        FileKind.GITHUB_ACTIONS,
+        FileKind.GITLAB_CI,
+        FileKind.CIRCLECI,
+        FileKind.AZURE_PIPELINES,
+        FileKind.BITBUCKET,
+        FileKind.JENKINSFILE,
+        FileKind.SHELL,
+    }
+)
+
 #: Only files with these suffixes are sniffed: the markers mean something in YAML and JSON only.
 SNIFFED_SUFFIXES = (".yml", ".yaml", ".json", ".template")
 

@@ -75,7 +75,7 @@ from scanner.documents.python.libraries.vault import HVAC_CLIENTS
 from scanner.documents.text import Span, TextDocument
 from scanner.documents.yaml import YamlDocument
 from scanner.durations import describe_duration, parse_duration
-from scanner.filekinds import ALL_KINDS, FileKind
+from scanner.filekinds import ALL_KINDS, COMMAND_KINDS, FileKind
 from scanner.findings import Category, Lifetime, Precision, Severity
 from scanner.secrets import (
     catalogue,
@@ -93,6 +93,7 @@ from scanner.secrets import (
 from scanner.secrets.formats import Format as SecretFormat
 
 __all__ = [
+    "COMMAND_KINDS",
     "AIOBOTO3_CLIENT_FACTORIES",
     "ALL_KINDS",
     "ALNUM",
