@@ -15,105 +15,75 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
-#: The CI systems a fix can be written for, in the order messages and docs list them.
-SYSTEMS: tuple[str, ...] = (
-    "github",
-    "gitlab",
-    "circleci",
-    "azure",
-    "bitbucket",
-    "jenkins",
-    "shell",
-)
+from scanner.credential_kind import EPHEMERAL, LIFETIME, SYSTEMS, CredentialKind, is_ephemeral
+from scanner.credential_rows import KINDS
 
-
-@dataclass(frozen=True, slots=True)
-class CredentialKind:
-    """One kind of standing credential and every name that carries it.
-
-    ``env`` holds upper-case env-var names; a ``*`` is a wildcard (``POETRY_PYPI_TOKEN_*``).
-    ``inputs`` maps a reusable step (``owner/repo`` of a GitHub action, ``orb/command`` of a
-    CircleCI orb, ``Task@N`` of Azure, ``atlassian/pipe-name`` of a Bitbucket pipe, all
-    lower-case, no version) to the input names that carry the credential. ``flags`` maps a
-    command (its first words, ``docker login``) to the flags whose value is the credential.
-    ``lifetime`` is ``static`` (lives until revoked) or an ISO 8601 duration. ``federation``
-    maps a system of ``SYSTEMS`` to the one-sentence session-scoped replacement there; a
-    system with no entry has none the scanner can recommend (the message then says to scope
-    and rotate the secret). ``secret`` is False for names that look like credentials but are
-    public identifiers (a role ARN, a client id): they are listed so that rules can stay quiet.
-    """
-
-    id: str
-    name: str
-    lifetime: str
-    owasp: tuple[str, ...]
-    env: tuple[str, ...] = ()
-    inputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    flags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    federation: Mapping[str, str] = field(default_factory=dict)
-    secret: bool = True
-    #: One line: how to revoke or replace it when federation is not possible.
-    rotate: str = ""
-
-    def fix(self, system: str) -> str:
-        """The replacement in ``system``, or the generic advice when it has none."""
-        return (
-            self.federation.get(system)
-            or self.rotate
-            or ("Scope the secret to one step and one protected environment, and rotate it.")
-        )
-
-
-KINDS: tuple[CredentialKind, ...] = (
-    CredentialKind(
-        id="aws-access-key",
-        name="AWS long-term access key",
-        lifetime="static",
-        owasp=("NHI6", "NHI7"),
-        env=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
-        inputs={
-            "aws-actions/configure-aws-credentials": ("aws-access-key-id", "aws-secret-access-key"),
-        },
-        federation={
-            "github": "grant the job `permissions: id-token: write` and use "
-            "aws-actions/configure-aws-credentials with `role-to-assume` (GitHub OIDC)",
-        },
-        rotate="Deactivate and delete the IAM user's access key once the role is in use.",
-    ),
-)
+__all__ = [
+    "EPHEMERAL",
+    "KINDS",
+    "LIFETIME",
+    "SYSTEMS",
+    "CredentialKind",
+    "by_id",
+    "for_env",
+    "for_flag",
+    "for_input",
+    "for_path_env",
+    "is_ephemeral",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class _Index:
     env: dict[str, CredentialKind]
     env_globs: tuple[tuple[re.Pattern[str], CredentialKind], ...]
+    path_env: dict[str, CredentialKind]
     inputs: dict[tuple[str, str], CredentialKind]
+    #: Steps named with a wildcard (``atlassian/aws-*``): (step pattern, input, kind).
+    input_globs: tuple[tuple[re.Pattern[str], str, CredentialKind], ...]
     flags: dict[str, tuple[tuple[str, CredentialKind], ...]]
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    return re.compile(fnmatch.translate(pattern))
 
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     env: dict[str, CredentialKind] = {}
     globs: list[tuple[re.Pattern[str], CredentialKind]] = []
+    path_env: dict[str, CredentialKind] = {}
     inputs: dict[tuple[str, str], CredentialKind] = {}
+    input_globs: list[tuple[re.Pattern[str], str, CredentialKind]] = []
     flags: dict[str, list[tuple[str, CredentialKind]]] = {}
     for kind in KINDS:
         for name in kind.env:
             if "*" in name:
-                globs.append((re.compile(fnmatch.translate(name)), kind))
+                globs.append((_glob(name), kind))
             else:
                 env.setdefault(name, kind)
+        for name in kind.path_env:
+            path_env.setdefault(name, kind)
         for step, names in kind.inputs.items():
             for name in names:
-                inputs.setdefault((step, name.lower()), kind)
+                if "*" in step:
+                    input_globs.append((_glob(step.lower()), name.lower(), kind))
+                else:
+                    inputs.setdefault((step.lower(), name.lower()), kind)
         for command, names in kind.flags.items():
             for name in names:
                 flags.setdefault(command, []).append((name, kind))
-    return _Index(env, tuple(globs), inputs, {k: tuple(v) for k, v in flags.items()})
+    return _Index(
+        env,
+        tuple(globs),
+        path_env,
+        inputs,
+        tuple(input_globs),
+        {k: tuple(v) for k, v in flags.items()},
+    )
 
 
 def by_id(kind_id: str) -> CredentialKind:
@@ -125,7 +95,8 @@ def by_id(kind_id: str) -> CredentialKind:
 
 
 def for_env(name: str) -> CredentialKind | None:
-    """The kind an env var of this name carries (exact upper-case names first, then globs)."""
+    """The kind an env var of this name carries as its value (exact upper-case names first,
+    then globs). Names whose value is a path (``KUBECONFIG``) are ``for_path_env``'s."""
     index = _index()
     upper = name.upper()
     found = index.env.get(upper)
@@ -137,14 +108,33 @@ def for_env(name: str) -> CredentialKind | None:
     return None
 
 
+def for_path_env(name: str) -> CredentialKind | None:
+    """The kind held in the file an env var of this name points at (``KUBECONFIG``)."""
+    return _index().path_env.get(name.upper())
+
+
 def for_input(step: str, name: str) -> CredentialKind | None:
-    """The kind an input ``name`` of reusable step ``step`` (lower-case, no version) carries."""
-    return _index().inputs.get((step.lower(), name.lower()))
+    """The kind an input ``name`` of reusable step ``step`` (no version) carries; both are
+    compared case-insensitively."""
+    index = _index()
+    step, name = step.lower(), name.lower()
+    found = index.inputs.get((step, name))
+    if found is not None:
+        return found
+    for pattern, input_name, kind in index.input_globs:
+        if input_name == name and pattern.match(step):
+            return kind
+    return None
 
 
 def for_flag(command: str, flag: str) -> CredentialKind | None:
-    """The kind a flag of ``command`` (its first words, ``docker login``) carries."""
-    for name, kind in _index().flags.get(command, ()):
-        if name == flag:
-            return kind
+    """The kind a flag of ``command`` carries. ``command`` is the program and its leading
+    words (``docker login``, ``az storage blob upload``): the longest listed prefix decides."""
+    words = command.split()
+    flags = _index().flags
+    while words:
+        for name, kind in flags.get(" ".join(words), ()):
+            if name == flag:
+                return kind
+        words.pop()
     return None

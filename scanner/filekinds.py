@@ -175,7 +175,17 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec(
         _K.JENKINSFILE,
         "Jenkinsfile",
-        globs=("**/jenkinsfile*", "**/*.jenkinsfile"),
+        # Pipeline scripts kept as `.groovy` where only Jenkins reads them: a `jenkins/` or
+        # `.jenkins/` directory and a shared library's `vars/` steps, at the root only (a `*`
+        # crosses `/`, and `src/main/groovy/jenkins/` is Groovy source). Other `.groovy` files
+        # stay text: their head is not sniffed for `pipeline {`.
+        globs=(
+            "**/jenkinsfile*",
+            "**/*.jenkinsfile",
+            "jenkins/*.groovy",
+            ".jenkins/*.groovy",
+            "vars/*.groovy",
+        ),
         comments="groovy",
     ),
     KindSpec(

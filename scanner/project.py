@@ -1,7 +1,8 @@
 """The project pre-pass: file kinds that other files of the tree decide, computed once per scan.
 
 A file's kind is mostly its own path and first bytes (``filekinds.classify``), but not always:
-a GitLab CI file may have any name once the root ``.gitlab-ci.yml`` includes it (and, to come,
+a GitLab CI file may have any name once the root ``.gitlab-ci.yml`` includes it, an Azure
+Pipelines template once a pipeline names it in ``template:`` (and, to come,
 a chart directory's ``Chart.yaml`` makes its ``templates/`` Helm, a ``Pulumi.yaml`` makes its
 stack files Pulumi). ``survey`` reads those deciding files once, before any file is scanned, and
 returns ``ProjectFacts``: small, immutable and picklable, so every worker process classifies
@@ -10,12 +11,14 @@ with the same facts, and the result cache is keyed by them (``cache_part``).
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, safe_read
-from scanner.filekinds import FileKind
+from scanner.filekinds import FileKind, classify
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,25 +46,93 @@ def survey(root: Path, files: Iterable[str] = ()) -> ProjectFacts:
     that the file list alone decides (chart directories) are to read ``files``.
     """
     decided: dict[str, FileKind] = {}
-    for rel in sorted(gitlab_includes(root)):
+    for rel in sorted(gitlab_includes(root, files)):
         decided.setdefault(rel, FileKind.GITLAB_CI)
+    for rel in sorted(azure_templates(root, files)):
+        decided.setdefault(rel, FileKind.AZURE_PIPELINES)
     return ProjectFacts(tuple(sorted(decided.items())))
 
 
-def gitlab_includes(root: Path) -> frozenset[str]:
-    """Local files the root ``.gitlab-ci.yml`` includes: they are GitLab CI too."""
-    # Read through the same checks as every scanned file: a FIFO or a link to /dev/zero of
-    # that name must neither block the scan nor fill memory (discovery reports it as skipped).
-    data = safe_read(root / ".gitlab-ci.yml", MAX_AUX_FILE_SIZE, root=root)
-    if isinstance(data, Refused):
-        return frozenset()
-    text = data.decode("utf-8", errors="replace")
-    out = set()
-    for line in text.splitlines():
-        stripped = line.strip().lstrip("-").strip()
-        if stripped.startswith("local:"):
-            stripped = stripped[len("local:") :].strip()
-        value = stripped.strip("'\"")
-        if value.endswith((".yml", ".yaml")) and " " not in value and ":" not in value:
-            out.add(value.lstrip("/"))
+#: Bound on the ``.gitlab-ci.yml`` files read for includes (a tree of vendored projects).
+MAX_GITLAB_FILES = 200
+
+
+def gitlab_includes(root: Path, files: Iterable[str] = ()) -> frozenset[str]:
+    """Local files a ``.gitlab-ci.yml`` includes: they are GitLab CI too.
+
+    The root's file is read whether or not it is among ``files``; a ``.gitlab-ci.yml`` deeper
+    in the tree (a vendored project, a monorepo part scanned from the top) is its own
+    project's root, so its ``local:`` paths are relative to its directory.
+    """
+    roots = [".gitlab-ci.yml"]
+    roots += sorted(
+        rel for rel in files
+        if posixpath.basename(rel) in (".gitlab-ci.yml", ".gitlab-ci.yaml") and "/" in rel
+    )[:MAX_GITLAB_FILES]
+    out: set[str] = set()
+    for ci_file in roots:
+        # Read through the same checks as every scanned file: a FIFO or a link to /dev/zero
+        # of that name must neither block the scan nor fill memory.
+        data = safe_read(root / ci_file, MAX_AUX_FILE_SIZE, root=root)
+        if isinstance(data, Refused):
+            continue
+        base = posixpath.dirname(ci_file)
+        for line in data.decode("utf-8", errors="replace").splitlines():
+            stripped = line.strip().lstrip("-").strip()
+            if stripped.startswith("local:"):
+                stripped = stripped[len("local:") :].strip()
+            value = stripped.strip("'\"")
+            if value.endswith((".yml", ".yaml")) and " " not in value and ":" not in value:
+                target = posixpath.normpath(posixpath.join(base, value.lstrip("/")))
+                if not target.startswith("../") and target not in ("..", "."):
+                    out.add(target)
+    return frozenset(out)
+
+
+#: ``template: path.yml`` (a step, job, stage, variables or ``extends`` template), with the
+#: path quoted or not; ``path@self`` is this repository, ``path@repo`` another one (left out,
+#: as are ``${{ }}`` paths).
+_AZURE_TEMPLATE = re.compile(
+    r"^\s*(?:-\s*)?template:\s*(['\"]?)([^\s'\"#@${}]+\.ya?ml)(?:@self)?\1\s*(?:#.*)?$"
+)
+#: Bound on the Azure files read for templates, so a tree of thousands cannot slow the pre-pass.
+MAX_AZURE_FILES = 500
+
+
+def azure_templates(root: Path, files: Iterable[str] = ()) -> frozenset[str]:
+    """Local template files that Azure pipelines reference: they are Azure Pipelines too.
+
+    A path is relative to the file that names it, or to the repository root with a leading
+    ``/``; templates naming templates are followed. The root ``azure-pipelines.yml`` is read
+    whether or not it is among ``files``, as for GitLab.
+    """
+    pending = [n for n in ("azure-pipelines.yml", "azure-pipelines.yaml") if (root / n).is_file()]
+    pending += [
+        rel
+        for rel in files
+        if "azure-pipelines" in rel.lower() and classify(rel) is FileKind.AZURE_PIPELINES
+    ]
+    seen: set[str] = set()
+    out: set[str] = set()
+    while pending and len(seen) < MAX_AZURE_FILES:
+        rel = posixpath.normpath(pending.pop().replace("\\", "/"))
+        if rel in seen:
+            continue
+        seen.add(rel)
+        data = safe_read(root / rel, MAX_AUX_FILE_SIZE, root=root)
+        if isinstance(data, Refused):
+            continue
+        for line in data.decode("utf-8", errors="replace").splitlines():
+            match = _AZURE_TEMPLATE.match(line)
+            if match is None:
+                continue
+            ref = match.group(2)
+            if ref.startswith("/"):
+                target = posixpath.normpath(ref.lstrip("/"))
+            else:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), ref))
+            if target.startswith("../") or target in ("..", "."):
+                continue
+            out.add(target)
+            pending.append(target)
     return frozenset(out)

@@ -48,6 +48,74 @@ EXPECTED: dict[str, frozenset[Row]] = {
             ("reporting/nightly.env", 4, "LLC-SRC-012", "high"),
         }
     ),
+    # Each CI fixture holds the static form and the federated form of the same jobs: only the
+    # static ones may be reported (the `-oidc`/`-wif` files and jobs stay quiet).
+    "ci-azure": frozenset(
+        {
+            # `az login --service-principal -p` with a secret from the variable group.
+            ("azure-pipelines.yml", 29, "LLC-CI-006", "medium"),
+            # The same secret handed to Terraform through step env, and the connection's key
+            # exported by an AzureCLI@2 inline script.
+            ("azure-pipelines.yml", 36, "LLC-AZP-001", "medium"),
+            ("azure-pipelines.yml", 45, "LLC-AZP-001", "medium"),
+        }
+    ),
+    "ci-bitbucket": frozenset(
+        {
+            # The S3 pipe given repository-variable keys in a step without `oidc: true`.
+            ("bitbucket-pipelines.yml", 26, "LLC-BBP-001", "high"),
+        }
+    ),
+    "ci-circleci": frozenset(
+        {
+            # aws-cli/setup given the context's IAM-user keys instead of `role_arn`. The twine
+            # publish stays quiet: PyPI has no trusted publishing for CircleCI.
+            (".circleci/config.yml", 24, "LLC-CCI-001", "high"),
+        }
+    ),
+    "ci-github": frozenset(
+        {
+            # Workflow-level env puts an Entra ID client secret into every job.
+            (".github/workflows/deploy.yml", 9, "LLC-GHA-002", "high"),
+            (".github/workflows/deploy.yml", 26, "LLC-GHA-004", "high"),
+            (".github/workflows/deploy.yml", 35, "LLC-GHA-003", "high"),
+            (".github/workflows/deploy.yml", 47, "LLC-GHA-007", "high"),
+            # twine and the PyPI action with stored tokens, npm with NODE_AUTH_TOKEN.
+            (".github/workflows/release.yml", 19, "LLC-CI-002", "high"),
+            (".github/workflows/release.yml", 32, "LLC-GHA-005", "high"),
+            (".github/workflows/release.yml", 48, "LLC-GHA-006", "high"),
+            (".github/workflows/release.yml", 56, "LLC-CI-001", "medium"),
+            (".github/workflows/release.yml", 65, "LLC-GHA-008", "medium"),
+            (".github/workflows/release.yml", 71, "LLC-GHA-009", "medium"),
+        }
+    ),
+    "ci-gitlab": frozenset(
+        {
+            # The AWS CLI on shared runners with neither `id_tokens:` nor anything else in the
+            # file to authenticate it: only project-variable keys can.
+            ("ci/deploy.yml", 5, "LLC-GLC-001", "low"),
+            ("ci/deploy.yml", 19, "LLC-CI-002", "high"),
+            ("ci/deploy.yml", 27, "LLC-GLC-002", "low"),
+        }
+    ),
+    "ci-jenkins": frozenset(
+        {
+            ("Jenkinsfile", 22, "LLC-CI-001", "medium"),
+            ("Jenkinsfile", 31, "LLC-JNK-001", "medium"),
+        }
+    ),
+    "ci-scripts": frozenset(
+        {
+            # Run by hand or by make: no CI context, so no trusted-publishing advice (the twine
+            # line is quiet) but the argv password and the minted credentials are findings.
+            ("Makefile", 8, "LLC-CI-001", "medium"),
+            ("Makefile", 12, "LLC-CI-003", "medium"),
+            ("scripts/bootstrap-ci-user.sh", 8, "LLC-CI-003", "high"),
+            ("scripts/bootstrap-ci-user.sh", 10, "LLC-CI-005", "high"),
+            ("scripts/bootstrap-ci-user.sh", 14, "LLC-CI-004", "high"),
+            ("scripts/bootstrap-ci-user.sh", 16, "LLC-CI-006", "high"),
+        }
+    ),
 }
 
 

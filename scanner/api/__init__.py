@@ -35,10 +35,12 @@ from scanner.api.rule import (
 from scanner.config import Thresholds
 from scanner.documents import yaml as yamlnodes
 from scanner.documents.ci import (
+    AzurePipeline,
     Command,
     Entry,
     Federation,
     GithubWorkflow,
+    GitlabJob,
     Job,
     Pipeline,
     Step,
@@ -72,6 +74,7 @@ from scanner.documents.python.libraries.google import (
 )
 from scanner.documents.python.libraries.oauth import OAUTH_SESSION_CLASSES
 from scanner.documents.python.libraries.vault import HVAC_CLIENTS
+from scanner.documents.shell import SimpleCommand, Word
 from scanner.documents.text import Span, TextDocument
 from scanner.documents.yaml import YamlDocument
 from scanner.durations import describe_duration, parse_duration
@@ -93,13 +96,13 @@ from scanner.secrets import (
 from scanner.secrets.formats import Format as SecretFormat
 
 __all__ = [
-    "COMMAND_KINDS",
     "AIOBOTO3_CLIENT_FACTORIES",
     "ALL_KINDS",
     "ALNUM",
     "BASE32_UPPER",
     "BASE64",
     "BOTO3_CLIENT_FACTORIES",
+    "COMMAND_KINDS",
     "FS001_KINDS",
     "GOOGLE_USER_CREDENTIALS",
     "HVAC_CLIENTS",
@@ -109,6 +112,7 @@ __all__ = [
     "STS_USER_KEY_METHODS",
     "Analysis",
     "Attr",
+    "AzurePipeline",
     "Category",
     "CiRule",
     "Command",
@@ -119,6 +123,7 @@ __all__ = [
     "FileKind",
     "FrontEnd",
     "GithubWorkflow",
+    "GitlabJob",
     "HclAttribute",
     "HclBlock",
     "HclDocument",
@@ -141,6 +146,7 @@ __all__ = [
     "Schedule",
     "SecretFormat",
     "Severity",
+    "SimpleCommand",
     "Sink",
     "SinkGatedRule",
     "SinkKind",
@@ -152,6 +158,7 @@ __all__ = [
     "Thresholds",
     "Valid",
     "ValueKind",
+    "Word",
     "YamlDocument",
     "YamlRule",
     "analyse",

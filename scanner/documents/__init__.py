@@ -153,9 +153,10 @@ def _ci(docs: Documents) -> Built | None:
         return None
     try:
         pipeline = loader.load(base.doc)
-    except Exception as exc:  # a loader bug must cost one file's CI rules, not the scan
+    except Exception as exc:  # a loader bug costs one file's CI rules, reported once
         docs.problem(
-            f"could not read the CI configuration ({type(exc).__name__}); raw-text rules only"
+            f"could not read the CI configuration ({type(exc).__name__}: this is a bug in "
+            "outlive, please report it); raw-text rules only"
         )
         return None
     if pipeline is None:

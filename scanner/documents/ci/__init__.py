@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.documents.ci import github
+from scanner.documents.ci import azure, bitbucket, circleci, github, gitlab, jenkins, shellfiles
+from scanner.documents.ci.azure import AzurePipeline, VariableGroup
 from scanner.documents.ci.github import GithubWorkflow
+from scanner.documents.ci.gitlab import GitlabJob
 from scanner.documents.ci.model import (
     Command,
     Entry,
@@ -44,6 +46,12 @@ class Loader:
 #: File kind -> its loader.
 LOADERS: dict[FileKind, Loader] = {
     FileKind.GITHUB_ACTIONS: Loader("yaml", github.load),
+    FileKind.CIRCLECI: Loader("yaml", circleci.load),
+    FileKind.BITBUCKET: Loader("yaml", bitbucket.load),
+    FileKind.GITLAB_CI: Loader("yaml", gitlab.load),
+    FileKind.AZURE_PIPELINES: Loader("yaml", azure.load),
+    FileKind.JENKINSFILE: Loader("text", jenkins.load),
+    FileKind.SHELL: Loader("text", shellfiles.load),
 }
 
 
@@ -57,15 +65,18 @@ def load_pipeline(kind: FileKind, doc: YamlDocument) -> Pipeline | None:
 
 __all__ = [
     "LOADERS",
+    "AzurePipeline",
     "Command",
     "Entry",
     "Federation",
     "GithubWorkflow",
+    "GitlabJob",
     "Job",
     "Loader",
     "Pipeline",
     "Script",
     "Step",
     "ValueKind",
+    "VariableGroup",
     "load_pipeline",
 ]

@@ -134,7 +134,12 @@ def _steps(job_id: str, steps_node: Node | None, shell: str | None) -> tuple[Ste
         run_node = y.get(step, "run")
         script = None
         if run_node is not None:
-            script = Script((run_node,), y.scalar(y.get(step, "shell")) or shell, split_commands)
+            script = Script(
+                (run_node,),
+                y.scalar(y.get(step, "shell")) or shell,
+                split_commands,
+                expression=_EXPRESSION,
+            )
         out.append(
             Step(
                 node=step,

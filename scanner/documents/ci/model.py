@@ -18,12 +18,16 @@ import enum
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import yaml
 
 from scanner.documents import yaml as y
 from scanner.documents.text import TextDocument
 from scanner.documents.yaml import Node, YamlDocument
+
+if TYPE_CHECKING:
+    from scanner.documents.shell import SimpleCommand
 
 
 class ValueKind(enum.Enum):
@@ -96,11 +100,31 @@ class Command:
     step: Step = field(repr=False)
     #: ``(offset in text, line, column)``, 0-based, sorted: where each run of text starts.
     marks: tuple[tuple[int, int, int], ...] = field(repr=False, default=())
+    #: ``[start, end)`` ranges of ``text`` the CI system substitutes before the shell runs,
+    #: when the splitter knows them exactly (make's ``$(VAR)`` beside the shell's ``$$(cmd)``);
+    #: None lets ``Script.expression`` find them.
+    interpolations: tuple[tuple[int, int], ...] | None = field(repr=False, default=None)
+    _simple: list[tuple[SimpleCommand, ...]] = field(init=False, repr=False, default_factory=list)
 
     @property
     def line(self) -> int:
         """1-based line of the command's first character."""
         return int(self.node.start_mark.line) + 1
+
+    def simple(self) -> tuple[SimpleCommand, ...]:
+        """The shell's simple commands in ``text`` (``scanner.documents.shell``), parsed once;
+        word offsets are into ``text``, for ``target``."""
+        if not self._simple:
+            from scanner.documents.shell import is_shell, parse
+
+            script = self.step.script
+            if script is not None and not is_shell(script.shell):
+                self._simple.append(())  # ``shell: python``: not shell text
+                return ()
+            expression = script.expression if script is not None else None
+            found = self.interpolations if self.interpolations is not None else expression
+            self._simple.append(parse(self.text, found))
+        return self._simple[0]
 
     def target(self, start: int, end: int) -> Node:
         """A node covering ``text[start:end]``, to report on part of the command."""
@@ -166,10 +190,14 @@ class Step:
         return self.script.nodes[0] if self.script is not None and self.script.nodes else None
 
     def action(self) -> str | None:
-        """``owner/repo`` (plus sub-path) of ``uses``, lower-cased, without ``@ref``."""
+        """``owner/repo`` (plus sub-path) of ``uses``, lower-cased, without ``@ref`` (or a
+        Bitbucket pipe's ``:version``; ``docker://image:tag`` keeps its tag)."""
         if self.uses is None:
             return None
-        return self.uses.split("@", 1)[0].strip().lower()
+        name = self.uses.split("@", 1)[0].strip().lower()
+        if "://" not in name and ":" in name.rsplit("/", 1)[-1]:
+            name = name.rsplit(":", 1)[0]
+        return name
 
     def commands(self) -> tuple[Command, ...]:
         """The script's commands, split once, the first time a rule asks."""
@@ -200,6 +228,8 @@ class Job:
     environment_node: Node | None = None
     #: Env of the job's container (GitHub ``container.env``), which the steps do not see.
     container_env: Mapping[str, Entry] = field(default_factory=dict)
+    #: Secret-store groups the job is given (CircleCI workflow ``context:``), by name.
+    contexts: tuple[str, ...] = ()
     pipeline: Pipeline = field(init=False, repr=False)
 
 

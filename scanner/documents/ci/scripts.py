@@ -17,7 +17,7 @@ from scanner.documents.yaml import Node
 
 #: The line breaks YAML itself counts, so line numbers agree with the parser's marks.
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 #: Shells whose line continuation is a backtick rather than a backslash.
 _BACKTICK_SHELLS = ("pwsh", "powershell")
 

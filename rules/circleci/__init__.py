@@ -1,0 +1,1 @@
+"""outlive rules: circleci (CircleCI)."""

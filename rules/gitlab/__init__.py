@@ -1,0 +1,1 @@
+"""outlive rules: gitlab (GitLab CI configuration: `.gitlab-ci.yml` and its local includes)."""

@@ -1,0 +1,1 @@
+"""outlive rules: jenkins (Jenkinsfiles and pipeline ``.groovy`` files)."""
