@@ -219,6 +219,8 @@ class RegistryLoginPasswordArgv(CiRule):
         kinds=COMMAND_KINDS,
         triggers=("login",),
     )
+    #: Only commands that mention a trigger are parsed and checked.
+    COMMAND_WORDS = META.triggers
 
     VALID = [
         # A token minted from OIDC-federated cloud credentials, piped to stdin.

@@ -151,6 +151,8 @@ class PublishWithStoredToken(CiRule):
         triggers=("twine", "publish", "gem push", "nuget push", "_authtoken", "pypi-token",
                   "cargo login", "rubygems_api_key", "maturin"),
     )  # fmt: skip
+    #: Only commands that mention a trigger are parsed and checked.
+    COMMAND_WORDS = META.triggers
 
     VALID = [
         # Trusted publishing: the job can mint its OIDC token and no token is given.

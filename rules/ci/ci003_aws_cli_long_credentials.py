@@ -173,6 +173,8 @@ class AwsCliLongCredentials(CiRule):
             "configure import",
         ),
     )
+    #: Only commands that mention a trigger are parsed and checked.
+    COMMAND_WORDS = META.triggers
 
     VALID = [
         # OIDC done right: a web-identity session of 15 minutes.

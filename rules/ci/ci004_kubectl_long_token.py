@@ -151,6 +151,8 @@ class KubectlLongToken(CiRule):
         triggers=("kubectl",),
         requires=("token",),
     )
+    #: Only commands that mention a trigger are parsed and checked.
+    COMMAND_WORDS = META.triggers
 
     VALID = [
         # A short token bound to the pod that uses it.

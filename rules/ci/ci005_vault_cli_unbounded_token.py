@@ -170,6 +170,8 @@ class VaultCliUnboundedToken(CiRule):
         triggers=("vault", "bao "),
         requires=("token", "secret-id", "secret_id", "period"),
     )
+    #: Only commands that mention a trigger are parsed and checked.
+    COMMAND_WORDS = META.triggers
 
     VALID = [
         # Bounded tokens; an orphan with a short TTL; a period capped by an explicit max.

@@ -191,6 +191,8 @@ class CloudCliLongLivedKey(CiRule):
             "service-principal",
         ),
     )
+    #: Only commands that mention a trigger are parsed and checked.
+    COMMAND_WORDS = META.triggers
 
     VALID = [
         # Workload identity: a gcloud external_account config, a federated az login.

@@ -211,6 +211,9 @@ class NpmPublishWithToken(CiRule):
     def _publishes(self, step: Step) -> bool:
         if step.action() == _CHANGESETS and given(step, "publish"):
             return True
+        script = step.script.text if step.script is not None else ""
+        if "publish" not in script and "semantic-release" not in script:
+            return False  # no need to split the script into commands
         return any(
             "--dry-run" not in c.text
             and (
@@ -221,6 +224,8 @@ class NpmPublishWithToken(CiRule):
         )
 
     def _npmrc(self, step: Step, job: Job) -> None:
+        if step.script is None or ":_authToken=" not in step.script.text:
+            return
         if not any(self._publishes(s) for s in job.steps):
             return
         for command in step.commands():

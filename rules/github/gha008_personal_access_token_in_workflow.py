@@ -139,6 +139,8 @@ class PersonalAccessTokenInWorkflow(CiRule):
         kinds=frozenset({FileKind.GITHUB_ACTIONS}),
         triggers=("secrets.", "secrets["),
     )
+    #: Only commands holding a `${{ secrets.X }}` can hold one in a remote URL.
+    COMMAND_WORDS = ("secrets",)
 
     VALID = [
         Valid(_APP),

@@ -32,6 +32,7 @@ from scanner.api.rule import (
     Valid,
     YamlRule,
 )
+from scanner.api.sessions import session_severity
 from scanner.config import Thresholds
 from scanner.documents import yaml as yamlnodes
 from scanner.documents.ci import (
@@ -187,6 +188,7 @@ __all__ = [
     "looks_fake",
     "parse_duration",
     "related",
+    "session_severity",
     "severity_of",
     "shannon_entropy",
     "sink_source",

@@ -238,18 +238,27 @@ class CiRule(Rule):
     """
 
     DOCUMENT = "ci"
+    #: Lower-case words one of which a command's text must contain for ``check_command`` to see
+    #: it (``("login",)``); empty: every command. A script with none of them is not even split
+    #: into commands, so a rule about ``docker login`` pays for no shell parse elsewhere.
+    COMMAND_WORDS: ClassVar[tuple[str, ...]] = ()
 
     def check_ci(self, pipeline: Pipeline) -> None:
         """Walk one pipeline of any CI system through the hooks."""
         cls = type(self)
         commands = cls.check_command is not CiRule.check_command
+        words = cls.COMMAND_WORDS
         self.check_pipeline(pipeline)
         for job in pipeline.jobs:
             self.check_job(job)
             for step in job.steps:
                 self.check_step(step)
-                if commands:
-                    for command in step.commands():
+                if not commands or step.script is None:
+                    continue
+                if words and not _mentions(step.script.text, words):
+                    continue
+                for command in step.commands():
+                    if not words or _mentions(command.text, words):
                         self.check_command(command)
 
     def check_pipeline(self, pipeline: Pipeline) -> None:
@@ -263,6 +272,11 @@ class CiRule(Rule):
 
     def check_command(self, command: Command) -> None:
         """One logical shell command of a step's script, with its exact span."""
+
+
+def _mentions(text: str, words: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in words)
 
 
 class IacRule(Rule):
