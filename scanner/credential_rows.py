@@ -376,7 +376,11 @@ KINDS: tuple[CredentialKind, ...] = (
         # the gh CLI for GHES. Not GITHUB_TOKEN/GH_TOKEN: those usually hold the job token
         # (row github-job-token), and the value decides.
         env=("GITHUB_PAT", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"),
-        inputs={"hashicorp/vault-action": ("githubToken",)},  # Vault's github auth takes a PAT
+        inputs={
+            "hashicorp/vault-action": ("githubToken",),  # Vault's github auth takes a PAT
+            # v3 `token`; it writes to another repository (a tap), beyond the job token's reach.
+            "mislav/bump-homebrew-formula-action": ("token",),
+        },
         federation={
             "github": "use `${{ secrets.GITHUB_TOKEN }}` with an explicit `permissions:` "
             "block, or, for other repositories, an installation token from "
@@ -399,6 +403,9 @@ KINDS: tuple[CredentialKind, ...] = (
             "actions/github-script": ("github-token",),
             "peter-evans/create-pull-request": ("token",),
             "peter-evans/repository-dispatch": ("token",),
+            "peter-evans/rebase": ("token",),
+            "peter-evans/create-or-update-comment": ("token",),
+            "peter-evans/enable-pull-request-automerge": ("token",),
             "softprops/action-gh-release": ("token",),
             "ncipollo/release-action": ("token",),
             "googleapis/release-please-action": ("token",),

@@ -55,7 +55,8 @@ class KindSpec:
     """One file kind: how a path or its first bytes are recognised, and how the file is read.
 
     ``names`` are exact lower-cased base names; ``globs`` match the whole lower-cased relative
-    path (``*`` crosses ``/``, a ``**/`` prefix also matches at the root). ``interpreters``
+    path (``*`` crosses ``/`` but ``[!/]*`` does not; a ``**/`` prefix also matches at the
+    root). ``interpreters``
     matches a shebang's interpreter in a file without an extension; ``sniff`` reads the head of
     a ``.yml``/``.yaml``/``.json``/``.template`` file no path rule settled. ``syntax`` names the
     floor-1 parser structured rules get (``scanner.documents.BUILDERS``), ``comments`` the
@@ -115,6 +116,37 @@ def _is_ansible(head: bytes) -> bool:
     return _ANSIBLE_PLAY.search(head) is not None
 
 
+# An Azure pipeline under a name its path does not settle (`.pipelines/ci.yml`,
+# `eng/pipelines/pr.yml`): a top-level pipeline key (`trigger`, `pr`, `pool`, `parameters`,
+# ...), top-level work, and a marker no other CI system writes (`- task: Name@N`, `vmImage:`,
+# a `template:` file, `$(Build.*)`-style predefined variables, `${{ parameters.x }}`). Drone
+# and Woodpecker have top-level `trigger:` and `steps:` but no marker; a GitLab file's
+# `include: - template:` and the top-level keys of Kubernetes, GitHub, GitLab, CircleCI and
+# Compose files refuse the file outright.
+_AZP_TOP = re.compile(
+    rb"(?m)^(?:trigger|pr|pool|parameters|variables|resources|schedules)[ \t]*:"
+)
+_AZP_WORK = re.compile(rb"(?m)^(?:steps|jobs|stages|extends)[ \t]*:")
+_AZP_MARKER = re.compile(
+    rb"(?m)^[ \t]*-?[ \t]*(?:task[ \t]*:[ \t]*['\"]?[A-Za-z][\w.-]*@\d+|vmImage[ \t]*:"
+    rb"|template[ \t]*:[ \t]*['\"]?[^\s'\"#]+\.ya?ml\b)"
+    rb"|\$\((?:Build|System|Agent|Pipeline)\.\w|\$\{\{[ \t]*parameters\."
+)
+_AZP_OTHER = re.compile(
+    rb"(?m)^(?:apiVersion|kind|on|\"on\"|'on'|runs-on|image|include|services|workflow|"
+    rb"workflows|default|version|orbs)[ \t]*:"
+)
+
+
+def _is_azure_pipeline(head: bytes) -> bool:
+    return bool(
+        _AZP_TOP.search(head)
+        and _AZP_WORK.search(head)
+        and _AZP_MARKER.search(head)
+        and not _AZP_OTHER.search(head)
+    )
+
+
 def _yml(*stems: str) -> tuple[str, ...]:
     """Each glob stem with both YAML suffixes."""
     return tuple(f"{stem}.{ext}" for stem in stems for ext in ("yml", "yaml"))
@@ -144,7 +176,12 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec(
         _K.AZURE_PIPELINES,
         "azure-pipelines.yml",
-        globs=_yml("**/azure-pipelines*"),
+        # `azure-pipeline*` takes the singular too (`build/azure-pipeline.pr.yml`); the
+        # `.azure-pipelines/` directory and `.vsts-ci.yml` are Azure's own names. Directories
+        # other tools use as well (`.pipelines/`, `eng/pipelines/`) are left to the sniff, and
+        # their templates to the pre-pass (`scanner.project.azure_templates`).
+        globs=_yml("**/azure-pipeline*", "**/.azure-pipelines/*", "**/.vsts-ci"),
+        sniff=_is_azure_pipeline,
         syntax="yaml",
         comments="yaml",
     ),
@@ -175,16 +212,17 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec(
         _K.JENKINSFILE,
         "Jenkinsfile",
-        # Pipeline scripts kept as `.groovy` where only Jenkins reads them: a `jenkins/` or
-        # `.jenkins/` directory and a shared library's `vars/` steps, at the root only (a `*`
-        # crosses `/`, and `src/main/groovy/jenkins/` is Groovy source). Other `.groovy` files
-        # stay text: their head is not sniffed for `pipeline {`.
+        # Pipeline scripts kept as `.groovy` where only Jenkins reads them: a `.jenkins/`
+        # directory anywhere, a shared library's global steps (`vars/`, flat, anywhere: a
+        # library in a monorepo part or scanned from above) and a root `jenkins/` directory
+        # (only there: `src/main/resources/jenkins/` is Jenkins core's own Groovy). Other
+        # `.groovy` files stay text: their head is not sniffed for `pipeline {`.
         globs=(
             "**/jenkinsfile*",
             "**/*.jenkinsfile",
             "jenkins/*.groovy",
-            ".jenkins/*.groovy",
-            "vars/*.groovy",
+            "**/.jenkins/*.groovy",
+            "**/vars/[!/]*.groovy",
         ),
         comments="groovy",
     ),
@@ -335,10 +373,12 @@ _check_table()
 
 
 def _glob_regex(pattern: str) -> str:
-    """fnmatch semantics (``*`` crosses ``/``); a ``**/`` prefix also matches at the root."""
+    """fnmatch semantics (``*`` crosses ``/``); a ``**/`` prefix also matches at the root, and
+    ``[!/]*`` stays within one path segment (a flat directory: a library's ``vars/``)."""
+    prefix = ""
     if pattern.startswith("**/"):
-        return "(?:.*/)?" + fnmatch.translate(pattern[3:])[4:-3]
-    return fnmatch.translate(pattern)[4:-3]
+        prefix, pattern = "(?:.*/)?", pattern[3:]
+    return prefix + "[^/]*".join(fnmatch.translate(p)[4:-3] for p in pattern.split("[!/]*"))
 
 
 # All path globs in one alternation, tried once per file: the first that matches wins, as in

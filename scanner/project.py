@@ -45,6 +45,7 @@ def survey(root: Path, files: Iterable[str] = ()) -> ProjectFacts:
     pre-commit run that passes only an included file must still scan it as GitLab CI. Facts
     that the file list alone decides (chart directories) are to read ``files``.
     """
+    files = tuple(files)  # read twice below: a generator would leave Azure with nothing
     decided: dict[str, FileKind] = {}
     for rel in sorted(gitlab_includes(root, files)):
         decided.setdefault(rel, FileKind.GITLAB_CI)
@@ -97,21 +98,42 @@ _AZURE_TEMPLATE = re.compile(
 )
 #: Bound on the Azure files read for templates, so a tree of thousands cannot slow the pre-pass.
 MAX_AZURE_FILES = 500
+#: Bounds on the unsettled YAML files read to sniff an Azure pipeline: how many, and how large
+#: (a pipeline is a few KiB; a large YAML file is data, and is not read at all).
+MAX_AZURE_SNIFFED = 1000
+MAX_AZURE_SNIFFED_SIZE = 64 * 1024
+_HEAD = 8192  # what the engine's classify sees (engine.HEAD_BYTES)
 
 
 def azure_templates(root: Path, files: Iterable[str] = ()) -> frozenset[str]:
     """Local template files that Azure pipelines reference: they are Azure Pipelines too.
 
-    A path is relative to the file that names it, or to the repository root with a leading
-    ``/``; templates naming templates are followed. The root ``azure-pipelines.yml`` is read
-    whether or not it is among ``files``, as for GitLab.
+    The pipelines are the root ``azure-pipelines.yml`` (read whether or not it is among
+    ``files``, as for GitLab), every file its path makes Azure, and the YAML files the path
+    leaves open whose head ``classify`` sniffs as a pipeline (``eng/pipelines/ci.yml``).
+    A path is relative to the file that names it, or with a leading ``/`` to the repository
+    root; templates naming templates are followed.
     """
+    files = tuple(files)
     pending = [n for n in ("azure-pipelines.yml", "azure-pipelines.yaml") if (root / n).is_file()]
-    pending += [
-        rel
-        for rel in files
-        if "azure-pipelines" in rel.lower() and classify(rel) is FileKind.AZURE_PIPELINES
-    ]
+    unsettled: list[str] = []
+    for rel in files:
+        if not rel.lower().endswith((".yml", ".yaml")):
+            continue  # every Azure file is YAML; classifying all paths costs 12 us each
+        kind = classify(rel)
+        if kind is FileKind.AZURE_PIPELINES:
+            pending.append(rel)
+        elif kind is FileKind.TEXT:
+            unsettled.append(rel)
+    # Within the bound, the paths that say "pipeline" first (`eng/pipelines/`, `.pipelines/`).
+    unsettled.sort(key=lambda rel: "pipeline" not in rel.lower())
+    for rel in unsettled[:MAX_AZURE_SNIFFED]:
+        data = safe_read(root / rel, MAX_AZURE_SNIFFED_SIZE, root=root)
+        if isinstance(data, Refused):
+            continue
+        if classify(rel, data[:_HEAD]) is FileKind.AZURE_PIPELINES:
+            pending.append(rel)
+    present = frozenset(posixpath.normpath(f.replace("\\", "/")) for f in files)
     seen: set[str] = set()
     out: set[str] = set()
     while pending and len(seen) < MAX_AZURE_FILES:
@@ -126,13 +148,33 @@ def azure_templates(root: Path, files: Iterable[str] = ()) -> frozenset[str]:
             match = _AZURE_TEMPLATE.match(line)
             if match is None:
                 continue
-            ref = match.group(2)
-            if ref.startswith("/"):
-                target = posixpath.normpath(ref.lstrip("/"))
-            else:
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), ref))
-            if target.startswith("../") or target in ("..", "."):
-                continue
-            out.add(target)
-            pending.append(target)
+            target = _azure_target(root, rel, match.group(2), present)
+            if target is not None:
+                out.add(target)
+                pending.append(target)
     return frozenset(out)
+
+
+def _azure_target(root: Path, rel: str, ref: str, present: frozenset[str]) -> str | None:
+    """The root-relative path ``ref`` (named in ``rel``) points at, None outside the root.
+
+    A leading ``/`` is the repository root, which is the scan root only when the repository
+    is scanned from its top: a scan from a parent directory (a tree of checkouts, a monorepo
+    part) puts it at the nearest directory above ``rel`` that holds the template, else at
+    the scan root.
+    """
+    if ref.startswith("/"):
+        tail = ref.lstrip("/")
+        base = posixpath.dirname(rel)
+        target = posixpath.normpath(tail)
+        while base:
+            candidate = posixpath.normpath(posixpath.join(base, tail))
+            if candidate in present or (root / candidate).is_file():
+                target = candidate
+                break
+            base = posixpath.dirname(base)
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), ref))
+    if target.startswith("../") or target in ("..", "."):
+        return None
+    return target

@@ -292,3 +292,87 @@ def test_prepass_classifies_local_templates(tmp_path: Path) -> None:
     facts = survey(tmp_path, ["ci/azure-pipelines-release.yml"])
     assert classify("jobs/compile.yml", b"", facts.kinds) is FileKind.AZURE_PIPELINES
     assert azure_templates(tmp_path / "stages") == frozenset()
+
+
+_LOGIN = "az login --service-principal -u x -p $(SECRET) --tenant t"
+_TEMPLATES = (
+    ".azure-pipelines/templates/deploy.yml",
+    "eng/pipelines/x.yml",
+    "templates/deploy.yml",
+)
+
+
+def _checkout(repo: Path, pipeline: str = "azure-pipelines.yml") -> None:
+    """A repository whose pipeline reaches a login through four forms of template path."""
+    (repo / ".azure-pipelines" / "templates").mkdir(parents=True)
+    (repo / "templates").mkdir()
+    (repo / "eng" / "pipelines").mkdir(parents=True)
+    (repo / pipeline).parent.mkdir(parents=True, exist_ok=True)
+    (repo / pipeline).write_text(
+        "trigger:\n  - main\npool:\n  vmImage: ubuntu-latest\nsteps:\n"
+        "  - template: /.azure-pipelines/templates/deploy.yml\n"
+        "  - template: /templates/deploy.yml@self\n"
+        "  - template: /eng/pipelines/x.yml\n"
+    )
+    for rel in _TEMPLATES:
+        (repo / rel).write_text(f"steps:\n  - script: {_LOGIN}\n")
+
+
+def _ci006(root: Path, paths: list[Path]) -> list[str]:
+    from scanner.config import Config
+    from scanner.pipeline import scan
+    from scanner.registry import get_rule
+
+    rule = get_rule("LLC-CI-006")
+    assert rule is not None
+    result = scan(paths, Config(root=root), [rule], jobs=1)
+    return sorted(f.location.path for f in result.findings)
+
+
+def test_templates_are_found_when_the_scan_root_is_above_the_repository(tmp_path: Path) -> None:
+    # Triage scanned a directory of checkouts: the pre-pass's file list was a generator the
+    # GitLab pass had already used up, and root-relative paths resolved from the scan root.
+    repo = tmp_path / "azure" / "r"
+    _checkout(repo)
+    expected = [f"azure/r/{rel}" for rel in _TEMPLATES]
+    assert _ci006(tmp_path, [tmp_path]) == expected
+    assert _ci006(repo, [repo]) == [p.removeprefix("azure/r/") for p in expected]
+    # The files handed over as a generator, as the scan does.
+    facts = survey(tmp_path, (p for p in ["azure/r/azure-pipelines.yml", "azure/r/x.py"]))
+    assert classify("azure/r/templates/deploy.yml", b"", facts.kinds) is FileKind.AZURE_PIPELINES
+
+
+def test_root_relative_template_falls_back_to_the_scan_root(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "t.yml").write_text("steps: []\n")
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "azure-pipelines.yml").write_text(
+        "steps:\n  - template: /shared/t.yml\n  - template: /missing/m.yml\n"
+    )
+    found = azure_templates(tmp_path, ["ci/azure-pipelines.yml", "shared/t.yml"])
+    assert found == {"shared/t.yml", "missing/m.yml"}
+
+
+def test_pipelines_the_sniff_finds_have_their_templates_followed(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    (repo / "eng" / "pipelines" / "templates").mkdir(parents=True)
+    (repo / "eng" / "pipelines" / "ci.yml").write_text(
+        "trigger: none\npool:\n  vmImage: windows-latest\nstages:\n  - stage: s\n    jobs:\n"
+        "      - job: j\n        steps:\n          - task: UseDotNet@2\n"
+        "          - template: templates/login.yml\n"
+    )
+    (repo / "eng" / "pipelines" / "templates" / "login.yml").write_text(
+        f"steps:\n  - script: {_LOGIN}\n"
+    )
+    assert _ci006(tmp_path, [tmp_path]) == ["r/eng/pipelines/templates/login.yml"]
+
+
+def test_pipelines_under_other_azure_names(tmp_path: Path) -> None:
+    for name in ("azure-pipeline.yml", "build/azure-pipeline.pr.yml", ".vsts-ci.yml",
+                 ".azure-pipelines/ci.yml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"steps:\n  - script: {_LOGIN}\n")
+    assert _ci006(tmp_path, [tmp_path]) == [
+        ".azure-pipelines/ci.yml", ".vsts-ci.yml", "azure-pipeline.yml",
+        "build/azure-pipeline.pr.yml",
+    ]

@@ -182,3 +182,100 @@ def test_loader_row_and_rendered_examples() -> None:
             line, column, _, _ = where(p, command.node)
             assert lines[line - 1][column - 1 :].startswith(command.text.split(" ")[0])
         assert "expect: X" in lines[where(p, commands[1].node)[0] - 1]
+
+
+# LLC-BBP-001 on shapes triage found in real pipelines.
+
+
+def _bbp(text: str, *others: str) -> list[tuple[int, str, str]]:
+    """``(line, rule, severity)`` of LLC-BBP-001 and ``others`` scanned together."""
+    from scanner.config import Config
+    from scanner.engine import Engine
+    from scanner.registry import get_rule
+
+    rules = [get_rule(r) for r in ("LLC-BBP-001", *others)]
+    result = Engine(rules, Config()).scan_bytes("bitbucket-pipelines.yml", text.encode())  # type: ignore[arg-type]
+    return sorted((f.location.line, f.rule_id, f.severity.value) for f in result.findings)
+
+
+_ASSUME = (
+    "$(aws sts assume-role-with-web-identity --role-arn $ROLE --role-session-name ci"
+    " --web-identity-token $BITBUCKET_STEP_OIDC_TOKEN"
+)
+
+
+def test_a_pipe_given_the_session_its_step_assumed_is_quiet() -> None:
+    text = (
+        "pipelines:\n  default:\n    - step:\n        oidc: true\n        script:\n"
+        f"          - export CREDS={_ASSUME})\n"
+        '          - export AWS_ACCESS_KEY_ID=$(echo "$CREDS" | jq -r .Credentials.AccessKeyId)\n'
+        '          - export AWS_SECRET_ACCESS_KEY=$(echo "$CREDS"'
+        " | jq -r .Credentials.SecretAccessKey)\n"
+        '          - export AWS_SESSION_TOKEN=$(echo "$CREDS" | jq -r .Credentials.SessionToken)\n'
+        "          - pipe: atlassian/aws-ecs-deploy:1.12.0\n            variables:\n"
+        "              AWS_ACCESS_KEY_ID: $AWS_ACCESS_KEY_ID\n"
+        "              AWS_SECRET_ACCESS_KEY: ${AWS_SECRET_ACCESS_KEY}\n"
+        "              AWS_SESSION_TOKEN: $AWS_SESSION_TOKEN\n"
+        "              CLUSTER_NAME: prod\n"
+    )
+    assert _bbp(text) == []
+    # A key copied from a repository variable is still a stored key, OIDC or not.
+    copied = text.replace(
+        'export AWS_SECRET_ACCESS_KEY=$(echo "$CREDS" | jq -r .Credentials.SecretAccessKey)',
+        "export AWS_SECRET_ACCESS_KEY=$PROD_SECRET",
+    )
+    assert _bbp(copied) == [(13, "LLC-BBP-001", "high")]
+
+
+def test_the_aws_cli_alone_on_a_hosted_runner_is_low() -> None:
+    step = "pipelines:\n  default:\n    - step:\n{extra}        script:\n{lines}"
+    cli = "          - aws s3 sync dist s3://b\n          - aws s3 ls s3://b\n"
+    assert _bbp(step.format(extra="", lines=cli)) == [(5, "LLC-BBP-001", "low")]
+    quiet = [
+        step.format(extra="        oidc: true\n", lines=cli),
+        step.format(
+            extra="        runs-on:\n          - self.hosted\n          - linux\n", lines=cli
+        ),
+        step.format(extra="        runs-on: self.hosted\n", lines=cli),
+        step.format(
+            extra="",
+            lines="          - export AWS_WEB_IDENTITY_TOKEN_FILE=$(pwd)/token\n"
+            "          - export AWS_ROLE_ARN=$ROLE\n" + cli,
+        ),
+        step.format(extra="", lines="          - export AWS_PROFILE=ci\n" + cli),
+        step.format(extra="", lines="          - aws --endpoint-url http://localhost:4566 s3 ls\n"),
+        step.format(extra="", lines="          - sam build\n          - cdk synth\n"),
+    ]
+    for text in quiet:
+        assert _bbp(text) == [], text
+    tools = step.format(extra="", lines="          - sam build\n          - sam deploy\n")
+    assert _bbp(tools) == [(6, "LLC-BBP-001", "low")]
+    # A step whose pipe already gets the finding: one per step.
+    pipe = step.format(
+        extra="",
+        lines=cli + "          - pipe: atlassian/aws-s3-deploy:1.1.0\n"
+        "            variables: {S3_BUCKET: b}\n",
+    )
+    assert _bbp(pipe) == [(7, "LLC-BBP-001", "medium")]
+
+
+def test_lines_ci_003_and_ci_001_own_are_not_reported_again() -> None:
+    text = (
+        "pipelines:\n  default:\n    - step:\n        script:\n"
+        '          - aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID"\n'
+        '          - aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"\n'
+        "          - aws s3 sync dist s3://b\n"
+        "    - step:\n        script:\n"
+        "          - docker login -u AWS -p $(aws ecr get-login-password)"
+        " 123456789012.dkr.ecr.us-east-1.amazonaws.com\n"
+        "    - step:\n        script:\n"
+        "          - aws sts get-session-token --duration-seconds 129600 > s.json\n"
+        "          - aws s3 ls s3://b\n"
+    )
+    got = _bbp(text, "LLC-CI-003", "LLC-CI-001")
+    assert [(line, rule) for line, rule, _ in got] == [
+        (5, "LLC-CI-003"),
+        (10, "LLC-CI-001"),
+        (13, "LLC-CI-003"),
+        (14, "LLC-BBP-001"),
+    ]

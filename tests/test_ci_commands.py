@@ -179,6 +179,23 @@ def test_ci001_stored_password_on_stdin_of_a_federating_registry() -> None:
     assert findings(CI001, deploy, "gitlab", {"DEPLOY_PW": Stored("DEPLOY_PW")}) == ()
 
 
+@pytest.mark.parametrize("user", ["_json_key", "_json_key_base64"])
+def test_ci001_google_key_file_as_argv_password(user: str) -> None:
+    script = f'docker login -u {user} -p "$GCP_KEY" https://europe-docker.pkg.dev'
+    (finding,) = findings(CI001, script, env={"GCP_KEY": Stored("GCP_KEY")})
+    assert finding.severity is Severity.MEDIUM
+    assert "a service-account key that never expires" in finding.message
+    for part in ("Artifact Registry", "Workload Identity Federation", "oauth2accesstoken"):
+        assert part in finding.fix
+    literal = f"docker login -u {user} -p {_PW} gcr.io"
+    (finding,) = findings(CI001, literal, "gitlab")
+    assert finding.severity is Severity.CRITICAL
+    assert "service-account key" in finding.message
+    # The minted token with the key-file user name is still only the argv exposure.
+    minted = f'docker login -u {user} -p "$(gcloud auth print-access-token)" gcr.io'
+    assert severities(findings(CI001, minted)) == ["low"]
+
+
 def test_ci001_literal_on_stdin_is_critical() -> None:
     script = f"echo {_PW} | docker login -u ci --password-stdin registry.example.com"
     assert severities(findings(CI001, script, "shell")) == ["critical"]
@@ -414,6 +431,140 @@ def test_literal_npmrc_token_reported_once() -> None:
     script = f'echo "//registry.npmjs.org/:_authToken={_NPM}" > ~/.npmrc\nnpm publish\n'
     found = _all_rules_on("gitlab", script)
     assert [f.rule_id for f in found] == [CI002], [(f.rule_id, f.message) for f in found]
+
+
+# -- LLC-CI-002: a publish token wired into a step that publishes through a wrapper -----------
+
+
+@pytest.mark.parametrize(
+    ("system", "script", "name"),
+    [
+        ("github", "scripts/publish", "TWINE_PASSWORD"),
+        ("gitlab", "make release publish", "UV_PUBLISH_TOKEN"),
+        ("github", "./release.sh", "CARGO_REGISTRY_TOKEN"),
+        ("gitlab", "nox -s publish", "POETRY_PYPI_TOKEN_PYPI"),
+        ("github", "tox -e release", "GEM_HOST_API_KEY"),
+        ("gitlab", "npx semantic-release", "NPM_TOKEN"),
+        ("github", "python scripts/upload.py --repository testpypi", "TWINE_PASSWORD"),
+    ],
+)
+def test_ci002_wrapped_publish_reports_the_env_entry(system: str, script: str, name: str) -> None:
+    env: dict[str, str | Stored] = {name: Stored("PUBLISH_TOKEN")}
+    if name == "TWINE_PASSWORD":
+        env["TWINE_USERNAME"] = "__token__"
+    text = render(system, script + "\n", env)
+    (finding,) = findings(CI002, script + "\n", system, env)
+    assert finding.severity is Severity.MEDIUM
+    line = text.splitlines()[finding.location.line - 1]
+    assert line[finding.location.column - 1 :].startswith(name)
+    assert "trusted publishing" in finding.message
+    assert len(finding.related) == 1
+
+
+def test_ci002_wrapped_publish_with_a_literal_is_critical() -> None:
+    token = "pypi-" + fake_token("", 60, ALNUM, seed=305)
+    (finding,) = findings(CI002, "make publish\n", "gitlab", {"TWINE_PASSWORD": token})
+    assert finding.severity is Severity.CRITICAL
+    assert token not in finding.snippet
+
+
+_PYPI: dict[str, str | Stored] = {"TWINE_PASSWORD": Stored("PYPI_TOKEN")}
+
+
+@pytest.mark.parametrize(
+    ("system", "script", "env"),
+    [
+        # The publisher is visible: the command check decides (here: another index).
+        ("github", "twine upload --repository-url https://nexus.example.com/ dist/*", _PYPI),
+        # A dry run; another index visible in the step; a job token or a placeholder.
+        ("github", "scripts/publish --dry-run", _PYPI),
+        ("github", "scripts/publish --repository-url https://nexus.example.com/pypi", _PYPI),
+        ("github", "scripts/publish", {**_PYPI, "TWINE_REPOSITORY_URL": "https://n.example/"}),
+        ("github", "scripts/publish", {**_PYPI, "TWINE_USERNAME": "deploy"}),
+        ("github", "scripts/publish", {"TWINE_PASSWORD": Stored("NEXUS_PASSWORD")}),
+        ("github", "scripts/publish", {"TWINE_PASSWORD": "${{ secrets.GITHUB_TOKEN }}"}),
+        ("github", "scripts/publish", {"TWINE_PASSWORD": "<your-token>"}),
+        # npm on GitHub is LLC-GHA-006's; an npm token for installs only; systems without
+        # trusted publishing; another registry's cargo token.
+        ("github", "npx semantic-release", {"NODE_AUTH_TOKEN": Stored("NPM_TOKEN")}),
+        ("gitlab", "npm ci\nnpm test", {"NPM_TOKEN": Stored("NPM_TOKEN")}),
+        ("azure", "scripts/publish", _PYPI),
+        ("bitbucket", "scripts/publish", _PYPI),
+        ("shell", "scripts/publish", _PYPI),
+        ("github", "./release.sh", {"CARGO_REGISTRIES_INTERNAL_TOKEN": Stored("T")}),
+    ],
+)
+def test_ci002_wrapped_publish_quiet(
+    system: str, script: str, env: dict[str, str | Stored]
+) -> None:
+    found = findings(CI002, script + "\n", system, env)
+    assert [f.message for f in found if "hands" in f.message] == [], (system, script)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        'echo "password = $PYPI_TOKEN" >> ~/.pypirc',
+        "cat > ~/.pypirc <<EOF\n[pypi]\nusername = __token__\npassword = ${PYPI_TOKEN}\nEOF",
+        "printf '[pypi]\\npassword = %s\\n' \"$PYPI_TOKEN\" > ~/.pypirc",
+        'echo "password = $PYPI_TOKEN" | tee -a ~/.pypirc',
+    ],
+)
+def test_ci002_pypirc_write_before_twine_upload(write: str) -> None:
+    env: dict[str, str | Stored] = {"PYPI_TOKEN": Stored("PYPI_TOKEN")}
+    (finding,) = findings(CI002, write + "\ntwine upload dist/*\n", "gitlab", env)
+    assert finding.severity is Severity.HIGH
+    assert "`.pypirc` stores" in finding.message
+    # No publish to PyPI in the job, another index, or the job token: quiet.
+    assert findings(CI002, write + "\n", "gitlab", env) == ()
+    assert findings(CI002, write + "\ntwine upload -r corp dist/*\n", "gitlab", env) == ()
+    ci = write.replace("$PYPI_TOKEN", "$CI_JOB_TOKEN").replace("${PYPI_TOKEN}", "$CI_JOB_TOKEN")
+    assert findings(CI002, ci + "\ntwine upload dist/*\n", "gitlab") == ()
+
+
+_JOB_ENV = """\
+name: release
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    env:
+      TWINE_USERNAME: __token__
+      TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: make release
+"""
+
+
+def test_ci002_wrapped_publish_from_the_env_of_a_single_step_job() -> None:
+    rule = get_rule(CI002)
+    assert rule is not None
+    (finding,) = run_rule(rule, _JOB_ENV, ".github/workflows/release.yml")
+    assert finding.location.line == 8
+    assert finding.severity is Severity.MEDIUM
+    two = _JOB_ENV + "      - run: make docs\n"
+    assert run_rule(rule, two, ".github/workflows/release.yml") == ()
+
+
+_GITLAB = """\
+variables:
+  TWINE_PASSWORD: $PYPI_TOKEN
+test:
+  script: [pytest]
+release:
+  variables:
+    UV_PUBLISH_TOKEN: $PYPI_TOKEN
+  before_script: [pip install nox]
+  script: [nox -s release]
+"""
+
+
+def test_ci002_wrapped_publish_gitlab_job_variables_not_globals() -> None:
+    rule = get_rule(CI002)
+    assert rule is not None
+    found = run_rule(rule, _GITLAB, ".gitlab-ci.yml")
+    assert [(f.location.line, f.severity) for f in found] == [(7, Severity.MEDIUM)]
 
 
 def test_cli_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -71,10 +71,17 @@ FIRES = [
         "PT12H",
         Severity.MEDIUM,
     ),
+    # scanner.api.session_severity: low up to four times the threshold, medium above it.
     (
         "aws",
         "aws --region eu-west-1 sts assume-role --role-arn r --duration-seconds=14400",
         "PT4H",
+        Severity.LOW,
+    ),
+    (
+        "aws",
+        "aws --region eu-west-1 sts assume-role --role-arn r --duration-seconds=14401",
+        "PT4H1S",
         Severity.MEDIUM,
     ),
     (
@@ -113,6 +120,18 @@ FIRES = [
     ("aws", "aws configure import --csv file://credentials.csv", "static", Severity.MEDIUM),
     # LLC-CI-004: kubectl
     ("kubectl", "kubectl create token ci --duration=8760h", "P365D", Severity.HIGH),
+    # The OpenShift CLI mints the same tokens, and its deprecated legacy-token commands.
+    ("kubectl", "oc create token ctl --duration=8760h", "P365D", Severity.HIGH),
+    ("kubectl", "oc -n ci create token ctl --duration 48h", "P2D", Severity.MEDIUM),
+    ("kubectl", 'TOKEN="$(oc sa get-token deployer)"', "none", Severity.MEDIUM),
+    ("kubectl", "oc serviceaccounts get-token deployer -n ci", "none", Severity.MEDIUM),
+    ("kubectl", "oc sa new-token deployer", "none", Severity.HIGH),
+    (
+        "kubectl",
+        "oc create secret generic t --type=kubernetes.io/service-account-token",
+        "none",
+        Severity.HIGH,
+    ),
     ("kubectl", "kubectl create token ci --duration 8760h", "P365D", Severity.HIGH),
     ("kubectl", "kubectl create token --duration=48h ci", "P2D", Severity.MEDIUM),
     ("kubectl", "kubectl create token ci --duration 720h", "P30D", Severity.MEDIUM),
@@ -333,6 +352,11 @@ QUIET = [
     ("kubectl", "kubectl get secrets --field-selector type=kubernetes.io/service-account-token"),
     ("kubectl", "# kubectl create token ci --duration=8760h"),
     ("kubectl", "kubectl apply -f - <<EOF\nkind: ConfigMap\ndata:\n  a: b\nEOF"),
+    ("kubectl", "oc create token ctl --duration=10m"),
+    ("kubectl", "oc create token ctl"),
+    ("kubectl", "oc whoami -t > token.txt"),
+    ("kubectl", "oc sa get deployer -o yaml && oc get sa token-reader"),
+    ("kubectl", "# oc sa get-token deployer"),
     # Vault
     ("vault", "vault token create -policy=ci -ttl=15m -explicit-max-ttl=1h"),
     ("vault", "vault token create -policy=ci -ttl=24h"),
@@ -401,6 +425,54 @@ def test_reports_on_the_flag_after_a_continuation() -> None:
     found = _one("aws", script)
     assert found.location.line == 4  # shebang, set -euo, then the two lines
     assert found.location.column == len("  --role-session-name s ") + 1
+
+
+@pytest.mark.parametrize(
+    ("rule", "script", "start"),
+    [
+        ("aws", "aws iam create-access-key --user-name ci", "aws iam create-access-key"),
+        (
+            "aws",
+            "sudo aws --profile a iam create-access-key",
+            "aws --profile a iam create-access-key",
+        ),
+        ("aws", "aws configure import --csv file://c.csv", "aws configure import"),
+        ("aws", "aws sts get-session-token > s.json", "aws sts get-session-token"),
+        (
+            "cloud",
+            "gcloud beta iam service-accounts keys create k.json --iam-account=sa",
+            "gcloud beta iam service-accounts keys create",
+        ),
+        ("cloud", "az ad sp create-for-rbac --name ci", "az ad sp create-for-rbac"),
+    ],
+)
+def test_operation_span_runs_from_the_program_through_the_sub_command(
+    rule: str, script: str, start: str
+) -> None:
+    found = _one(rule, script + "\n")
+    column = script.index(start) + 1
+    assert (found.location.column, found.location.end_column) == (column, column + len(start))
+
+
+def test_key_deleted_later_in_the_job_is_low() -> None:
+    script = (
+        "aws iam create-access-key --user-name ci > k.json\n"
+        "./deploy.sh k.json\n"
+        "aws iam delete-access-key --user-name ci \\\n"
+        '  --access-key-id "$(jq -r .AccessKey.AccessKeyId k.json)"\n'
+    )
+    for system in ("shell", "github", "gitlab"):
+        found = _one("aws", script, system)
+        assert found.severity is Severity.LOW
+        assert "unless the run is cancelled or fails" in found.message
+        assert "if: always()" in found.message
+        assert "trap" in found.message
+        assert len(found.related) == 1
+    # Another user's key, or a delete before the create, does not count.
+    other = script.replace("delete-access-key --user-name ci", "delete-access-key --user-name x")
+    assert _one("aws", other).severity is Severity.HIGH
+    before = "aws iam delete-access-key --user-name ci --access-key-id a\n" + script.split("\n")[0]
+    assert _one("aws", before + "\n").severity is Severity.HIGH
 
 
 def test_literal_key_is_critical_and_carries_the_value() -> None:

@@ -235,3 +235,30 @@ def test_loader_rows() -> None:
     doc = YamlDocument("w.yml", "jobs: {}\n")
     assert isinstance(load_pipeline(FileKind.GITHUB_ACTIONS, doc), Pipeline)
     assert load_pipeline(FileKind.PYTHON, doc) is None
+
+
+def test_a_reusable_workflow_call_is_one_step_with_its_inputs_and_secrets() -> None:
+    text = (
+        "on: push\njobs:\n  release:\n"
+        "    uses: my-org/shared/.github/workflows/release.yml@v2\n"
+        "    with:\n      dry-run: false\n"
+        "    secrets:\n      github-token: ${{ secrets.ORG_BOT_PAT }}\n"
+        "      job-token: ${{ secrets.GITHUB_TOKEN }}\n"
+        "  lint:\n    uses: ./.github/workflows/lint.yml\n    secrets: inherit\n"
+    )
+    release, lint = load(text).jobs
+    (call,) = release.steps
+    assert call.uses == "my-org/shared/.github/workflows/release.yml@v2"
+    assert call.action() == "my-org/shared/.github/workflows/release.yml"
+    assert list(call.with_) == ["dry-run"]
+    assert call.script is None
+    assert not call.env
+    token = call.secrets["github-token"]
+    assert token.kind is ValueKind.SECRET
+    assert token.secrets == ("ORG_BOT_PAT",)
+    assert token.key_node.start_mark.line == 7
+    assert call.secrets_inherit is None
+    assert call.job is release
+    (inherited,) = lint.steps
+    assert inherited.secrets == {}
+    assert inherited.secrets_inherit is not None

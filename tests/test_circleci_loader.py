@@ -286,3 +286,84 @@ def test_job_parameters_a_workflow_passes_stay_expressions() -> None:
     role, region = setup.with_["role_arn"], setup.with_["region"]
     assert (role.kind, role.refs) == (ValueKind.EXPRESSION, ("parameters.role",))
     assert (region.kind, region.value) == (ValueKind.LITERAL, "eu-west-1")
+
+
+# LLC-CCI-001 on shapes triage found in real configs.
+
+
+def _cci(text: str, *others: str) -> list[tuple[int, str, str]]:
+    """``(line, rule, severity)`` of LLC-CCI-001 and ``others`` scanned together."""
+    from scanner.config import Config
+    from scanner.engine import Engine
+    from scanner.registry import get_rule
+
+    rules = [get_rule(r) for r in ("LLC-CCI-001", *others)]
+    engine = Engine(rules, Config())  # type: ignore[arg-type]
+    result = engine.scan_bytes(".circleci/config.yml", text.encode())
+    return sorted((f.location.line, f.rule_id, f.severity.value) for f in result.findings)
+
+
+_JOB = "version: 2.1\n{top}jobs:\n  deploy:\n{executor}    steps:\n      - checkout\n{steps}"
+_DOCKER = "    docker: [{image: cimg/aws:2024.03}]\n"
+
+
+def test_aws_tools_with_nothing_to_authenticate_them_are_low() -> None:
+    for command in ("aws s3 sync dist s3://b", "eksctl create cluster -f c.yaml", "cdk deploy"):
+        text = _JOB.format(top="", executor=_DOCKER, steps=f"      - run: {command}\n")
+        assert _cci(text) == [(7, "LLC-CCI-001", "low")], command
+    steps = "      - run: aws s3 sync dist s3://b\n"
+    quiet = [
+        # A runner of the organisation's own, directly or through an executor.
+        _JOB.format(
+            top="",
+            executor="    machine: true\n    resource_class: acme/deployers\n",
+            steps=steps,
+        ),
+        _JOB.format(
+            top="executors:\n  own:\n    machine: true\n    resource_class: acme/linux\n",
+            executor="    executor: own\n",
+            steps=steps,
+        ),
+        # The job's OIDC token, the aws-cli orb with a role, a key pair it sets itself.
+        _JOB.format(
+            top="",
+            executor=_DOCKER,
+            steps="      - run: aws sts assume-role-with-web-identity --role-arn $R"
+            " --role-session-name ci --web-identity-token $CIRCLE_OIDC_TOKEN_V2 > c.json\n" + steps,
+        ),
+        _JOB.format(
+            top="orbs:\n  aws-cli: circleci/aws-cli@4.1\n",
+            executor=_DOCKER,
+            steps="      - aws-cli/setup:\n          role_arn: arn:aws:iam::1:role/ci\n" + steps,
+        ),
+        _JOB.format(top="", executor=_DOCKER, steps="      - run: export AWS_PROFILE=ci\n" + steps),
+    ]
+    for text in quiet:
+        assert _cci(text) == [], text
+    # A hosted machine executor (`resource_class: large`) is CircleCI's.
+    hosted = _JOB.format(
+        top="", executor="    machine: true\n    resource_class: large\n", steps=steps
+    )
+    assert _cci(hosted) == [(8, "LLC-CCI-001", "low")]
+
+
+def test_session_duration_grades_like_every_ci_rule() -> None:
+    top = "orbs:\n  aws-cli: circleci/aws-cli@4.1\n"
+    for seconds, expected in (("3600", []), ("7200", ["low"]), ("43200", ["medium"])):
+        steps = (
+            "      - aws-cli/setup:\n          role_arn: arn:aws:iam::1:role/ci\n"
+            f"          session_duration: '{seconds}'\n"
+        )
+        got = _cci(_JOB.format(top=top, executor=_DOCKER, steps=steps))
+        assert [s for _, _, s in got] == expected, seconds
+
+
+def test_lines_ci_003_owns_are_not_reported_again() -> None:
+    steps = (
+        "      - run: |\n"
+        '          aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID"\n'
+        '          aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"\n'
+        "          aws s3 sync dist s3://b\n"
+    )
+    got = _cci(_JOB.format(top="", executor=_DOCKER, steps=steps), "LLC-CI-003")
+    assert [(line, rule) for line, rule, _ in got] == [(8, "LLC-CI-003")]

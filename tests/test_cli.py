@@ -65,7 +65,7 @@ jobs:
 """
 
 LONG_SESSION_WORKFLOW = OIDC_WORKFLOW.replace(
-    "aws-region: eu-west-1", "aws-region: eu-west-1\n          role-duration-seconds: 43200"
+    "aws-region: eu-west-1", "aws-region: eu-west-1\n          role-duration-seconds: 7200"
 )
 
 ACCESS_KEY_TF = 'resource "aws_iam_access_key" "ci" {\n  user = "ci"\n}\n'

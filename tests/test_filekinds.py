@@ -18,6 +18,40 @@ PLAY = b"- hosts: all\n  tasks:\n    - debug: msg=hi\n"
 NAMED_PLAY = b"- name: deploy\n  hosts: web\n  tasks: []\n"
 PLAIN_YAML = b"name: demo\nitems:\n  - a\n"
 PLAIN_JSON = b'{"name": "demo", "version": 1}\n'
+AZP = b"trigger:\n  - main\npool:\n  vmImage: ubuntu-latest\nsteps:\n  - script: make\n"
+AZP_TASK = b"pr: none\nstages:\n  - stage: s\n    jobs:\n      - job: j\n        steps:\n" + (
+    b"          - task: DotNetCoreCLI@2\n"
+)
+GHA_LIKE = (
+    b"on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: a/b@v1\n"
+)
+GITLAB_LIKE = (
+    b"stages: [deploy]\ndeploy:\n  stage: deploy\n  trigger:\n    project: a/b\n"
+    b"  script:\n    - task: x@1\n"
+)
+AZP_EXTENDS = (
+    b"parameters:\n  - name: env\n    default: prod\nextends:\n"
+    b"  template: /eng/templates/1es.yml\n  parameters:\n    env: ${{ parameters.env }}\n"
+)
+GITLAB_INCLUDE = (
+    b"variables:\n  A: b\nstages: [test]\ninclude:\n  - template: Security/SAST.gitlab-ci.yml\n"
+)
+CIRCLE_LIKE = (
+    b"version: 2.1\nparameters:\n  p: {type: string, default: x}\njobs:\n  b:\n"
+    b"    steps:\n      - run: echo << pipeline.parameters.p >>\n"
+)
+DRONE = (
+    b"kind: pipeline\nname: default\nsteps:\n  - name: t\n    image: golang\n"
+    b"trigger:\n  branch: [main]\n"
+)
+TEKTON = (
+    b"apiVersion: tekton.dev/v1\nkind: Pipeline\nspec:\n  tasks:\n    - name: build\n"
+    b"      taskRef:\n        name: build@1\n"
+)
+CONCOURSE = (
+    b"jobs:\n  - name: unit\n    plan:\n      - get: repo\n        trigger: true\n"
+    b"      - task: unit\n"
+)
 
 # (path, head, expected kind, optional gitlab_includes)
 CASES: list[tuple[str, bytes, FileKind, tuple[str, ...]]] = [
@@ -44,6 +78,23 @@ CASES: list[tuple[str, bytes, FileKind, tuple[str, ...]]] = [
     ("bitbucket-pipelines.yml", b"", K.BITBUCKET, ()),
     ("Jenkinsfile", b"pipeline {}\n", K.JENKINSFILE, ()),
     ("ci/Jenkinsfile.release", b"", K.JENKINSFILE, ()),
+    # Jenkins shared libraries and `.jenkins/` anywhere: scanned from above, or a monorepo part
+    ("vars/deploy.groovy", b"", K.JENKINSFILE, ()),
+    ("repo/vars/deploy.groovy", b"", K.JENKINSFILE, ()),
+    ("services/x/vars/deploy.groovy", b"", K.JENKINSFILE, ()),
+    (".jenkins/build.groovy", b"", K.JENKINSFILE, ()),
+    ("repo/.jenkins/build.groovy", b"", K.JENKINSFILE, ()),
+    ("repo/.jenkins/stages/deploy.groovy", b"", K.JENKINSFILE, ()),
+    ("jenkins/release.groovy", b"", K.JENKINSFILE, ()),
+    # Azure Pipelines under its other names, and pipelines only the head reveals
+    ("azure-pipeline.yml", b"", K.AZURE_PIPELINES, ()),
+    ("build/azure-pipeline.pr.yml", b"", K.AZURE_PIPELINES, ()),
+    (".azure-pipelines/ci.yml", b"", K.AZURE_PIPELINES, ()),
+    (".azure-pipelines/templates/deploy.yml", b"steps: []\n", K.AZURE_PIPELINES, ()),
+    ("repo/.vsts-ci.yml", b"", K.AZURE_PIPELINES, ()),
+    (".pipelines/ci.yml", AZP, K.AZURE_PIPELINES, ()),
+    ("eng/pipelines/pr.yaml", AZP_TASK, K.AZURE_PIPELINES, ()),
+    (".pipeline/release.yml", AZP_EXTENDS, K.AZURE_PIPELINES, ()),
     # terraform
     ("infra/main.tf", b"", K.TERRAFORM, ()),
     ("infra/prod.tfvars", b"", K.TERRAFORM, ()),
@@ -121,6 +172,20 @@ CASES: list[tuple[str, bytes, FileKind, tuple[str, ...]]] = [
     ("conf/mcp.yaml", b"", K.TEXT, ()),
     ("environment.txt", b"", K.TEXT, ()),
     ("src/envelope.py", b"", K.PYTHON, ()),
+    # Groovy that is not a pipeline: Jenkins core's own sources, below a `vars/` directory
+    ("core/src/main/resources/jenkins/install/setup.groovy", b"", K.TEXT, ()),
+    ("vars/sub/helper.groovy", b"", K.TEXT, ()),
+    ("lib/vars/sub/helper.groovy", b"", K.TEXT, ()),
+    ("lib/jenkins/x.groovy", b"", K.TEXT, ()),
+    # YAML the Azure sniff must leave alone
+    ("ci/workflow.yml", GHA_LIKE, K.TEXT, ()),  # a GitHub workflow outside .github/
+    ("ci/gitlab.yml", GITLAB_LIKE, K.TEXT, ()),
+    ("ci/.drone.yml", DRONE, K.TEXT, ()),
+    ("deploy/tekton.yaml", TEKTON, K.KUBERNETES, ()),
+    ("ci/concourse.yml", CONCOURSE, K.TEXT, ()),
+    ("eng/pipelines/steps.yml", b"steps:\n  - task: UseDotNet@2\n", K.TEXT, ()),  # no trigger
+    ("ci/gitlab-sast.yml", GITLAB_INCLUDE, K.TEXT, ()),
+    ("ci/circleci.yml", CIRCLE_LIKE, K.TEXT, ()),
 ]
 
 

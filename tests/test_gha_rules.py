@@ -66,7 +66,9 @@ def test_gha002_client_secret_lifetime_comes_from_the_table() -> None:
     )
     (finding,) = _run("LLC-GHA-002", code)
     assert str(finding.lifetime) == "P1Y"
-    assert "365 days" in finding.message
+    assert "one or two years" in finding.message
+    assert "az CLI default" in finding.message
+    assert "365 days" not in finding.message
 
 
 @pytest.mark.parametrize(
@@ -219,3 +221,83 @@ def test_gha007_cert_auth_client_key() -> None:
     )
     (finding,) = _run("LLC-GHA-007", code)
     assert "TLS client key" in finding.message
+
+
+@pytest.mark.parametrize(("seconds", "severity"), [(7200, Severity.LOW), (43200, Severity.MEDIUM)])
+def test_gha001_long_session_is_graded_by_the_shared_session_scale(
+    seconds: int, severity: Severity
+) -> None:
+    code = _job(
+        "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+        "          role-to-assume: arn:aws:iam::123456789012:role/ci\n"
+        f"          role-duration-seconds: {seconds}\n",
+        job="    permissions:\n      id-token: write\n",
+    )
+    (finding,) = _run("LLC-GHA-001", code)
+    assert finding.severity is severity
+
+
+def test_gha001_env_ref_resolves_to_the_literal_it_reads() -> None:
+    key = fake_token("AKIA", 16, BASE32_UPPER, seed=31)
+    code = _job(
+        "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+        "          aws-access-key-id: ${{ env.KEY_ID }}\n          aws-region: eu-west-1\n",
+        job=f"    env:\n      KEY_ID: {key}\n",
+    )
+    (finding,) = _run("LLC-GHA-001", code)
+    assert finding.severity is Severity.CRITICAL
+    assert [r.location.line for r in finding.related] == [6]
+
+
+def test_gha001_run_time_env_without_federation_or_earlier_step_still_fires() -> None:
+    code = _job(
+        "      - run: ./load-keys.sh\n"
+        "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+        "          aws-access-key-id: ${{ env.AWS_ACCESS_KEY_ID }}\n"
+    )
+    (finding,) = _run("LLC-GHA-001", code)
+    assert finding.location.line == 9
+
+
+def test_gha002_and_gha007_vault_token_lifetime_is_said_honestly() -> None:
+    code = _job(
+        "      - uses: hashicorp/vault-action@v3\n        with:\n"
+        "          token: ${{ secrets.VAULT }}\n"
+        "      - run: vault kv get secret/app\n        env:\n"
+        "          VAULT_TOKEN: ${{ secrets.VAULT_TOKEN }}\n"
+    )
+    for rule_id in ("LLC-GHA-002", "LLC-GHA-007"):
+        (finding,) = _run(rule_id, code)
+        assert "long-lived to be worth storing" in finding.message
+        assert "revokes" not in finding.message
+
+
+def test_gha002_meta_owasp_leaves_reuse_to_the_workflow_level_message() -> None:
+    assert RULES["LLC-GHA-002"].META.owasp == ("NHI6", "NHI7")
+
+
+def test_gha002_reusable_workflow_secret_names_the_called_workflow() -> None:
+    code = (
+        "on: push\njobs:\n  infra:\n    uses: o/p/.github/workflows/tf.yml@v1\n"
+        "    secrets:\n      ARM_CLIENT_SECRET: ${{ secrets.ARM_CLIENT_SECRET }}\n"
+    )
+    (finding,) = _run("LLC-GHA-002", code)
+    assert finding.location.line == 6
+    assert "gives the called workflow" in finding.message
+
+
+def test_gha008_reusable_workflow_token_message_and_action_env() -> None:
+    code = (
+        "on: push\njobs:\n  release:\n    uses: o/p/.github/workflows/release.yml@v1\n"
+        "    secrets:\n      github-token: ${{ secrets.ORG_BOT_PAT }}\n"
+        "  cla:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: contributor-assistant/github-action@v2.6.1\n        env:\n"
+        "          PERSONAL_ACCESS_TOKEN: ${{ secrets.PERSONAL_ACCESS_TOKEN }}\n"
+        "      - run: ./sync-azure-devops.sh\n        env:\n"
+        "          PERSONAL_ACCESS_TOKEN: ${{ secrets.AZDO_TOKEN }}\n"
+    )
+    first, second = _run("LLC-GHA-008", code)
+    assert first.location.line == 6
+    assert "passed to o/p/.github/workflows/release.yml" in first.message
+    assert "secrets.ORG_BOT_PAT" in first.message
+    assert second.location.line == 12

@@ -231,3 +231,32 @@ def test_paths_and_platform_variables_are_not_stored_credentials() -> None:
         "variables:\n  GOOGLE_APPLICATION_CREDENTIALS: $GCP_KEY_FILE\njob:\n  script: [x]\n"
     )
     assert lines(file_variable) == [2]
+
+
+def test_lines_ci_001_003_and_006_own_are_one_finding() -> None:
+    from scanner.engine import Engine
+    from scanner.registry import get_rule
+
+    code = (
+        "deploy:\n  script:\n"
+        '    - aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID"\n'
+        '    - aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"\n'
+        "    - aws s3 sync public/ s3://docs-bucket\n"
+        "push:\n  script:\n"
+        '    - docker login -u "$ARM_CLIENT_ID" -p "$ARM_CLIENT_SECRET" example.azurecr.io\n'
+        '    - terraform apply -var "secret=$ARM_CLIENT_SECRET"\n'
+        "gcp:\n  script:\n"
+        '    - gcloud auth activate-service-account --key-file="$GOOGLE_APPLICATION_CREDENTIALS"\n'
+        "session:\n  script:\n    - aws sts get-session-token > s.json\n"
+    )
+    rules = [GLC001, *(get_rule(f"LLC-CI-00{n}") for n in (1, 3, 6))]
+    result = Engine(rules, Config()).scan_bytes(".gitlab-ci.yml", code.encode())  # type: ignore[arg-type]
+    got = sorted((f.location.line, f.rule_id) for f in result.findings)
+    # The job still reading the secret elsewhere is reported there, once.
+    assert got == [
+        (3, "LLC-CI-003"),
+        (8, "LLC-CI-001"),
+        (9, "LLC-GLC-001"),
+        (12, "LLC-CI-006"),
+        (15, "LLC-CI-003"),
+    ]

@@ -417,8 +417,102 @@ def test_shared_library_steps_with_a_receiver() -> None:
         ("vars/deployApp.groovy", FileKind.JENKINSFILE),
         ("src/main/groovy/App.groovy", FileKind.TEXT),
         ("src/main/groovy/jenkins/model/View.groovy", FileKind.TEXT),
-        ("lib/vars/helper.groovy", FileKind.TEXT),
+        # A library's `vars/` and `.jenkins/` anywhere (scanned from above, a monorepo part),
+        # flat `vars/` only; `jenkins/` at the root only.
+        ("lib/vars/helper.groovy", FileKind.JENKINSFILE),
+        ("services/x/vars/deploy.groovy", FileKind.JENKINSFILE),
+        ("repo/.jenkins/nightly.groovy", FileKind.JENKINSFILE),
+        ("vars/deep/helper.groovy", FileKind.TEXT),
+        ("core/src/main/resources/jenkins/install/Setup.groovy", FileKind.TEXT),
     ],
 )
 def test_groovy_files_jenkins_reads(path: str, kind: FileKind) -> None:
     assert classify(path) is kind
+
+
+# -- JNK-001 on what triage found: one finding per wrapper, the id shown, graded sessions --
+
+TWO_STRINGS = """\
+node {
+  withCredentials([string(credentialsId: 'k', variable: 'AWS_ACCESS_KEY_ID'),
+                   string(credentialsId: 's', variable: 'AWS_SECRET_ACCESS_KEY'),
+                   string(credentialsId: 'slack', variable: 'SLACK_TOKEN')]) {
+    sh 'aws s3 ls'
+  }
+  withCredentials([string(credentialsId: 'k2', variable: 'AWS_ACCESS_KEY_ID')]) {
+    sh 'aws s3 ls'
+  }
+}
+"""
+
+
+def _jnk001(code: str, path: str = "Jenkinsfile") -> list[object]:
+    from rules.jenkins.jnk001_static_aws_credentials import JenkinsStaticAwsCredentials
+    from scanner.testing import run_rule
+
+    return list(run_rule(JenkinsStaticAwsCredentials, code, path))
+
+
+def test_bindings_of_one_wrapper_are_grouped() -> None:
+    steps = load(TWO_STRINGS).jobs[0].steps
+    first, second, slack, other = (s for s in steps if s.uses and "withCredentials" in s.uses)
+    assert jenkins.bindings(first) == (first, second, slack)
+    assert jenkins.bindings(slack) == (first, second, slack)
+    assert jenkins.bindings(other) == (other,)
+    assert jenkins.bindings(steps[-1]) == ()  # the sh step
+
+
+def test_a_key_pair_of_string_bindings_is_one_finding() -> None:
+    from scanner.findings import Finding
+
+    found = [f for f in _jnk001(TWO_STRINGS) if isinstance(f, Finding)]
+    assert [f.location.line for f in found] == [2, 7]
+    pair = found[0]
+    assert "`AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`" in pair.message
+    assert "credentials 'k', 's'" in pair.message
+    assert [(r.location.line, r.message) for r in pair.related] == [
+        (3, "`AWS_SECRET_ACCESS_KEY` is bound here too")
+    ]
+    assert "'k2'" in found[1].message
+    assert not found[1].related
+
+
+@pytest.mark.parametrize(
+    ("argument", "shown"),
+    [
+        ("'awsCredentials'", "(credential 'awsCredentials')"),
+        ("credentialsId", "(credential 'awsCredentials' from `credentialsId`)"),
+        ('"${credentialsId}"', "(credential 'awsCredentials' from `${credentialsId}`)"),
+        ("config.awsId", "(credential id from `config.awsId`)"),
+    ],
+)
+def test_the_message_shows_the_credential_id_not_the_argument(argument: str, shown: str) -> None:
+    from scanner.findings import Finding
+
+    code = (
+        "def call(Map config = [:], String credentialsId = 'awsCredentials') {\n"
+        "  withCredentials([[$class: 'AmazonWebServicesCredentialsBinding',\n"
+        f"                    credentialsId: {argument}]]) {{\n"
+        "    sh 'aws s3 ls'\n"
+        "  }\n"
+        f"  withAWS(credentials: {argument}) {{ sh 'aws s3 ls' }}\n"
+        "}\n"
+    )
+    found = [f for f in _jnk001(code, "vars/deploy.groovy") if isinstance(f, Finding)]
+    assert len(found) == 2
+    for finding in found:
+        assert shown in finding.message
+        assert "`credentialsId` from" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("duration", "severity"), [(3600, None), (3601, "low"), (14400, "low"), (14401, "medium")]
+)
+def test_with_aws_sessions_are_graded_like_every_other_session(
+    duration: int, severity: str | None
+) -> None:
+    from scanner.findings import Finding
+
+    code = f"node {{\n  withAWS(role: 'deploy', duration: {duration}) {{ sh 'make' }}\n}}\n"
+    found = [f for f in _jnk001(code) if isinstance(f, Finding)]
+    assert [f.severity.value for f in found] == ([severity] if severity else [])

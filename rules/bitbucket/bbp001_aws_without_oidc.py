@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules._aws_script import key_use
+from outlive_rules._aws_script import AWS_AUTH, EMULATORS, get_merged, implicit_cli, key_use
 
 from scanner.api import (
     BASE32_UPPER,
@@ -15,6 +15,7 @@ from scanner.api import (
     Entry,
     FileKind,
     Invalid,
+    Job,
     Lifetime,
     Pipeline,
     Precision,
@@ -63,6 +64,33 @@ def _given(entry: Entry) -> bool:
     return entry.kind is not ValueKind.LITERAL or (entry.value or "").strip() != ""
 
 
+def _computed(entry: Entry, made: set[str]) -> bool:
+    """A pipe variable read from names the step's own script set before the pipe (the
+    session `aws sts assume-role-with-web-identity` returned), not repository variables."""
+    names = [r.removeprefix("env.") for r in entry.refs]
+    return entry.kind is ValueKind.EXPRESSION and bool(names) and all(n in made for n in names)
+
+
+def _self_hosted(step: yamlnodes.Node | None) -> bool:
+    """``runs-on: [self.hosted, linux]``: the runner may have an instance role."""
+    node = get_merged(step, "runs-on")
+    labels = [yamlnodes.scalar(node)] if yamlnodes.scalar(node) else []
+    labels += [yamlnodes.scalar(e) for e in yamlnodes.elements(node)]
+    return any(label is not None and "self.hosted" in label for label in labels)
+
+
+def _emulator_services(root: yamlnodes.Node | None) -> set[str | None]:
+    """Names of ``definitions: services:`` that run a local emulator (LocalStack, MinIO)."""
+    out: set[str | None] = set(EMULATORS)
+    services = yamlnodes.get(yamlnodes.get(root, "definitions"), "services")
+    for name, _, service in yamlnodes.items(services):
+        image = yamlnodes.get(service, "image")
+        text = yamlnodes.scalar(image) or yamlnodes.scalar(yamlnodes.get(image, "name")) or ""
+        if any(e in text.lower() for e in EMULATORS):
+            out.add(name)
+    return out
+
+
 class AwsWithoutOidc(CiRule):
     """## What it does
     Flags Bitbucket Pipelines steps that reach AWS with an IAM user's access key instead of
@@ -76,7 +104,16 @@ class AwsWithoutOidc(CiRule):
       workspace or deployment variables) or exports them from another variable, in a step
       without `oidc: true` (one finding per step);
     - an image pulled from ECR with `aws: {access-key: ..., secret-key: ...}` instead of
-      `aws: {oidc-role: ...}`.
+      `aws: {oidc-role: ...}`;
+    - a step without `oidc: true` that calls AWS (`aws s3 sync`, `sam deploy`, `cdk deploy`,
+      `eksctl create`) with nothing in the file to authenticate it: on Bitbucket's hosted
+      runners only the repository or workspace key pair can (low; quiet on `runs-on:
+      self.hosted` runners, which may have an instance role).
+
+    Pipe variables the step's script set itself before the pipe (the session `aws sts
+    assume-role-with-web-identity` returned for `$BITBUCKET_STEP_OIDC_TOKEN`) are not stored
+    keys. `aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"` and a registry
+    login given its password are LLC-CI-003's and LLC-CI-001's lines, not reported again.
 
     A key written in the file (a pipe variable, `export AWS_SECRET_ACCESS_KEY=...`,
     `aws configure set aws_access_key_id ...`, an image's `access-key`) is critical whether
@@ -139,7 +176,7 @@ class AwsWithoutOidc(CiRule):
         "role pinned to the workspace audience and repository UUID, set `oidc: true` on the "
         "step (`AWS_OIDC_ROLE_ARN` for the atlassian/aws-* pipes), and delete the IAM user key.",
         kinds=frozenset({FileKind.BITBUCKET}),
-        triggers=("aws",),
+        triggers=("aws", "eksctl", "cdk", "sam"),
     )
 
     VALID = [
@@ -178,6 +215,36 @@ class AwsWithoutOidc(CiRule):
             " | jq -r .Credentials.AccessKeyId)\n"
             '          - aws s3 ls --region "$AWS_REGION"\n'
         ),
+        # The step's own web-identity session handed to a pipe (not repository variables).
+        Valid(
+            "pipelines:\n  default:\n    - step:\n        oidc: true\n        script:\n"
+            "          - export AWS_ACCESS_KEY_ID=$(aws sts assume-role-with-web-identity"
+            " --role-arn $ROLE --role-session-name ci"
+            " --web-identity-token $BITBUCKET_STEP_OIDC_TOKEN | jq -r .Credentials.AccessKeyId)\n"
+            "          - export AWS_SECRET_ACCESS_KEY=$(aws sts assume-role-with-web-identity"
+            " --role-arn $ROLE --role-session-name ci"
+            " --web-identity-token $BITBUCKET_STEP_OIDC_TOKEN"
+            " | jq -r .Credentials.SecretAccessKey)\n"
+            "          - pipe: atlassian/aws-s3-deploy:1.1.0\n            variables:\n"
+            "              AWS_ACCESS_KEY_ID: $AWS_ACCESS_KEY_ID\n"
+            "              AWS_SECRET_ACCESS_KEY: $AWS_SECRET_ACCESS_KEY\n"
+            "              AWS_SESSION_TOKEN: $AWS_SESSION_TOKEN\n"
+            "              S3_BUCKET: example-bucket\n"
+        ),
+        # `aws configure set` of a stored key is LLC-CI-003's line; the CLI on a self-hosted
+        # runner (it may have an instance role), against LocalStack, or without signing.
+        Valid(
+            "pipelines:\n  default:\n    - step:\n        script:\n"
+            '          - aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID"\n'
+            '          - aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"\n'
+            "          - aws s3 sync dist s3://example-bucket\n"
+            "    - step:\n        runs-on: [self.hosted, linux]\n"
+            "        script: [aws s3 sync dist s3://example-bucket]\n"
+            "    - step:\n        services: [s3]\n"
+            "        script: [aws s3 mb s3://fixtures, aws --version]\n"
+            "    - step:\n        script: [aws s3 ls --no-sign-request s3://noaa-ghcn-pds/]\n"
+            "definitions:\n  services:\n    s3:\n      image: localstack/localstack:3\n"
+        ),
         # An ECR image pulled with the step's OIDC role.
         Valid(
             "pipelines:\n  default:\n    - step:\n        oidc: true\n        image:\n"
@@ -197,9 +264,9 @@ class AwsWithoutOidc(CiRule):
         # Scripts reading the stored keys: one finding per step, and a literal export.
         Invalid(
             "pipelines:\n  default:\n    - step:\n        name: sync\n        script:\n"
-            '          - aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID"'
+            '          - terraform apply -var "access_key=$AWS_ACCESS_KEY_ID"'
             "  # expect: LLC-BBP-001\n"
-            '          - aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"\n'
+            '          - terraform apply -var "secret_key=$AWS_SECRET_ACCESS_KEY"\n'
             "          - aws s3 sync dist s3://example-bucket\n"
             "    - step:\n        name: literal\n        script:\n"
             f"          - export AWS_SECRET_ACCESS_KEY='{_SECRET}'  # expect: LLC-BBP-001\n"
@@ -229,6 +296,17 @@ class AwsWithoutOidc(CiRule):
             "            - pipe: atlassian/slack-notify:2.0.0\n"
             "              variables:\n                WEBHOOK_URL: $SLACK_WEBHOOK\n"
         ),
+        # The AWS CLI with nothing in the file to authenticate it on a hosted runner: the
+        # repository's key pair (low, once per step), even in an anchored step reused.
+        Invalid(
+            "definitions:\n  steps:\n    - step: &deploy\n        name: deploy\n"
+            "        script:\n          - npm run build\n"
+            "          - aws s3 sync dist s3://example-bucket  # expect: LLC-BBP-001\n"
+            "          - aws cloudfront create-invalidation --distribution-id $CF --paths '/*'\n"
+            "pipelines:\n  default:\n    - step: *deploy\n"
+            "  branches:\n    main:\n      - step:\n          <<: *deploy\n"
+            "          runs-on: [linux]\n"
+        ),
         # An ECR image pulled with stored keys, and a literal key given to the CLI.
         Invalid(
             "image:\n  name: 123456789012.dkr.ecr.us-east-1.amazonaws.com/ci:1\n  aws:\n"
@@ -243,18 +321,51 @@ class AwsWithoutOidc(CiRule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._seen: set[tuple[int, int, int, int]] = set()
-        #: Per step (a Bitbucket job): AWS key names its script set itself.
+        #: Per step (a Bitbucket job): AWS key names its script set itself, and those it
+        #: set to a value of its own (not copied from a stored variable).
         self._assigned: dict[int, set[str]] = {}
+        self._made: dict[int, set[str]] = {}
+        #: Service names that run an emulator (`definitions: services:` images).
+        self._services: set[str | None] = set()
         #: Steps (Bitbucket jobs) already reported for reading the stored keys.
         self._read_reported: set[int] = set()
 
     def check_pipeline(self, pipeline: Pipeline) -> None:
         self._seen.clear()
         self._assigned.clear()
+        self._made.clear()
         self._read_reported.clear()
+        self._services = _emulator_services(pipeline.root)
         if pipeline.root is not None:
             for node in yamlnodes.walk(pipeline.root):
                 self._image_aws(yamlnodes.get(node, "aws"))
+
+    def check_job(self, job: Job) -> None:
+        """The AWS CLI run with nothing in the file to authenticate it (low): on Bitbucket's
+        hosted runners only repository, workspace or deployment variables can."""
+        if job.federation.oidc is True or _self_hosted(job.node):
+            return
+        listed = yamlnodes.elements(get_merged(job.node, "services"))
+        services = {yamlnodes.scalar(s) for s in listed}
+        if services & self._services:
+            return
+        for step in job.steps:
+            action = step.action()
+            if action is not None and (
+                _AWS_PIPES.match(action) or any(k in AWS_AUTH for k in step.with_)
+            ):
+                return  # the pipe's finding is the step's
+        target = implicit_cli((c for step in job.steps for c in step.commands()), tools=True)
+        if target is None:
+            return
+        self._once(
+            target,
+            f"Step `{job.job_id}` calls AWS without `oidc: true` and with nothing in the file "
+            "to authenticate it: on Bitbucket's hosted runners that can only be "
+            "`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` from the repository, workspace or "
+            f"deployment variables, a long-term IAM user key. Instead, {_FEDERATION}.",
+            severity=Severity.LOW,
+        )
 
     def check_step(self, step: Step) -> None:
         action = step.action()
@@ -267,6 +378,10 @@ class AwsWithoutOidc(CiRule):
             and _given(e)
         ]
         role = _PIPE_ROLE in step.with_ and _given(step.with_[_PIPE_ROLE])
+        made = self._made.get(id(step.job), set())
+        if keys and all(_computed(e, made) for e in keys):
+            return  # the session the step's own script put in those variables
+        keys = [e for e in keys if not _computed(e, made)]
         if not keys:
             if _AWS_PIPES.match(action) and not role and step.uses_node is not None:
                 self._once(
@@ -311,6 +426,9 @@ class AwsWithoutOidc(CiRule):
         job = command.step.job
         own = self._assigned.setdefault(id(job), set())
         use = key_use(command, own, self._literal_text)
+        made = self._made.setdefault(id(job), set())
+        made.update(use.made)
+        made.difference_update(name for name, _ in use.copied)
         for name, word, value in use.literals:
             self._once(
                 command.target(word.start, word.end),

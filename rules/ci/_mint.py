@@ -88,6 +88,20 @@ def span(first: Word, last: Word | None = None) -> tuple[int, int]:
     return first.start, max(first.end, end)
 
 
+def through(
+    simple: SimpleCommand, count: int, valued: frozenset[str] = frozenset()
+) -> tuple[int, int]:
+    """Offsets from the program word through its ``count``-th sub-command word (``aws iam
+    create-access-key`` of ``aws --profile a iam create-access-key --user-name u``), so a
+    finding on an operation starts where the command does (wrappers such as ``sudo`` and
+    global options in between stay inside)."""
+    program = simple.program
+    words = simple.positionals(*valued)[:count]
+    if program is None:
+        return span(words[0], words[-1]) if words else (simple.start, simple.end)
+    return program.start, max(program.end, words[-1].end if words else program.end)
+
+
 def in_ci(command: Command) -> str | None:
     """The CI system the command runs in, or None for a script or Makefile run by hand."""
     system = command.step.job.pipeline.system

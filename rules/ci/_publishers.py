@@ -13,7 +13,9 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from scanner.api import SimpleCommand
+from outlive_rules.ci._sources import Origin, Resolver, Source
+
+from scanner.api import SimpleCommand, Word
 
 #: Registry -> (credential kind id, display name).
 REGISTRIES: dict[str, tuple[str, str]] = {
@@ -212,3 +214,109 @@ def is_public(registry: str, value: str) -> bool:
     if registry == "crates":
         return value == "crates-io"
     return bool(NUGET_URL.match(value))
+
+
+def embedded(resolver: Resolver, word: Word, token: str) -> Source:
+    """The source of a token written inside a word (``..._authToken=${NPM_TOKEN}``)."""
+    names = re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", token)
+    if names:
+        return max((resolver.variable(n) for n in names), key=lambda s: s.origin)
+    if word.literal:
+        return resolver.word(dataclasses.replace(word, value=token))
+    return resolver.word(word)
+
+
+def sink_tokens(simple: SimpleCommand, resolver: Resolver) -> list[tuple[str, str, Word, Source]]:
+    """Tokens the command writes where a later publish reads them:
+    ``(registry, label, word, source)``."""
+    out: list[tuple[str, str, Word, Source]] = []
+    name = program(simple)
+    values = [w.value for w in simple.args]
+    if name == "poetry" and values[:1] == ["config"]:
+        for i, value in enumerate(values[1:-1], start=1):
+            if value.lower() in ("pypi-token.pypi", "pypi-token.testpypi"):
+                word = simple.args[i + 1]
+                out.append(("pypi", "poetry config", word, resolver.word(word)))
+    if name == "cargo" and values[:1] == ["login"] and not simple.has("--registry"):
+        rest = simple.positionals("--registry", "--config", "-Z")
+        if len(rest) > 1:
+            out.append(("crates", "cargo login", rest[1], resolver.word(rest[1])))
+    if name in ("npm", "pnpm") and values[:1] == ["publish"]:
+        return out  # its `--//registry/:_authToken=` is the publish's own token argument
+    words = list(simple.args)
+    if simple.heredoc_word is not None:
+        words.append(simple.heredoc_word)
+    for word in words:
+        match = AUTH_TOKEN.search(word.value)
+        if match and NPM_URL.match(match.group(1)):
+            label = f"{simple.name} config set" if name in ("npm", "pnpm", "yarn") else ".npmrc"
+            token = match.group(2)
+            source = embedded(resolver, word, token)
+            if token.startswith(("$", "'$", '"$')) or source.origin is not Origin.NONE:
+                out.append(("npm", label, word, source))
+            continue
+        if (
+            name in ("npm", "pnpm")
+            and values[:2] == ["config", "set"]
+            and len(values) > 3
+            and word is simple.args[2]
+        ):
+            key = AUTH_TOKEN.search(word.value + "=x")
+            if key and NPM_URL.match(key.group(1)):
+                token_word = simple.args[3]
+                label = f"{simple.name} config set"
+                out.append(("npm", label, token_word, resolver.word(token_word)))
+            continue
+        gem = GEM_KEY.search(word.value)
+        if gem is not None:
+            out.append(
+                ("rubygems", "~/.gem/credentials", word, embedded(resolver, word, gem.group(1)))
+            )
+    return out
+
+
+#: A redirect into a ``.pypirc`` (``> ~/.pypirc``, ``>> $HOME/.pypirc``) or ``tee`` of one.
+_PYPIRC_WRITE = re.compile(r">>?\s*['\"]?[^\s'\"|;&<>]*\.pypirc(?![\w.])")
+_PYPIRC_ARG = re.compile(r"(?:^|/)\.pypirc$")
+#: ``password = VALUE`` in a ``.pypirc`` body (lines may be ``\n`` escapes of ``printf``).
+_PYPIRC_PASSWORD = re.compile(r"(?:^|\n|\\n|\s)password\s*[=:]\s*([^\s\\]+)", re.I)
+_PYPIRC_REPOSITORY = re.compile(r"(?:^|\n|\\n|\s)repository\s*[=:]\s*([^\s\\]+)", re.I)
+#: ``sed s~__pw__~$PYPI_TOKEN~``: a template filled with the token (any delimiter).
+_SED_SUBSTITUTE = re.compile(r"^s(.)(?:(?!\1).)*\1((?:(?!\1).)*)\1")
+
+
+def pypirc_tokens(
+    text: str, simple: SimpleCommand, resolver: Resolver
+) -> list[tuple[Word, Source]]:
+    """Tokens ``simple`` writes into a ``.pypirc`` (``command`` text ``text``, which holds
+    the redirects): a heredoc or ``echo``/``printf`` with a ``password =`` line, or ``sed``
+    filling a template. A body naming another ``repository =`` is for another index."""
+    tail = re.split(r"\|\||&&|[|;\n]", text[simple.end :], maxsplit=1)[0]
+    tee = simple.name == "tee" and any(_PYPIRC_ARG.search(w.value) for w in simple.args)
+    if not tee and not _PYPIRC_WRITE.search(tail):
+        return []
+    source = simple.piped_from if tee and simple.piped_from is not None else simple
+    words = list(source.args)
+    if source.heredoc_word is not None:
+        words.append(source.heredoc_word)
+    if any(
+        not _public_pypi(m.group(1)) for w in words for m in _PYPIRC_REPOSITORY.finditer(w.value)
+    ):
+        return []
+    out: list[tuple[Word, Source]] = []
+    for word in words:
+        match = _PYPIRC_PASSWORD.search(word.value)
+        written = source.name in ("echo", "printf") or word is source.heredoc_word
+        if match is not None and written:
+            token = match.group(1)
+            if token == "%s" and source.name == "printf":
+                rest = [w for w in source.args if w is not word and not w.literal]
+                if rest:
+                    out.append((rest[0], resolver.word(rest[0])))
+                continue
+            out.append((word, embedded(resolver, word, token)))
+        elif source.name == "sed":
+            sub = _SED_SUBSTITUTE.match(word.value)
+            if sub is not None and "$" in sub.group(2):
+                out.append((word, embedded(resolver, word, sub.group(2))))
+    return [(word, found) for word, found in out if found.origin is not Origin.NONE]

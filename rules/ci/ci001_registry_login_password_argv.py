@@ -132,7 +132,9 @@ class RegistryLoginPasswordArgv(CiRule):
     own short-lived token (`$CI_JOB_TOKEN`, `$CI_REGISTRY_PASSWORD`, `secrets.GITHUB_TOKEN`,
     `github.token`, `$(System.AccessToken)`, or the output of `aws ecr get-login-password`,
     `gcloud auth print-access-token`, `az acr login --expose-token`) low: only the exposure on
-    the command line remains.
+    the command line remains. A password for the Google key-file users (`-u _json_key`,
+    `_json_key_base64`) is a service-account key that never expires: medium when stored,
+    critical when literal, with Artifact Registry's federated login as the fix.
 
     With `--password-stdin` nothing is on the command line. The rule then reports only two
     cases: a literal piped in (critical), and a stored secret piped into a cloud registry
@@ -304,6 +306,9 @@ class RegistryLoginPasswordArgv(CiRule):
         related = _related(source)
         fix = _fix(command, registry)
         where = "in the file" if source.entry is None else "in the CI file's env"
+        if _username(simple) in _KEY_FILE_USERS and source.origin is not Origin.EPHEMERAL:
+            self._key_file(command, login, target, source, related)
+            return
         if source.origin is Origin.LITERAL:
             if source.entry is not None:
                 # On the literal's own line, where the secret rules find it too.
@@ -346,6 +351,34 @@ class RegistryLoginPasswordArgv(CiRule):
                 related=related,
                 fix=fix,
             )
+
+    def _key_file(
+        self,
+        command: Command,
+        login: _Login,
+        target: object,
+        source: Source,
+        related: list[tuple[object, str]],
+    ) -> None:
+        """``-u _json_key -p "$KEY"``: the password is a Google service-account key (JSON),
+        worse than a registry password, since the key also signs in to Google Cloud."""
+        literal = source.origin is Origin.LITERAL
+        what = "written in the file" if literal else source.what
+        if literal and source.entry is not None:
+            related = [(target, f"`{login.label}` gets it on the command line here")]
+            target = source.entry.value_node
+        self.report(
+            target,
+            f"`{login.label}` is given a Google service-account key ({what}) as the registry "
+            "password on the command line: a service-account key that never expires, which "
+            "the runner's process list and shell tracing show, where Artifact Registry "
+            "accepts a token minted for the job.",
+            lifetime=Lifetime.static(),
+            value=source.value if literal else None,
+            severity=Severity.CRITICAL if literal else Severity.MEDIUM,
+            related=related,
+            fix=_GAR_FIX,
+        )
 
     def _stdin(
         self,
@@ -394,8 +427,9 @@ class RegistryLoginPasswordArgv(CiRule):
 
 
 _GAR_FIX = (
-    "Use Workload Identity Federation, then `gcloud auth print-access-token | docker login "
-    "-u oauth2accesstoken --password-stdin https://<registry>`, and delete the key."
+    "Log in to Artifact Registry with Workload Identity Federation: `gcloud auth "
+    "print-access-token | docker login -u oauth2accesstoken --password-stdin "
+    "https://<region>-docker.pkg.dev`, and delete the service-account key."
 )
 
 

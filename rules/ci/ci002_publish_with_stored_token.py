@@ -2,37 +2,40 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
 from outlive_rules.ci._publishers import (
     AUTH_TOKEN,
     DEFERRED,
-    GEM_KEY,
     NPM_URL,
     READ_ONLY,
     REGISTRIES,
     SYSTEM_NAMES,
     TRUSTED,
     Publisher,
+    embedded,
     find_publisher,
     is_public,
-    program,
+    pypirc_tokens,
+    sink_tokens,
 )
 from outlive_rules.ci._sources import Origin, Resolver, Source, simple_commands, system
+from outlive_rules.ci._wrapped import publishes_visibly, quiet, wired, wrapper
 
 from scanner.api import (
     COMMAND_KINDS,
     Category,
     CiRule,
     Command,
+    Entry,
     Lifetime,
     Precision,
     RuleContext,
     RuleMeta,
     Severity,
     SimpleCommand,
+    Step,
     Stored,
     Word,
     credentials,
@@ -64,8 +67,20 @@ class PublishWithStoredToken(CiRule):
     ...) set at step, job or pipeline level, as a prefix assignment or by an earlier `export`
     in the script. It also flags a token written where the tools read it (an
     `//registry.npmjs.org/:_authToken=` line, `npm config set`, `poetry config pypi-token.pypi`,
-    `cargo login`, `:rubygems_api_key:`) in a job that publishes to that registry (a token
-    kept for `npm dist-tag` or installs is out of trusted publishing's reach).
+    `cargo login`, `:rubygems_api_key:`, a `password =` written into `~/.pypirc`) in a job
+    that publishes to that registry (a token kept for `npm dist-tag` or installs is out of
+    trusted publishing's reach).
+
+    A step that publishes through a wrapper (`run: scripts/publish`, `make release`,
+    `nox -s publish`) is reported on its env entry, at medium since the publish itself is
+    not seen: a stored token in an env var that only a publisher reads (`TWINE_PASSWORD`,
+    `UV_PUBLISH_TOKEN`, `POETRY_PYPI_TOKEN_PYPI`, `CARGO_REGISTRY_TOKEN`,
+    `GEM_HOST_API_KEY`; `NPM_TOKEN` and `NUGET_API_KEY` only when a command names a
+    release), set on the step, or on a job whose only script is that step (a GitLab job's
+    own `variables:`). A dry run, another index named in the step (a `--repository-url`,
+    `TWINE_REPOSITORY_URL`, a `TWINE_USERNAME` other than `__token__`, a secret named for
+    Nexus or Artifactory) or a publisher the command checks read keeps it quiet. TestPyPI
+    supports trusted publishing too, so it counts.
 
     It fires only where the CI system can publish to that registry without a token: GitHub
     Actions (PyPI, npm, RubyGems.org, crates.io, nuget.org), GitLab CI (PyPI, npm,
@@ -149,7 +164,11 @@ class PublishWithStoredToken(CiRule):
         "token.",
         kinds=COMMAND_KINDS,
         triggers=("twine", "publish", "gem push", "nuget push", "_authtoken", "pypi-token",
-                  "cargo login", "rubygems_api_key", "maturin"),
+                  "cargo login", "rubygems_api_key", "maturin",
+                  # the env vars a wrapped publish reads (``run: ./release.sh``)
+                  "cargo_registry_token", "gem_host_api_key", "poetry_pypi_token",
+                  "poetry_http_basic", "flit_password", "hatch_index_auth", "npm_token",
+                  "npm_auth_token", "node_auth_token", "nuget_api_key", "pypirc"),
     )  # fmt: skip
     #: Only commands that mention a trigger are parsed and checked.
     COMMAND_WORDS = META.triggers
@@ -179,6 +198,16 @@ class PublishWithStoredToken(CiRule):
             "cargo publish --dry-run\n"
             "gem push pkg/*.gem\n",
             env={"GEM_HOST_API_KEY": "<your-api-key>"},
+        ),
+        # A .pypirc for another index; a wrapper's dry run and one pointed at a private index.
+        *valid_in(
+            'echo "password = $NEXUS_PW" >> ~/.pypirc\ntwine upload -r internal dist/*\n',
+            env={"NEXUS_PW": Stored("NEXUS_PW")},
+        ),
+        *valid_in(
+            "scripts/publish --dry-run\n"
+            "./release.sh --repository-url https://nexus.example.com/repository/pypi/\n",
+            env={"TWINE_USERNAME": "__token__", "TWINE_PASSWORD": Stored("PYPI_TOKEN")},
         ),
     ]
     INVALID = [
@@ -228,6 +257,13 @@ class PublishWithStoredToken(CiRule):
             "npm publish --//registry.npmjs.org/:_authToken=$NPM_TOKEN  # expect: LLC-CI-002\n",
             systems=("circleci",),
         ),
+        # A PyPI token filled into a .pypirc template, then read by `twine upload`.
+        *invalid_in(
+            'sed "s~__pw__~$PYPI_TOKEN~" .pypirc.in > ~/.pypirc  # expect: LLC-CI-002\n'
+            "twine upload dist/*\n",
+            env={"PYPI_TOKEN": Stored("PYPI_TOKEN")},
+            systems=("github", "gitlab"),
+        ),
         # nuget.org from GitHub Actions with a stored API key.
         *invalid_in(
             'dotnet nuget push out/*.nupkg --api-key "$NUGET_KEY" '
@@ -241,6 +277,50 @@ class PublishWithStoredToken(CiRule):
         super().__init__(context)
         #: (job, registry) pairs whose token a write in the job was already reported for.
         self._written: set[tuple[int, str]] = set()
+
+    def check_step(self, step: Step) -> None:
+        """A publish token wired into a step that publishes through a wrapper
+        (``scripts/publish``, ``make release``): reported on the env entry, once."""
+        ci = step.job.pipeline.system
+        for found in wired(step):
+            if not _covered(ci, found.registry) or publishes_visibly(found.scope, found.registry):
+                continue
+            run = wrapper(found.scope)
+            if run is None:
+                continue
+            first = simple_commands(run)
+            if not first:
+                continue
+            source = Resolver(run, first[0], self.context.is_placeholder).entry(found.entry)
+            if not _counts(source) or quiet(found.scope, found.registry, source.what):
+                continue
+            if found.registry == "npm" and _npmrc_elsewhere(run):
+                continue
+            self._wrapped(run, found.registry, found.entry, source)
+            return
+
+    def _wrapped(self, run: Command, registry: str, entry: Entry, source: Source) -> None:
+        kind = _kind(REGISTRIES[registry][0])
+        ci = system(run)
+        how = kind.fix(ci) if kind is not None else ""
+        name, platform = REGISTRIES[registry][1], SYSTEM_NAMES.get(ci, ci)
+        setup = f" ({how})" if how else ""
+        literal = source.origin is Origin.LITERAL
+        key, line = entry.key, run.text.splitlines()[0] if run.text else ""
+        what = "a literal token" if literal else f"a stored token ({source.what})"
+        self.report(
+            entry.value_node if literal else entry.key_node,
+            f"`{key}` hands {what} for {name} to a step that publishes through "
+            f"`{line[:60]}`, whose publish the scanner does not read: a "
+            f"long-lived token, where {platform} supports {name} trusted publishing with a "
+            f"token minted per job{setup}.",
+            lifetime=Lifetime.static(),
+            value=source.value if literal else None,
+            severity=Severity.CRITICAL if literal else Severity.MEDIUM,
+            related=[(run.target(0, len(line)), "the step's publish runs here")],
+            fix=f"Configure {name} trusted publishing for this {platform} pipeline{setup}, "
+            f"have the wrapper publish without a token, then remove `{key}` and revoke it.",
+        )
 
     def check_command(self, command: Command) -> None:
         ci = system(command)
@@ -282,7 +362,7 @@ class PublishWithStoredToken(CiRule):
         for word in simple.args:
             match = AUTH_TOKEN.search(word.value)
             if match and NPM_URL.match(match.group(1)):
-                source = _embedded(resolver, word, match.group(2))
+                source = embedded(resolver, word, match.group(2))
                 if _counts(source):
                     return _Hit(source, " in an `_authToken` option",
                                 command.target(word.start, word.end), word)  # fmt: skip
@@ -308,11 +388,15 @@ class PublishWithStoredToken(CiRule):
     # -- a token written where a publish will read it --------------------------------------
 
     def _sinks(self, command: Command, simple: SimpleCommand, resolver: Resolver, ci: str) -> None:
-        for registry, label, word, source in _sink_tokens(simple, resolver):
+        written = pypirc_tokens(command.text, simple, resolver)
+        pypirc = [("pypi", ".pypirc", word, source) for word, source in written]
+        for registry, label, word, source in [*sink_tokens(simple, resolver), *pypirc]:
             if not _covered(ci, registry) or not _counts(source):
                 continue
             if not _job_publishes(command, registry):
                 continue  # for `npm dist-tag`, an install: trusted publishing covers publishes
+            if label == ".pypirc" and not _job_publishes(command, "pypi-public"):
+                continue  # `twine upload -r internal`: the file is for another index
             target = command.target(word.start, word.end)
             self._report(command, registry, label, _Hit(source, "", target, word), sink=True)
             self._written.add((id(command.step.job), registry))
@@ -426,6 +510,11 @@ def _job_publishes(command: Command, registry: str) -> bool:
                     hit = find_publisher(simple)
                     if hit is not None:
                         registries.add(hit[0].registry)
+                        target = hit[1].option(*hit[0].target_flags)
+                        if hit[0].registry == "pypi" and (
+                            target is None or (target.literal and is_public("pypi", target.value))
+                        ):
+                            registries.add("pypi-public")
         found = frozenset(registries)
         cache[key] = found
     return registry in found
@@ -476,62 +565,3 @@ def _npmrc_elsewhere(command: Command) -> bool:
                         if not NPM_URL.match(match.group(1).replace("https:", "")):
                             return True
     return False
-
-
-def _embedded(resolver: Resolver, word: Word, token: str) -> Source:
-    """The source of a token written inside a word (``..._authToken=${NPM_TOKEN}``)."""
-    names = re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", token)
-    if names:
-        return max((resolver.variable(n) for n in names), key=lambda s: s.origin)
-    if word.literal:
-        return resolver.word(dataclasses.replace(word, value=token))
-    return resolver.word(word)
-
-
-def _sink_tokens(simple: SimpleCommand, resolver: Resolver) -> list[tuple[str, str, Word, Source]]:
-    """Tokens the command writes where a later publish reads them:
-    ``(registry, label, word, source)``."""
-    out: list[tuple[str, str, Word, Source]] = []
-    name = program(simple)
-    values = [w.value for w in simple.args]
-    if name == "poetry" and values[:1] == ["config"]:
-        for i, value in enumerate(values[1:-1], start=1):
-            if value.lower() in ("pypi-token.pypi", "pypi-token.testpypi"):
-                word = simple.args[i + 1]
-                out.append(("pypi", "poetry config", word, resolver.word(word)))
-    if name == "cargo" and values[:1] == ["login"] and not simple.has("--registry"):
-        rest = simple.positionals("--registry", "--config", "-Z")
-        if len(rest) > 1:
-            out.append(("crates", "cargo login", rest[1], resolver.word(rest[1])))
-    if name in ("npm", "pnpm") and values[:1] == ["publish"]:
-        return out  # its `--//registry/:_authToken=` is the publish's own token argument
-    words = list(simple.args)
-    if simple.heredoc_word is not None:
-        words.append(simple.heredoc_word)
-    for word in words:
-        match = AUTH_TOKEN.search(word.value)
-        if match and NPM_URL.match(match.group(1)):
-            label = f"{simple.name} config set" if name in ("npm", "pnpm", "yarn") else ".npmrc"
-            token = match.group(2)
-            source = _embedded(resolver, word, token)
-            if token.startswith(("$", "'$", '"$')) or source.origin is not Origin.NONE:
-                out.append(("npm", label, word, source))
-            continue
-        if (
-            name in ("npm", "pnpm")
-            and values[:2] == ["config", "set"]
-            and len(values) > 3
-            and word is simple.args[2]
-        ):
-            key = AUTH_TOKEN.search(word.value + "=x")
-            if key and NPM_URL.match(key.group(1)):
-                token_word = simple.args[3]
-                label = f"{simple.name} config set"
-                out.append(("npm", label, token_word, resolver.word(token_word)))
-            continue
-        gem = GEM_KEY.search(word.value)
-        if gem is not None:
-            out.append(
-                ("rubygems", "~/.gem/credentials", word, _embedded(resolver, word, gem.group(1)))
-            )
-    return out

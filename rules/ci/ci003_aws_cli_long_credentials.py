@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules.ci._mint import ci_fix, flag, invocations, span, verbs
+from outlive_rules.ci._mint import ci_fix, flag, invocations, span, through, verbs
 
 from scanner.api import (
     BASE64,
@@ -23,6 +23,7 @@ from scanner.api import (
     describe_duration,
     fake_token,
     invalid_in,
+    session_severity,
     valid_in,
 )
 
@@ -275,18 +276,31 @@ class AwsCliLongCredentials(CiRule):
                 self._import(command, simple)
 
     def _access_key(self, command: Command, simple: SimpleCommand) -> None:
-        word = _operation_word(simple)
+        target = command.target(*through(simple, 2, _GLOBAL_VALUED))
+        deleted = _deleted_later(command, simple)
+        if deleted is not None:
+            self.report(
+                target,
+                "`aws iam create-access-key` mints a long-term IAM user access key; a later "
+                "`aws iam delete-access-key` deletes it at the end of the job, unless the run "
+                "is cancelled or fails before it, and then the key lives on: run the delete "
+                "whatever happens (`if: always()`, `after_script:`, a shell `trap ... EXIT`)."
+                + ci_fix(command, _KIND),
+                lifetime=Lifetime.static(),
+                severity=Severity.LOW,
+                related=[(deleted, "the key is deleted here")],
+            )
+            return
         self.report(
-            command.target(word.start, word.end),
+            target,
             "`aws iam create-access-key` mints a long-term IAM user access key: it never "
             "expires and outlives the job that printed it." + ci_fix(command, _KIND),
             lifetime=Lifetime.static(),
         )
 
     def _import(self, command: Command, simple: SimpleCommand) -> None:
-        word = _operation_word(simple)
         self.report(
-            command.target(word.start, word.end),
+            command.target(*through(simple, 2, _GLOBAL_VALUED)),
             "`aws configure import` installs the access keys of an IAM user's credentials CSV "
             "into the runner's profile: long-term keys that never expire." + ci_fix(command, _KIND),
             lifetime=Lifetime.static(),
@@ -300,7 +314,7 @@ class AwsCliLongCredentials(CiRule):
         limit = self.context.thresholds.role_session_max_seconds
         if given is None:
             seconds: int | None = _SESSION_TOKEN_DEFAULT
-            start, end = span(_operation_word(simple))
+            start, end = through(simple, 2, _GLOBAL_VALUED)
             how = "the 12-hour default session"
         else:
             seconds = _seconds(given[1])
@@ -327,14 +341,15 @@ class AwsCliLongCredentials(CiRule):
             return  # one hour, AWS's default
         seconds = _seconds(given[1])
         limit = self.context.thresholds.role_session_max_seconds
-        if seconds is None or seconds <= limit:
+        severity = session_severity(seconds, limit) if seconds is not None else None
+        if seconds is None or severity is None:
             return
         self.report(
             command.target(*span(*given)),
             f"`aws sts {operation}` asks for a session of {describe_duration(seconds)}, above "
             f"the {limit}-second threshold: the credentials outlive most jobs.",
             lifetime=Lifetime.seconds(seconds),
-            severity=Severity.MEDIUM if seconds >= 4 * limit else Severity.LOW,
+            severity=severity,
             fix="Lower `--duration-seconds` to the job's real duration (900 to 3600).",
         )
 
@@ -347,9 +362,29 @@ def _configure_set(simple: SimpleCommand) -> tuple[str, Word] | None:
     return words[2].value.lower(), words[3]
 
 
-def _operation_word(simple: SimpleCommand) -> Word:
-    words = simple.positionals(*_GLOBAL_VALUED)
-    return words[1] if len(words) > 1 else simple.words[simple.program_index]
+def _deleted_later(command: Command, simple: SimpleCommand) -> object | None:
+    """Where a later command of the same job runs ``aws iam delete-access-key`` for the user
+    the key was created for (both without ``--user-name`` means the caller's own user)."""
+    user = _user_name(simple)
+    later = False
+    for step in command.step.job.steps:
+        for other in step.commands():
+            if other is command:
+                later = True
+                continue
+            if not later:
+                continue
+            for run in invocations(other, "aws"):
+                if verbs(run, 2, _GLOBAL_VALUED) == ["iam", "delete-access-key"] and (
+                    _user_name(run) == user
+                ):
+                    return other.target(*through(run, 2, _GLOBAL_VALUED))
+    return None
+
+
+def _user_name(simple: SimpleCommand) -> str | None:
+    word = simple.option("--user-name")
+    return word.value if word is not None else None
 
 
 def _seconds(word: Word | None) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules.ci._mint import ci_fix, flag, invocations, span, verbs
+from outlive_rules.ci._mint import ci_fix, flag, invocations, span, through, verbs
 
 from scanner.api import (
     COMMAND_KINDS,
@@ -74,6 +74,11 @@ class KubectlLongToken(CiRule):
     - `kubectl create secret generic … --type=kubernetes.io/service-account-token` and a
       heredoc `kubectl apply|create -f -` of a `Secret` of that type (high): a legacy token
       that never expires.
+
+    The OpenShift CLI (`oc`) is read the same way, and its deprecated legacy-token commands
+    too: `oc sa new-token` / `oc serviceaccounts new-token` (high: a new token secret that
+    never expires) and `oc sa get-token` (medium: it prints the service account's existing
+    legacy token, which never expires; on clusters without token secrets it fails).
 
     ## Why is this bad?
     A service-account token is a bearer credential for the cluster's API: anyone who reads it
@@ -148,7 +153,7 @@ class KubectlLongToken(CiRule):
         "Workload Identity, AKS Entra, or the cluster's OIDC authenticator), or request a "
         "short token bound to the pod that uses it.",
         kinds=COMMAND_KINDS,
-        triggers=("kubectl",),
+        triggers=("kubectl", "oc "),
         requires=("token",),
     )
     #: Only commands that mention a trigger are parsed and checked.
@@ -208,9 +213,12 @@ class KubectlLongToken(CiRule):
     ]
 
     def check_command(self, command: Command) -> None:
-        for simple in invocations(command, "kubectl"):
+        for simple in invocations(command, "kubectl", "oc"):
             action = verbs(simple, 2, _GLOBAL_VALUED)
-            if action == ["create", "token"]:
+            if simple.name == "oc" and action[:1] in (["sa"], ["serviceaccounts"]):
+                if action[1:] in (["get-token"], ["new-token"]):
+                    self._oc_legacy(command, simple, action[1])
+            elif action == ["create", "token"]:
                 self._token(command, simple)
             elif action == ["create", "secret"]:
                 self._secret(command, simple)
@@ -232,7 +240,7 @@ class KubectlLongToken(CiRule):
             level = max(0, level - 1)
         self.report(
             command.target(*span(*given)),
-            f"`kubectl create token` asks for a service-account token valid for "
+            f"`{simple.name} create token` asks for a service-account token valid for "
             f"{describe_duration(seconds)}, above the {limit}-second threshold"
             + (" (bound to an object, so it ends when that is deleted)" if bound else "")
             + ": a bearer credential for the cluster that outlives the job."
@@ -247,10 +255,28 @@ class KubectlLongToken(CiRule):
             return
         self.report(
             command.target(*span(*given)),
-            "`kubectl create secret` of type `kubernetes.io/service-account-token` makes a "
+            f"`{simple.name} create secret` of type `kubernetes.io/service-account-token` makes a "
             "legacy service-account token that never expires." + ci_fix(command, _KIND),
             lifetime=Lifetime.never(),
             severity=Severity.HIGH,
+        )
+
+    def _oc_legacy(self, command: Command, simple: SimpleCommand, verb: str) -> None:
+        """``oc sa get-token|new-token``: the deprecated commands that read or make a token
+        secret, whose token has no expiry (``oc create token`` replaced them in 4.11)."""
+        created = verb == "new-token"
+        what = (
+            "creates a legacy token secret for the service account"
+            if created
+            else "prints the service account's legacy token secret"
+        )
+        self.report(
+            command.target(*through(simple, 2, _GLOBAL_VALUED)),
+            f"`oc {simple.positionals(*_GLOBAL_VALUED)[0].value} {verb}` {what}: a token "
+            "that never expires (the command is deprecated; `oc create token` mints a "
+            "bounded one)." + ci_fix(command, _KIND),
+            lifetime=Lifetime.never(),
+            severity=Severity.HIGH if created else Severity.MEDIUM,
         )
 
     def _heredoc(self, command: Command, simple: SimpleCommand) -> None:

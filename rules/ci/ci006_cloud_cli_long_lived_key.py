@@ -6,7 +6,7 @@ import re
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from outlive_rules.ci._mint import ci_fix, flag, invocations, span, verbs
+from outlive_rules.ci._mint import ci_fix, flag, invocations, span, through, verbs
 
 from scanner.api import (
     ALNUM,
@@ -257,12 +257,12 @@ class CloudCliLongLivedKey(CiRule):
 
     def _gcloud(self, command: Command, simple: SimpleCommand) -> None:
         words = list(simple.positionals(*_GCLOUD_VALUED)[:6])
-        if words and words[0].value in ("alpha", "beta"):
-            words = words[1:]
+        track = 1 if words and words[0].value in ("alpha", "beta") else 0
+        words = words[track:]
         action = [w.value for w in words[:4]]
         if action == ["iam", "service-accounts", "keys", "create"]:
             self.report(
-                command.target(words[2].start, words[3].end),
+                command.target(*through(simple, track + 4, _GCLOUD_VALUED)),
                 "`gcloud iam service-accounts keys create` mints a user-managed "
                 "service-account key: a JSON private key that never expires."
                 + ci_fix(command, _GCP_KIND),
@@ -271,7 +271,9 @@ class CloudCliLongLivedKey(CiRule):
             )
         elif action[:2] == ["auth", "activate-service-account"]:
             given = flag(simple, "--key-file")
-            where = span(*given) if given is not None else span(words[1])
+            where = (
+                span(*given) if given is not None else through(simple, track + 2, _GCLOUD_VALUED)
+            )
             self.report(
                 command.target(*where),
                 "`gcloud auth activate-service-account --key-file` signs in with a "
@@ -301,9 +303,8 @@ class CloudCliLongLivedKey(CiRule):
         days = self._days(simple)
         if days is None:
             return
-        verb = simple.positionals(*_AZ_VALUED)[2]
         self.report(
-            command.target(verb.start, verb.end),
+            command.target(*through(simple, 3, _AZ_VALUED)),
             f"`az ad sp create-for-rbac` creates a service principal with a client secret "
             f"valid for {_describe_days(days)}, printed into the job."
             + ci_fix(command, _AZURE_KIND),
@@ -319,11 +320,7 @@ class CloudCliLongLivedKey(CiRule):
         if days is None or days <= limit:
             return
         given = flag(simple, "--years", "--end-date")
-        if given is not None:
-            where = span(*given)
-        else:
-            words = simple.positionals(*_AZ_VALUED)
-            where = span(words[3])
+        where = span(*given) if given is not None else through(simple, 4, _AZ_VALUED)
         self.report(
             command.target(*where),
             f"`az ad {what} credential reset` gives the "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from outlive_rules._aws_script import key_use
+from outlive_rules._aws_script import AWS_AUTH, implicit_cli, key_use
+from outlive_rules.circleci._executors import emulated, self_hosted
 
 from scanner.api import (
     BASE32_UPPER,
@@ -29,6 +30,7 @@ from scanner.api import (
     fake_token,
     is_known_example,
     parse_duration,
+    session_severity,
     yamlnodes,
 )
 
@@ -99,10 +101,18 @@ class AwsStaticKeys(CiRule):
     - a literal AWS key in an `environment:` map of a job, executor, image or `run` step, or
       in a docker image's `aws_auth` (critical); `aws_auth` with stored keys instead of
       `oidc_role_arn` (high);
-    - a `session_duration` above the `role_session_max_seconds` threshold (low);
+    - a `session_duration` above the `role_session_max_seconds` threshold (low; medium
+      above four times it);
     - a `run` script that writes a literal key (critical), or reads `$AWS_ACCESS_KEY_ID` /
       `$AWS_SECRET_ACCESS_KEY` (or copies another variable into them) in a job that assumes
-      no web-identity role and does not use its OIDC token (high, once per job).
+      no web-identity role and does not use its OIDC token (high, once per job);
+    - a `run` script calling AWS (`aws s3 sync`, `eksctl create`, `sam deploy`, `cdk
+      deploy`) in such a job with nothing in the config to authenticate it, no AWS orb and
+      no runner resource class (`<namespace>/<name>`): CircleCI's hosted executors have no
+      instance role, so the call can only use a context's or the project's key pair (low).
+
+    `aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"` and a registry login
+    given its password are LLC-CI-003's and LLC-CI-001's lines, not reported again here.
 
     Dummy keys for emulators (`test`, the AWS documentation's example key) and `$VAR`
     references in `environment:` are not literal keys.
@@ -158,7 +168,7 @@ class AwsStaticKeys(CiRule):
         "trust it in a role pinned to the project's claims, pass `role_arn` to the aws-cli "
         "orb's `setup`, and remove the keys from contexts and project settings.",
         kinds=frozenset({FileKind.CIRCLECI}),
-        triggers=("aws",),
+        triggers=("aws", "eksctl", "cdk", "sam"),
     )
 
     VALID = [
@@ -209,6 +219,24 @@ class AwsStaticKeys(CiRule):
             '          echo "export AWS_ACCESS_KEY_ID=$(jq -r .Credentials.AccessKeyId'
             ' <<<"$CREDS")" >> "$BASH_ENV"\n'
             '      - run: aws s3 cp dist "s3://$BUCKET" --recursive --sse "$AWS_ACCESS_KEY_ID"\n'
+        ),
+        # `aws configure set` of a stored key is LLC-CI-003's line; the CLI on a runner of
+        # the organisation's own (a `<namespace>/<name>` resource class) may use its role;
+        # commands that call no AWS API; a LocalStack service.
+        Valid(
+            "version: 2.1\njobs:\n  configure:\n    docker: [{image: cimg/aws:2024.03}]\n"
+            "    steps:\n      - run: |\n"
+            '          aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID"\n'
+            '          aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"\n'
+            "          aws s3 sync dist s3://example-bucket\n"
+            "  runner:\n    machine: true\n    resource_class: example-org/deployers\n"
+            "    steps:\n      - run: aws s3 sync dist s3://example-bucket\n"
+            "  offline:\n    docker: [{image: cimg/aws:2024.03}]\n    steps:\n"
+            "      - run: aws --version && sam build && cdk synth && eksctl version\n"
+            "      - run: aws s3 ls --no-sign-request s3://noaa-ghcn-pds/\n"
+            "  integration:\n    docker:\n      - image: cimg/python:3.12\n"
+            "      - image: localstack/localstack:3\n"
+            "    steps:\n      - run: aws s3 mb s3://fixtures\n"
         ),
         # An ECR image pulled with OIDC, through an executor and an anchor.
         Valid(
@@ -268,12 +296,28 @@ class AwsStaticKeys(CiRule):
         Invalid(
             "version: 2.1\njobs:\n  deploy:\n    docker: [{image: cimg/aws:2024.03}]\n"
             "    steps:\n      - run: |\n"
-            '          aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID"'
+            '          terraform apply -var "access_key=$AWS_ACCESS_KEY_ID"'
             "  # expect: LLC-CCI-001\n"
-            '          aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"\n'
+            '          terraform apply -var "secret_key=$AWS_SECRET_ACCESS_KEY"\n'
             "      - run: aws s3 sync dist s3://example-bucket\n"
             "  rotate:\n    docker: [{image: cimg/aws:2024.03}]\n    steps:\n"
             f"      - run: export AWS_SECRET_ACCESS_KEY='{_SECRET}'  # expect: LLC-CCI-001\n"
+        ),
+        # AWS called with nothing in the config to authenticate it, on a hosted executor:
+        # a context's or the project's key pair (low, once per job); an hours-long session.
+        Invalid(
+            "version: 2.1\nexecutors:\n  hosted:\n    machine:\n"
+            "      image: ubuntu-2204:current\n    resource_class: large\n"
+            "jobs:\n  deploy:\n    executor: hosted\n    steps:\n      - checkout\n"
+            "      - run: |\n          sam build\n"
+            "          sam deploy --stack-name api  # expect: LLC-CCI-001\n"
+            "          aws s3 sync dist s3://example-bucket\n"
+            "  cluster:\n    docker: [{image: cimg/aws:2024.03}]\n    steps:\n"
+            "      - run: eksctl create cluster -f cluster.yaml  # expect: LLC-CCI-001\n"
+            "  long:\n    docker: [{image: cimg/aws:2024.03}]\n    steps:\n"
+            "      - aws-cli/assume-role-with-web-identity:\n"
+            "          role_arn: arn:aws:iam::123456789012:role/circleci\n"
+            "          session_duration: '21600'  # expect: LLC-CCI-001\n"
         ),
         # A literal key passed to a reusable command at its call site.
         Invalid(
@@ -290,6 +334,7 @@ class AwsStaticKeys(CiRule):
         super().__init__(context)
         self._seen: set[tuple[int, int, int, int]] = set()
         self._orbs: dict[str, str] = {}
+        self._root: yamlnodes.Node | None = None
         #: Per job: AWS key names its scripts set themselves.
         self._own: dict[int, set[str]] = {}
         #: Jobs whose scripts may read session credentials (a web-identity role, the OIDC
@@ -301,6 +346,7 @@ class AwsStaticKeys(CiRule):
         for state in (self._seen, self._own, self._sessions, self._read_reported):
             state.clear()
         self._orbs = _orb_names(pipeline.root)
+        self._root = pipeline.root
         for section in ("jobs", "executors"):
             for _, _, holder in yamlnodes.items(yamlnodes.get(pipeline.root, section)):
                 for image in yamlnodes.elements(yamlnodes.get(holder, "docker")):
@@ -311,6 +357,36 @@ class AwsStaticKeys(CiRule):
             self._literal_env(entry)
         if any(self._session(step) for step in job.steps):
             self._sessions.add(id(job))
+        else:
+            self._implicit(job)
+
+    def _implicit(self, job: Job) -> None:
+        """AWS called from `run` with nothing in the config to authenticate it (low):
+        CircleCI's hosted executors have no instance role, so only the key pair of a context
+        or the project's environment variables can."""
+        if self_hosted(self._root, job.node) or emulated(self._root, job):
+            return
+        env = [*job.env.values(), *(e for step in job.steps for e in step.env.values())]
+        if any(e.key in AWS_AUTH and _given(e) for e in env):
+            return
+        for step in job.steps:
+            action = step.action()
+            if action is None:
+                continue
+            alias, _, command = action.partition("/")
+            if self._orbs.get(alias, alias).startswith("aws") and command != "install":
+                return  # an AWS orb's own credentials, judged on its step
+        target = implicit_cli((c for step in job.steps for c in step.commands()), tools=True)
+        if target is None:
+            return
+        self._once(
+            target,
+            f"Job `{job.job_id}` calls AWS with no `aws-cli/setup` `role_arn` and no use of "
+            "`$CIRCLE_OIDC_TOKEN_V2`: on CircleCI's hosted executors that can only be "
+            "`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` from a context or the project's "
+            f"environment variables, a long-term IAM user key. Instead, {_FEDERATION}.",
+            severity=Severity.LOW,
+        )
 
     def check_command(self, command: Command) -> None:
         job = command.step.job
@@ -453,14 +529,15 @@ class AwsStaticKeys(CiRule):
             return
         seconds = parse_duration(entry.value.strip())
         limit = self.context.thresholds.role_session_max_seconds
-        if seconds is None or seconds <= limit:
+        severity = session_severity(seconds, limit) if seconds is not None else None
+        if seconds is None or severity is None:
             return
         self._once(
             entry.key_node,
             f"Role session of {seconds} seconds requested, above the {limit}-second threshold: "
             "the credentials outlive most jobs.",
             lifetime=Lifetime.seconds(seconds),
-            severity=Severity.LOW,
+            severity=severity,
             fix="Lower `session_duration` to the job's real duration (the orb's default is "
             "one hour).",
         )

@@ -83,8 +83,21 @@ def lifetime(kind: credentials.CredentialKind) -> Lifetime:
     return Lifetime.static() if kind.static else Lifetime(kind.lifetime)
 
 
+#: How long credentials whose lifetime the creator chooses really live, said honestly: the
+#: table's single value is a default, not a cap.
+_LIVES = {
+    "azure-client-secret": "stays valid until its end date, often one or two years (the az "
+    "CLI default is one year; the portal offers up to two, the API any date a tenant policy "
+    "allows)",
+    "vault-token": "must be long-lived to be worth storing (a periodic token renewed for ever, "
+    "or one with a long TTL), so it outlives every job",
+}
+
+
 def lives(kind: credentials.CredentialKind) -> str:
     """How a message says how long a credential of ``kind`` lives."""
+    if kind.id in _LIVES:
+        return _LIVES[kind.id]
     seconds = None if kind.static else parse_duration(kind.lifetime)
     if seconds is None:
         return "lives until someone revokes it"

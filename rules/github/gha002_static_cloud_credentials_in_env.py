@@ -66,6 +66,8 @@ def _triggers() -> tuple[str, ...]:
         for kind_id in KIND_IDS
         for name in credentials.by_id(kind_id).env
     }
+    # A reusable workflow's secrets are often spelt with hyphens (`aws-secret-access-key`).
+    names |= {n.replace("_", "-") for n in names}
     return tuple(sorted(n for n in names if n))
 
 
@@ -154,7 +156,8 @@ class StaticCloudCredentialsInEnv(CiRule):
         category=Category.CI_STATIC_CREDENTIAL,
         severity=Severity.HIGH,
         precision=Precision.HIGH,
-        owasp=("NHI6", "NHI7", "NHI9"),
+        # NHI9 (NHI Reuse) holds only for workflow-level env, so only that message names it.
+        owasp=("NHI6", "NHI7"),
         fix="Federate the job with GitHub OIDC (`permissions: id-token: write`, then "
         "`role-to-assume`, `workload_identity_provider`, azure/login `client-id` or Vault JWT "
         "auth) and delete the stored key; scope any secret that must stay to one step and "
@@ -211,6 +214,17 @@ class StaticCloudCredentialsInEnv(CiRule):
             "          AWS_ACCESS_KEY_ID: minioadmin\n          AWS_SECRET_ACCESS_KEY: minioadmin\n"
             "          AWS_ENDPOINT_URL_S3: http://127.0.0.1:9000\n"
         ),
+        # A local reusable workflow is reported where it uses the key; identifiers and the
+        # job token passed to a remote one are not credentials of this rule.
+        Valid(
+            "on: push\njobs:\n  plan:\n    uses: ./.github/workflows/plan.yml\n"
+            "    secrets:\n      ARM_CLIENT_SECRET: ${{ secrets.ARM_CLIENT_SECRET }}\n"
+            "  apply:\n    uses: my-org/platform/.github/workflows/apply.yml@v3\n"
+            "    secrets:\n      ARM_TENANT_ID: ${{ secrets.ARM_TENANT_ID }}\n"
+            "      GITHUB-TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"
+            "  other:\n    uses: my-org/platform/.github/workflows/x.yml@v3\n"
+            "    secrets: inherit\n"
+        ),
     ]
     INVALID = [
         # Step-level pair: one finding on the first of the two.
@@ -244,6 +258,16 @@ class StaticCloudCredentialsInEnv(CiRule):
             "        DIGITALOCEAN_ACCESS_TOKEN: ${{ inputs.do-token }}  # expect: LLC-GHA-002\n",
             path="action.yml",
         ),
+        # Secrets handed to a remote reusable workflow, which logs in with them there.
+        Invalid(
+            "on: push\njobs:\n  infra:\n"
+            "    uses: my-org/platform/.github/workflows/terraform.yml@v3\n"
+            "    with:\n      workspace: prod\n    secrets:\n"
+            "      ARM_CLIENT_ID: ${{ secrets.ARM_CLIENT_ID }}\n"
+            "      ARM_CLIENT_SECRET: ${{ secrets.ARM_CLIENT_SECRET }}  # expect: LLC-GHA-002\n"
+            "      aws-access-key-id: ${{ secrets.AWS_KEY_ID }}  # expect: LLC-GHA-002\n"
+            "      aws-secret-access-key: ${{ secrets.AWS_SECRET }}\n"
+        ),
     ]
 
     def check_pipeline(self, pipeline: Pipeline) -> None:
@@ -255,11 +279,15 @@ class StaticCloudCredentialsInEnv(CiRule):
 
     def check_step(self, step: Step) -> None:
         self._scope(step.env, step.job, "step")
+        # A call of a remote reusable workflow: the key is handed to a file this scan does
+        # not see. A local one (`./.github/workflows/x.yml`) is reported where it uses it.
+        if step.secrets and step.uses and not step.uses.strip().startswith("./"):
+            self._scope(step.secrets, step.job, "call")
 
     def _scope(self, env: Mapping[str, Entry], job: Job | None, level: str) -> None:
         groups: dict[str, list[tuple[Entry, Origin]]] = {}
         for name, entry in env.items():
-            kind = credentials.for_env(name)
+            kind = credentials.for_env(name.replace("-", "_") if level == "call" else name)
             if kind is None or not kind.secret or kind.id not in _KINDS:
                 continue
             found = origin(entry, self.context)
@@ -293,8 +321,9 @@ class StaticCloudCredentialsInEnv(CiRule):
             if federates
             else "with no OIDC alternative: keep it to one step and one protected environment"
         )
+        whom = "the called workflow" if level == "call" else "the job"
         message = (
-            f"`{first.key}` gives the job {a(kind.name)} from {where(found)}, which "
+            f"`{first.key}` gives {whom} {a(kind.name)} from {where(found)}, which "
             f"{lives(kind)}, {instead}.{reuse}"
         )
         severity = Severity.CRITICAL if literals else (None if federates else Severity.MEDIUM)

@@ -8,6 +8,7 @@ from outlive_rules.github._actions import (
     entry,
     federated_note,
     given,
+    lives,
     origin,
     where,
 )
@@ -23,9 +24,11 @@ from scanner.api import (
     Severity,
     Step,
     Valid,
+    credentials,
 )
 
 _ACTION = "hashicorp/vault-action"
+_TOKEN = credentials.by_id("vault-token")
 #: Auth method -> the input holding its standing secret. All of them live until revoked
 #: (`jwtPrivateKey` is a key the workflow signs its own JWTs with, instead of GitHub's OIDC).
 _SECRETS: dict[str, str] = {
@@ -207,11 +210,11 @@ class VaultActionStaticAuth(CiRule):
         if found is None or found not in STANDING:
             return
         federated = federated_note(step.job)
+        lasts = lives(_TOKEN) if method == "token" else "lives until someone revokes it"
         self.report(
             value.key_node,
             f"vault-action authenticates with {_WHAT[method]} from {where(found)}, which "
-            "lives until someone revokes it, instead of Vault JWT auth with the job's OIDC "
-            f"token.{federated}",
+            f"{lasts}, instead of Vault JWT auth with the job's OIDC token.{federated}",
             lifetime=Lifetime.static(),
             value=value.value if found is Origin.LITERAL else None,
             severity=Severity.CRITICAL if found is Origin.LITERAL else None,

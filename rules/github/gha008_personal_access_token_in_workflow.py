@@ -43,6 +43,15 @@ _OTHER_SERVICE = re.compile(
     r"CODECOV|COVERALLS|SONAR|SNYK|SENTRY|VERCEL|NETLIFY|CLOUDFLARE|HEROKU|AWS|AZURE|GCP|"
     r"GOOGLE|GITLAB|BITBUCKET|JIRA|LINEAR|CHROMATIC|CODACY|OPENAI|ANTHROPIC|HF_|HUGGING"
 )
+#: Names a reusable workflow declares for a GitHub token it is handed (`secrets:` of the
+#: call), beyond the token inputs above; `*_TOKEN` names count when the secret's says PAT.
+_PASSED_TOKENS = frozenset({"pr-token", "pr_token", "push-token", "push_token"})
+#: Env entries that hold a GitHub token only on the action that reads them (not table rows:
+#: as plain env names they are too generic).
+_ACTION_ENV = {
+    "mislav/bump-homebrew-formula-action": frozenset({"COMMITTER_TOKEN"}),
+    "contributor-assistant/github-action": frozenset({"PERSONAL_ACCESS_TOKEN"}),
+}
 #: A stored secret used as the password of a GitHub remote URL.
 _REMOTE = re.compile(
     r"https?://(?:[^\s'\"@/]*:)?\$\{\{\s*secrets\.([A-Za-z_]\w*)\s*\}\}@[\w.-]*github[\w.-]*"
@@ -76,7 +85,11 @@ class PersonalAccessTokenInWorkflow(CiRule):
     `softprops/action-gh-release` and the other actions of the credential-kinds table, an
     input named `github_token`/`github-token`/`repo-token` of any action, a `GH_TOKEN` or
     `GITHUB_TOKEN` env entry at any level, or the password of a GitHub remote URL
-    (`https://x-access-token:${{ secrets.X }}@github.com/...`). GitHub reserves secret names
+    (`https://x-access-token:${{ secrets.X }}@github.com/...`), `COMMITTER_TOKEN` of
+    mislav/bump-homebrew-formula-action and `PERSONAL_ACCESS_TOKEN` of
+    contributor-assistant/github-action, and a secret a job passes to a reusable workflow
+    (`secrets:` of a job-level `uses:`) under a token name (`github-token`, `pr-token`,
+    `GH_PAT`, or a `*_TOKEN` holding a PAT-named secret). GitHub reserves secret names
     starting with `GITHUB_`, so any such secret is a token someone stored: a personal access
     token, or an OAuth token acting as a person. An input named only `token` of an action the
     table does not know is reported when the secret's name says PAT (`GH_PAT`, `BOT_TOKEN`,
@@ -174,8 +187,36 @@ class PersonalAccessTokenInWorkflow(CiRule):
             "    #   with: { token: ${{ secrets.GH_PAT }} }\n",
             path="action.yml",
         ),
+        # A reusable workflow handed the job token, another service's tokens, or everything.
+        Valid(
+            "on: push\njobs:\n  release:\n"
+            "    uses: my-org/shared/.github/workflows/release.yml@v2\n"
+            "    secrets:\n      github-token: ${{ secrets.GITHUB_TOKEN }}\n"
+            "      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n"
+            "      token: ${{ secrets.CODECOV_TOKEN }}\n"
+            "      deploy-token: ${{ secrets.DEPLOY_KEY }}\n"
+            "  lint:\n    uses: ./.github/workflows/lint.yml\n    secrets: inherit\n"
+        ),
     ]
     INVALID = [
+        # A reusable workflow handed a PAT, under a token name or a PAT-named secret.
+        Invalid(
+            "on: push\njobs:\n  release:\n"
+            "    uses: my-org/shared/.github/workflows/release.yml@v2\n"
+            "    with:\n      dry-run: false\n"
+            "    secrets:\n"
+            "      github-token: ${{ secrets.ORG_BOT_PAT }}  # expect: LLC-GHA-008\n"
+            "      pr-token: ${{ secrets.RELEASER }}  # expect: LLC-GHA-008\n"
+            "      ACTIONS_TOKEN: ${{ secrets.ACTIONS_BOT_TOKEN }}  # expect: LLC-GHA-008\n"
+        ),
+        # Token slots of actions the table knows, and an env entry one action reads.
+        Invalid(
+            "jobs:\n  rebase:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: peter-evans/rebase@v3\n"
+            "        with: {token: '${{ secrets.REBASE_TOKEN }}'}  # expect: LLC-GHA-008\n"
+            "      - uses: mislav/bump-homebrew-formula-action@v3\n        env:\n"
+            "          COMMITTER_TOKEN: ${{ secrets.COMMITTER_TOKEN }}  # expect: LLC-GHA-008\n"
+        ),
         Invalid(
             "jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - uses: actions/checkout@v4\n"
@@ -219,6 +260,32 @@ class PersonalAccessTokenInWorkflow(CiRule):
         for name, value in step.with_.items():
             if self._slot(action, name, value):
                 self._stored(value, f"`{name}` of {action}")
+        for name, value in step.env.items():
+            if action is not None and name.upper() in _ACTION_ENV.get(action, ()):
+                self._stored(value, f"`{name}` of {action}")
+        for name, value in step.secrets.items():
+            if self._passed_token(name, value):
+                self._stored(value, f"Secret `{name}` passed to {action}")
+
+    @classmethod
+    def _passed_token(cls, name: str, value: Entry) -> bool:
+        """Whether a secret a reusable-workflow call passes on is a GitHub token, by the
+        name the called workflow gives it or, for a generic `*_TOKEN`, by the secret's."""
+        upper = name.upper().replace("-", "_")
+        kind = credentials.for_env(upper)
+        if kind is not None:
+            return kind.id in _SLOT_KINDS
+        if _OTHER_SERVICE.search(upper) or (
+            value.secrets and all(_OTHER_SERVICE.search(s) for s in value.secrets)
+        ):
+            return False
+        if cls._slot(None, name, value) or name.lower() in _PASSED_TOKENS:
+            return True
+        if _PAT_NAME.search(upper):
+            return True
+        return upper.endswith("TOKEN") and any(
+            _PAT_NAME.search(s) and not _OTHER_SERVICE.search(s) for s in value.secrets
+        )
 
     def check_command(self, command: Command) -> None:
         for match in _REMOTE.finditer(command.text):

@@ -72,21 +72,6 @@ def assignments(simple: SimpleCommand) -> Iterator[Assignment]:
         yield Assignment(name, word, computed)
 
 
-#: Builtins that set variables the parser cannot name: ``export $(...)``, ``eval``, ``source``.
-_DECLARE = frozenset({"export", "declare", "typeset", "readonly", "local"})
-_NAMED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(=|$)")
-
-
-def sets_unknown(simple: SimpleCommand) -> bool:
-    """Whether the command may set variables whose names the script does not show (the
-    session ``export $(aws sts ...)`` writes, a dotenv file sourced)."""
-    if simple.name in ("eval", "source", "."):
-        return True
-    if simple.name in _DECLARE:
-        return any(w.substitutions and not _NAMED.match(w.value) for w in simple.args)
-    return False
-
-
 def job_commands(job: Job) -> Iterator[tuple[Command, SimpleCommand]]:
     """Each simple command of the job's scripts, in the order the runner runs them."""
     for step in job.steps:

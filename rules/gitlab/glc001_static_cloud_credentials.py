@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules.gitlab._reads import Read, assignments, job_commands, reads, sets_unknown
+from outlive_rules._aws_script import (
+    AWS_AUTH,
+    EMULATORS,
+    LOCAL_ENDPOINT,
+    configures_key,
+    implicit_cli,
+    owned_by_login,
+    sets_unknown,
+    signs_in_with_key,
+)
+from outlive_rules.gitlab._reads import Read, assignments, job_commands, reads
 
 from scanner.api import (
     BASE32_UPPER,
@@ -43,33 +53,7 @@ _FEDERATED_KINDS = frozenset(
         "vault-approle-secret-id",
     }
 )
-#: Images of local emulators, which take any dummy key: a job using one tests, it deploys
-#: nothing.
-_EMULATORS = ("localstack", "minio", "moto", "azurite", "fake-gcs-server", "gcs-emulator")
 _WHOLE_REF = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
-#: Settings that give the AWS CLI credentials other than a key pair from the environment.
-_AWS_AUTH = frozenset(
-    {
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_ROLE_ARN",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "AWS_CONFIG_FILE",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    }
-)
-#: AWS CLI global options that take a value (before the service name).
-_AWS_VALUED = ("--region", "--output", "--endpoint-url", "--query", "--color", "--ca-bundle")
-#: AWS CLI commands that call no AWS API, or set up credentials themselves.
-_AWS_LOCAL_COMMANDS = frozenset({"configure", "help", "sso", "login"})
-_LOCAL_ENDPOINT = re.compile(
-    r"localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal|" + "|".join(_EMULATORS),
-    re.IGNORECASE,
-)
 
 
 def _triggers() -> tuple[str, ...]:
@@ -130,7 +114,11 @@ class GitlabStaticCloudCredentials(CiRule):
     job sets itself (`export VAULT_TOKEN="$(vault write ...)"`, `export $(...)`, `eval`,
     `source`), on files where a federated job hands its session on as a dotenv report, on
     jobs that talk to an emulator (a LocalStack, MinIO or Azurite service, or a local
-    endpoint), and on GitLab's per-job tokens (`$CI_JOB_TOKEN`, `$CI_REGISTRY_PASSWORD`). In
+    endpoint), on GitLab's per-job tokens (`$CI_JOB_TOKEN`, `$CI_REGISTRY_PASSWORD`), and on
+    the lines LLC-CI-003, LLC-CI-006 and LLC-CI-001 own (`aws configure set
+    aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"`, `gcloud auth activate-service-account`,
+    `az login --service-principal -p`, a registry login given its password): one finding a
+    line. In
     an included file, or a job extending a template defined elsewhere, the message says that
     the rest of the configuration may add `id_tokens:`.
 
@@ -146,7 +134,7 @@ class GitlabStaticCloudCredentials(CiRule):
     ```yaml
     deploy:
       script:
-        - aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"
+        - terraform apply -auto-approve -var "secret_key=$AWS_SECRET_ACCESS_KEY"
         - aws s3 sync public/ s3://docs-bucket
     ```
 
@@ -234,6 +222,22 @@ class GitlabStaticCloudCredentials(CiRule):
             federated=True,
             systems=["gitlab"],
         ),
+        # Lines LLC-CI-003, LLC-CI-006 and LLC-CI-001 report: a stored key configured into
+        # the CLI's profile, key sign-ins, a registry login given a service principal's secret.
+        Valid(
+            "deploy:\n  script:\n"
+            '    - aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID"\n'
+            '    - aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"\n'
+            "    - aws s3 sync public/ s3://docs-bucket\n"
+            "push:\n  script:\n"
+            '    - docker login -u "$ARM_CLIENT_ID" -p "$ARM_CLIENT_SECRET" example.azurecr.io\n'
+            "    - docker push example.azurecr.io/app:1\n"
+            "gcp:\n  script:\n"
+            "    - gcloud auth activate-service-account"
+            ' --key-file="$GOOGLE_APPLICATION_CREDENTIALS"\n'
+            '    - az login --service-principal -u "$ARM_CLIENT_ID" -p "$ARM_CLIENT_SECRET"'
+            ' --tenant "$ARM_TENANT_ID"\n'
+        ),
         # A runner of the project's own (tagged: it may have an instance role), a public
         # bucket, and CLI commands that call no AWS API.
         Valid(
@@ -262,8 +266,8 @@ class GitlabStaticCloudCredentials(CiRule):
             "    ARM_CLIENT_SECRET: $PROD_ARM_CLIENT_SECRET  # expect: LLC-GLC-001\n"
             "plan:\n  extends: .azure\n  script: [terraform plan]\n"
             "gcp:\n  inherit:\n    default: false\n  script:\n"
-            "    - gcloud auth activate-service-account"
-            ' --key-file="$GOOGLE_APPLICATION_CREDENTIALS"  # expect: LLC-GLC-001\n',
+            '    - gsutil -o "Credentials:gs_service_key_file=$GOOGLE_APPLICATION_CREDENTIALS"'
+            " cp -r dist gs://example-bucket  # expect: LLC-GLC-001\n",
             path=".gitlab/ci/deploy.yml",
         ),
         # A key exported from a differently named project variable, in a template's
@@ -387,6 +391,8 @@ class GitlabStaticCloudCredentials(CiRule):
         for command, simple in job_commands(job):
             if sets_unknown(simple):
                 break  # what follows may read what this set
+            if configures_key(simple) or signs_in_with_key(simple) or owned_by_login(command):
+                continue  # LLC-CI-003's, LLC-CI-006's or LLC-CI-001's line: one finding a line
             for read in reads(command, simple):
                 kind = _federated_kind(read.name)
                 if kind is not None and read.name not in defined | made:
@@ -423,29 +429,9 @@ class GitlabStaticCloudCredentials(CiRule):
         runners (no ``tags:``) only key variables from the project's settings can."""
         if not isinstance(job, GitlabJob) or job.tags or job.missing:
             return
-        if any(k in _AWS_AUTH and _filled(e) for k, e in job.env.items()):
+        if any(k in AWS_AUTH and _filled(e) for k, e in job.env.items()):
             return
-        target = None
-        for command, simple in job_commands(job):
-            if sets_unknown(simple) or any(a.name in _AWS_AUTH for a in assignments(simple)):
-                return
-            if simple.name != "aws" or simple.program is None:
-                continue
-            if simple.has("--no-sign-request", "--profile", "--version"):
-                continue
-            endpoint = simple.option("--endpoint-url")
-            if endpoint is not None and _LOCAL_ENDPOINT.search(endpoint.value):
-                continue
-            service = simple.positionals(*_AWS_VALUED)
-            if [w.value for w in service[:2]] == ["sts", "assume-role-with-web-identity"]:
-                return  # federates itself (with whatever token it is given)
-            if not service or service[0].value in _AWS_LOCAL_COMMANDS:
-                if service and service[0].value == "configure":
-                    return  # the job configures its own credentials
-                continue
-            if target is None:
-                program = simple.program
-                target = command.target(program.start, program.end)
+        target = implicit_cli(c for step in job.steps for c in step.commands())
         if target is None or not self._once(target):
             return
         kind = credentials.by_id("aws-access-key")
@@ -473,10 +459,10 @@ def _emulated(job: Job) -> bool:
     """A job testing against a local emulator: any dummy key works there."""
     if isinstance(job, GitlabJob):
         images = (*job.services, job.image or "")
-        if any(e in image.lower() for image in images for e in _EMULATORS):
+        if any(e in image.lower() for image in images for e in EMULATORS):
             return True
     for entry in job.env.values():
-        if "ENDPOINT" in entry.key.upper() and entry.value and _LOCAL_ENDPOINT.search(entry.value):
+        if "ENDPOINT" in entry.key.upper() and entry.value and LOCAL_ENDPOINT.search(entry.value):
             return True
     return False
 

@@ -23,7 +23,9 @@ from scanner.api import (
     ValueKind,
     credentials,
     fake_token,
+    jenkins_bindings,
     parse_duration,
+    session_severity,
 )
 
 _KEY_ID = fake_token("AKIA", 16, BASE32_UPPER, seed=111)
@@ -36,6 +38,9 @@ _AWS_BINDINGS = (
     "withcredentials/amazonwebservicescredentialsbinding",
     "withcredentials/aws",
 )
+_IDENT = re.compile(r"\A[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?\Z")
+#: A GString that is one interpolation and nothing else: ``"${name}"``, ``"$name"``.
+_INTERPOLATION = re.compile(r"\A(?:\$\{\s*([\w.]+)\s*\}|\$([\w.]+))\Z")
 
 _ROLE = """\
 pipeline {
@@ -63,8 +68,10 @@ class JenkinsStaticAwsCredentials(CiRule):
     `withCredentials([aws(...)])`, any other binding whose variable is `AWS_ACCESS_KEY_ID` or
     `AWS_SECRET_ACCESS_KEY`, and `environment { AWS_SECRET_ACCESS_KEY = credentials('id') }`.
     It fires even when a role is assumed too, since that only chains a role from a static key.
-    A separate low finding notes a `withAWS` `duration` above the `role_session_max_seconds`
-    threshold (default one hour).
+    A `withCredentials` call is reported once, at its first AWS binding, with the others (the
+    secret half of a pair of `string` bindings) as related locations. A separate finding
+    notes a `withAWS` `duration` above the `role_session_max_seconds` threshold (default one
+    hour): low, medium above four times the threshold.
 
     `withAWS(role: ..., roleAccount: ...)` without `credentials`, `withAWS(region: ...)` and
     `withAWS(profile: ...)` are quiet: they use the agent's own identity (an instance profile,
@@ -216,6 +223,28 @@ class JenkinsStaticAwsCredentials(CiRule):
             "  // expect: LLC-JNK-001\n"
             "          sh 'aws s3 ls'\n        }\n      }\n    }\n  }\n}\n"
         ),
+        # A key pair bound as two plain strings: one finding for the wrapper, not one a half.
+        Invalid(
+            "node {\n"
+            "  withCredentials([string(credentialsId: 'ci-key-id', variable: 'AWS_ACCESS_KEY_ID'),"
+            "  // expect: LLC-JNK-001\n"
+            "                   string(credentialsId: 'ci-secret', "
+            "variable: 'AWS_SECRET_ACCESS_KEY')]) {\n"
+            "    sh 'aws s3 sync dist/ s3://site/'\n"
+            "  }\n"
+            "}\n"
+        ),
+        # A shared library step whose credential id is a parameter with a default.
+        Invalid(
+            "def call(String credentialsId = 'awsCredentials') {\n"
+            "  withCredentials([[$class: 'AmazonWebServicesCredentialsBinding',"
+            "  // expect: LLC-JNK-001\n"
+            "                    credentialsId: credentialsId]]) {\n"
+            "    sh 'aws ecr get-login-password | docker login --password-stdin $REGISTRY'\n"
+            "  }\n"
+            "}\n",
+            path="vars/ecrLogin.groovy",
+        ),
         # Role chaining from a stored key, a twelve-hour session, and a literal key in withEnv.
         Invalid(
             "node {\n"
@@ -243,10 +272,8 @@ class JenkinsStaticAwsCredentials(CiRule):
         action = step.action()
         if action == "withaws":
             self._with_aws(step)
-        elif action in _AWS_BINDINGS:
-            self._binding(step)
         elif action is not None and action.startswith("withcredentials/"):
-            self._named_binding(step)
+            self._bindings(step)
 
     def _environment(self, entries: list[Entry]) -> None:
         """An ``environment {}`` block: literal keys, and stored ones bound to AWS names."""
@@ -289,20 +316,32 @@ class JenkinsStaticAwsCredentials(CiRule):
                 fix="Revoke the key, then " + _fix() + ".",
             )
 
-    def _named_binding(self, step: Step) -> None:
-        """Another binding (``string``, ``usernamePassword``) whose variable is an AWS key."""
-        for key, entry in step.with_.items():
-            if key == "variable" or key.endswith("Variable"):
-                name = entry.value
-                if entry.kind is ValueKind.LITERAL and name and _is_aws_name(name):
-                    self.report(
-                        entry.value_node,
-                        f"`withCredentials` binds `{name}` from the Jenkins credential store: "
-                        "an IAM user's access key that never expires.",
-                        lifetime=Lifetime.static(),
-                        fix=_fix()[0].upper() + _fix()[1:] + ", instead of binding a stored key.",
-                    )
-                    return
+    def _bindings(self, step: Step) -> None:
+        """One finding per ``withCredentials`` call, at its first binding of an AWS key; its
+        other AWS bindings (the secret half of a pair of ``string`` bindings) are related."""
+        group = jenkins_bindings(step) or (step,)
+        found = [(s, hit) for s in group if (hit := _aws_binding(s)) is not None]
+        if not found or found[0][0] is not step:
+            return
+        (_, (node, name)), rest = found[0], found[1:]
+        ids = list(dict.fromkeys(i for s, _ in found if (i := _credential_id(s)) is not None))
+        stored = f" ({_credentials(ids)})" if ids else ""
+        if name is None:
+            what = "the AWS access key pair"
+        else:
+            names = [n for _, (_, n) in found if n is not None]
+            what = " and ".join(f"`{n}`" for n in dict.fromkeys(names))
+        self.report(
+            node,
+            f"`withCredentials` binds {what} from the Jenkins credential store{stored}: an IAM "
+            "user's access key that never expires.",
+            lifetime=Lifetime.static(),
+            related=[
+                (n, f"`{label}` is bound here too" if label else "another AWS key binding")
+                for _, (n, label) in rest
+            ],
+            fix=_fix()[0].upper() + _fix()[1:] + ", instead of binding a stored key.",
+        )
 
     def _with_aws(self, step: Step) -> None:
         entry = step.with_.get("credentials")
@@ -310,26 +349,16 @@ class JenkinsStaticAwsCredentials(CiRule):
             chained = (
                 " (with `role`: role chaining from a static key)" if "role" in step.with_ else ""
             )
+            ident = _shown_id(step, entry)
+            named = f" ({_credentials([ident])})" if ident is not None else ""
             self.report(
                 entry.key_node,
                 f"`withAWS(credentials: ...)` authenticates with an IAM user's access key from "
-                f"the Jenkins credential store{chained}: a key that never expires.",
+                f"the Jenkins credential store{named}{chained}: a key that never expires.",
                 lifetime=Lifetime.static(),
                 fix=_fix()[0].upper() + _fix()[1:] + ", without `credentials`.",
             )
         self._long_session(step)
-
-    def _binding(self, step: Step) -> None:
-        target = step.uses_node if step.uses_node is not None else step.node
-        ident = step.with_.get("credentialsId")
-        named = f" `{ident.value}`" if ident is not None and ident.value else ""
-        self.report(
-            target,
-            f"`withCredentials` binds the AWS access key pair{named} from the Jenkins "
-            "credential store: an IAM user's key that never expires.",
-            lifetime=Lifetime.static(),
-            fix=_fix()[0].upper() + _fix()[1:] + ", instead of binding a stored key.",
-        )
 
     def _long_session(self, step: Step) -> None:
         entry = step.with_.get("duration")
@@ -337,16 +366,65 @@ class JenkinsStaticAwsCredentials(CiRule):
             return
         seconds = parse_duration(entry.value)
         limit = self.context.thresholds.role_session_max_seconds
-        if seconds is None or seconds <= limit:
+        severity = session_severity(seconds, limit) if seconds is not None else None
+        if seconds is None or severity is None:
             return
         self.report(
             entry.key_node,
             f"`withAWS` asks for a {seconds}-second session, above the {limit}-second "
             "threshold: the credentials outlive most builds.",
             lifetime=Lifetime.seconds(seconds),
-            severity=Severity.LOW,
+            severity=severity,
             fix="Lower `duration` to the stage's real length (the default is 3600 seconds).",
         )
+
+
+def _aws_binding(step: Step) -> tuple[object, str | None] | None:
+    """Where a binding hands out an AWS key, and the variable it names (None for the AWS
+    Credentials plugin's pair bindings); None for a binding of anything else."""
+    if step.action() in _AWS_BINDINGS:
+        return (step.uses_node if step.uses_node is not None else step.node), None
+    for key, entry in step.with_.items():
+        if key == "variable" or key.endswith("Variable"):
+            name = entry.value
+            if entry.kind is ValueKind.LITERAL and name and _is_aws_name(name):
+                return entry.value_node, name
+    return None
+
+
+def _credential_id(step: Step) -> str | None:
+    entry = step.with_.get("credentialsId", step.with_.get("0"))  # `aws('id')` too
+    return _shown_id(step, entry) if entry is not None else None
+
+
+def _shown_id(step: Step, entry: Entry) -> str | None:
+    """The credential id as the message shows it: ``'id'`` when written out; a variable's
+    single constant (a shared library's ``String credentialsId = 'aws'`` parameter default, a
+    ``def id = 'aws'``) as ``'aws' from `credentialsId` ``; else the expression it comes from
+    (never the expression as if it were the id)."""
+    value = entry.value
+    if not value:
+        return None
+    if entry.kind is ValueKind.LITERAL:
+        return f"'{value}'"
+    whole = _INTERPOLATION.match(value)
+    variable = whole.group(1) or whole.group(2) if whole is not None else value
+    if _IDENT.match(variable):
+        name = re.escape(variable.rsplit(".", 1)[-1])
+        constants = set(
+            re.findall(
+                rf"(?<![\w.]){name}\s*(?:=|\?:)\s*(?:[\w.]+\s*\?:\s*)?['\"]([\w.@/:-]+)['\"]",
+                step.job.pipeline.doc.text,
+            )
+        )
+        if len(constants) == 1:
+            return f"'{constants.pop()}' from `{value}`"
+    return f"id from `{value}`"
+
+
+def _credentials(ids: list[str]) -> str:
+    """``credential 'a'``, ``credentials 'a', 'b'``."""
+    return ("credential " if len(ids) == 1 else "credentials ") + ", ".join(ids)
 
 
 def _is_aws_name(name: str) -> bool:

@@ -47,6 +47,7 @@ from scanner.documents.ci import (
     Step,
     ValueKind,
 )
+from scanner.documents.ci.jenkins import bindings as jenkins_bindings
 from scanner.documents.hcl import HclAttribute, HclBlock, HclDocument
 from scanner.documents.iac import Attr, FrontEnd, Resource
 from scanner.documents.python import (
@@ -183,6 +184,7 @@ __all__ = [
     "is_literal",
     "is_placeholder_literal",
     "is_test_path",
+    "jenkins_bindings",
     "literal_dict_keys",
     "literal_prefix",
     "looks_fake",

@@ -117,12 +117,40 @@ def _job(job_id: str, node: Node, workflow_permissions: Node | None, shell: str 
         node=node,
         env=entries(y.get(node, "env")),
         permissions=permissions,
-        steps=_steps(job_id, y.get(node, "steps"), shell),
+        steps=_call(job_id, node) or _steps(job_id, y.get(node, "steps"), shell),
         federation=federation(permissions, workflow_permissions),
         environment=environment,
         environment_node=environment_node,
         container_env=entries(y.get(y.get(node, "container"), "env")),
     )
+
+
+def _call(job_id: str, node: Node) -> tuple[Step, ...]:
+    """A job that calls a reusable workflow (job-level ``uses:``) as its one step: ``uses``
+    is the workflow reference, ``with_`` its inputs, ``secrets`` what it is handed, so the
+    rules that read steps see what the call passes on."""
+    uses_node = y.get(node, "uses")
+    uses = y.scalar(uses_node)
+    if uses is None or not uses.strip():
+        return ()
+    secrets_node = y.get(node, "secrets")
+    inherit = y.scalar(secrets_node)
+    call = Step(
+        node=node,
+        job_id=job_id,
+        index=0,
+        name=y.scalar(y.get(node, "name")),
+        uses=uses,
+        uses_node=uses_node,
+        with_=entries(y.get(node, "with")),
+        env={},
+        script=None,
+        secrets=entries(secrets_node),
+        secrets_inherit=(
+            secrets_node if inherit is not None and inherit.strip() == "inherit" else None
+        ),
+    )
+    return (call,)
 
 
 def _steps(job_id: str, steps_node: Node | None, shell: str | None) -> tuple[Step, ...]:

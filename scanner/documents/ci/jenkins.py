@@ -125,12 +125,24 @@ def load_with(doc: TextDocument, parser: str) -> Pipeline | None:
     )
     link(pipeline)
     pipeline.cache["jenkins.wrappers"] = builder.wrapped
+    pipeline.cache["jenkins.bindings"] = builder.bindings
     return pipeline
 
 
 def wrappers(step: Step) -> tuple[Step, ...]:
     """The wrapper steps (``withAWS``, ``withCredentials/...``) around a step, outermost first."""
     found = step.job.pipeline.cache.get("jenkins.wrappers")
+    if not isinstance(found, dict):
+        return ()
+    out = found.get(id(step), ())
+    return out if isinstance(out, tuple) else ()
+
+
+def bindings(step: Step) -> tuple[Step, ...]:
+    """All the binding steps of the ``withCredentials`` call ``step`` is a binding of, in
+    order (``step`` among them), so that a rule reports a wrapper once, not once per binding;
+    empty for any other step."""
+    found = step.job.pipeline.cache.get("jenkins.bindings")
     if not isinstance(found, dict):
         return ()
     out = found.get(id(step), ())
@@ -162,6 +174,7 @@ class _Builder:
         self.loose: _Stage | None = None
         self.declarative = False
         self.wrapped: dict[int, tuple[Step, ...]] = {}
+        self.bindings: dict[int, tuple[Step, ...]] = {}
 
     # positions -------------------------------------------------------------------------
 
@@ -422,11 +435,15 @@ class _Builder:
         inner = dict(bound)
         chain = around
         if found.name == "withCredentials" and found.positional:
+            steps: list[Step] = []
             for binding in groovy.children(found.positional[0]):
                 step, variables = self.binding(binding, stage, bound, around)
                 if step is not None:
+                    steps.append(step)
                     chain = (*chain, step)
                     inner.update(variables)
+            for step in steps:
+                self.bindings[id(step)] = tuple(steps)
         else:
             with_ = self.arguments(found)
             step = self.wrapper_step(

@@ -178,6 +178,11 @@ class Step:
     with_: dict[str, Entry]
     env: dict[str, Entry]
     script: Script | None
+    #: Secrets a call of a reusable workflow passes on (GitHub job-level ``secrets:``), by
+    #: the name the called workflow declares; ``secrets_inherit`` is the ``secrets: inherit``
+    #: node, which passes every secret of the caller.
+    secrets: dict[str, Entry] = field(default_factory=dict)
+    secrets_inherit: Node | None = None
     job: Job = field(init=False, repr=False)
     _commands: list[tuple[Command, ...]] = field(init=False, repr=False, default_factory=list)
 
