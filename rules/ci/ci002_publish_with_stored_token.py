@@ -24,11 +24,11 @@ from outlive_rules.ci._sources import Origin, Resolver, Source, simple_commands,
 from outlive_rules.ci._wrapped import publishes_visibly, quiet, wired, wrapper
 
 from scanner.api import (
-    COMMAND_KINDS,
     Category,
     CiRule,
     Command,
     Entry,
+    FileKind,
     Lifetime,
     Precision,
     RuleContext,
@@ -37,11 +37,20 @@ from scanner.api import (
     SimpleCommand,
     Step,
     Stored,
+    Valid,
     Word,
     credentials,
     invalid_in,
     valid_in,
 )
+
+#: The CI systems where a registry this rule knows offers trusted publishing (``META.kinds``).
+_COVERED = ("github", "gitlab", "circleci")
+
+
+def _valid(script: str, **kwargs: object) -> list[Valid]:
+    """A VALID example in each covered system (elsewhere the rule does not run at all)."""
+    return valid_in(script, systems=_COVERED, **kwargs)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +171,9 @@ class PublishWithStoredToken(CiRule):
         fix="Configure a Trusted Publisher on the registry for this pipeline, give only the "
         "publish job its OIDC token (bound to a protected environment), and delete the stored "
         "token.",
-        kinds=COMMAND_KINDS,
+        # Only where the registries offer trusted publishing (see `_publishers.py`): elsewhere
+        # there is no federated fix to point to, and scripts outside CI have no CI identity.
+        kinds=frozenset({FileKind.GITHUB_ACTIONS, FileKind.GITLAB_CI, FileKind.CIRCLECI}),
         triggers=("twine", "publish", "gem push", "nuget push", "_authtoken", "pypi-token",
                   "cargo login", "rubygems_api_key", "maturin",
                   # the env vars a wrapped publish reads (``run: ./release.sh``)
@@ -175,16 +186,16 @@ class PublishWithStoredToken(CiRule):
 
     VALID = [
         # Trusted publishing: the job can mint its OIDC token and no token is given.
-        *valid_in("uv publish\nnpm publish --provenance --access public\n", federated=True),
+        *_valid("uv publish\nnpm publish --provenance --access public\n", federated=True),
         # Another index (a private mirror, GitHub Packages, a GitLab project's registry).
-        *valid_in(
+        *_valid(
             "twine upload --repository-url https://nexus.example.com/repository/pypi/ dist/*\n"
             "npm publish --registry https://npm.pkg.github.com\n"
             'cargo publish --registry internal --token "$CARGO_TOKEN"\n',
             env={"TWINE_PASSWORD": Stored("NEXUS_PASSWORD"), "CARGO_TOKEN": Stored("CARGO")},
         ),
         # GitLab's documented exchange of an ID token for a PyPI upload token.
-        *valid_in(
+        *_valid(
             "oidc_token=$(python -m id PYPI)\n"
             "resp=$(curl -sX POST https://pypi.org/_/oidc/mint-token \\\n"
             '  -d "{\\"token\\":\\"$oidc_token\\"}")\n'
@@ -192,7 +203,7 @@ class PublishWithStoredToken(CiRule):
             federated=True,
         ),
         # A token minted in the job, a commented-out publish, a placeholder, a dry run.
-        *valid_in(
+        *_valid(
             'api_token=$(python -m id PYPI)\ntwine upload -u __token__ -p "$api_token" dist/*\n'
             '# poetry publish -u __token__ -p "$PYPI_TOKEN"\n'
             "cargo publish --dry-run\n"
@@ -200,11 +211,11 @@ class PublishWithStoredToken(CiRule):
             env={"GEM_HOST_API_KEY": "<your-api-key>"},
         ),
         # A .pypirc for another index; a wrapper's dry run and one pointed at a private index.
-        *valid_in(
+        *_valid(
             'echo "password = $NEXUS_PW" >> ~/.pypirc\ntwine upload -r internal dist/*\n',
             env={"NEXUS_PW": Stored("NEXUS_PW")},
         ),
-        *valid_in(
+        *_valid(
             "scripts/publish --dry-run\n"
             "./release.sh --repository-url https://nexus.example.com/repository/pypi/\n",
             env={"TWINE_USERNAME": "__token__", "TWINE_PASSWORD": Stored("PYPI_TOKEN")},

@@ -103,13 +103,25 @@ class DeprecatedJobJwt(CiRule):
         *valid_in(
             'vault write auth/jwt/login role=ci jwt="$VAULT_ID_TOKEN"',
             federated=True,
-            systems=["gitlab", "shell"],
+            systems=["gitlab", "shell", "make"],
+        ),
+        # Scripts: a comment, and a token file the job was given under a new name.
+        *valid_in(
+            "# was: vault write auth/jwt/login role=ci jwt=$CI_JOB_JWT\n"
+            'vault write auth/jwt/login role=ci jwt="$(cat "$VAULT_ID_TOKEN_FILE")"',
+            systems=["shell", "make"],
         ),
     ]
     INVALID = [
         *invalid_in(
             "vault write auth/jwt/login role=ci jwt=$CI_JOB_JWT_V2  # expect: LLC-GLC-002\n",
-            systems=["gitlab", "shell"],
+            systems=["gitlab", "shell", "make"],
+        ),
+        # A script the pipeline runs, sending the shared JWT to another service.
+        *invalid_in(
+            'curl -sf -H "Authorization: Bearer ${CI_JOB_JWT}" "$SVC/login"'
+            "  # expect: LLC-GLC-002\n",
+            systems=["shell", "make"],
         ),
         # A variable and a `secrets:` token in an included file.
         Invalid(
