@@ -33,7 +33,6 @@ _RULE = "LLC-SRC-003"
 # The formats are catalogue rows (scanner/secrets/formats/gitlab.py), one pattern each with
 # no boundaries inside (standalone() checks them), and the literal each pattern starts with:
 # a format absent from the file costs no regex pass.
-_PATTERNS = catalogue.formats(_RULE)
 
 _PAT = "glpat-" + fake_token("", 20, _BASE64URL, seed=31)
 _ROUTABLE_PAT = ("glpat-" + fake_token("", 40, _BASE64URL, seed=32) + ".01"
@@ -134,7 +133,7 @@ class GitlabToken(TextRule):
 
     def check(self, doc: TextDocument) -> None:
         text = doc.text
-        for compiled in _PATTERNS:
+        for compiled in catalogue.formats(_RULE):  # compiled on first use, then cached
             fmt, needle, pattern = compiled.format, compiled.needle, compiled.pattern
             if needle not in text:
                 continue

@@ -28,7 +28,6 @@ _RULE = "LLC-SRC-004"
 # The formats are catalogue rows (scanner/secrets/formats/slack.py), tried in row order, each
 # with the literal every match holds ("hooks.slack.com" for the webhooks, whose scheme is
 # optional). Group "secret" is the random part that must not be filler.
-_PATTERNS = catalogue.formats(_RULE)
 # Workspace (T...), channel and app ids made of one repeated digit are documentation fillers.
 _FILLER_ID = compile_pattern(r"[TBA]0{8,}/")
 
@@ -124,7 +123,7 @@ class SlackToken(TextRule):
     def check(self, doc: TextDocument) -> None:
         text = doc.text
         seen: list[tuple[int, int]] = []
-        for compiled in _PATTERNS:
+        for compiled in catalogue.formats(_RULE):  # compiled on first use, then cached
             fmt, needle, pattern = compiled.format, compiled.needle, compiled.pattern
             if needle not in text:
                 continue

@@ -32,7 +32,6 @@ _RULE = "LLC-SRC-008"
 # The formats are catalogue rows (scanner/secrets/formats/registries.py); a row's id is the
 # key the checks below use. With the literal each pattern starts with: a format absent from
 # the file costs no regex pass.
-_PATTERNS = catalogue.formats(_RULE)
 # crates.io tokens are "cio" and 32 characters: only trusted in a file that mentions cargo or
 # crates, or lives under a path that does (~/.cargo/credentials.toml).
 _CARGO_CONTEXT = compile_pattern(r"(?i)cargo|crates")
@@ -205,7 +204,7 @@ class PackageRegistryToken(TextRule):
     def check(self, doc: TextDocument) -> None:
         text = doc.text
         done: set[int] = set()
-        for compiled in _PATTERNS:
+        for compiled in catalogue.formats(_RULE):  # compiled on first use, then cached
             fmt, needle, pattern = compiled.format, compiled.needle, compiled.pattern
             if needle not in text:
                 continue

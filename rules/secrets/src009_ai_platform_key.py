@@ -29,7 +29,6 @@ _RULE = "LLC-SRC-009"
 # checked against filler. Each comes with a literal every match holds (OpenAI's marker, else
 # the prefix): a format absent from the file costs one substring search, not a regex pass.
 _MARKER = "T3BlbkFJ"
-_PATTERNS = catalogue.formats(_RULE)
 
 _OPENAI = ("sk-proj-" + fake_token("", 74, _URLSAFE, seed=111) + _MARKER
            + fake_token("", 74, _URLSAFE, seed=112))
@@ -138,7 +137,7 @@ class AiPlatformKey(TextRule):
     def check(self, doc: TextDocument) -> None:
         text = doc.text
         taken: list[tuple[int, int]] = []
-        for compiled in _PATTERNS:
+        for compiled in catalogue.formats(_RULE):  # compiled on first use, then cached
             fmt, needle, pattern = compiled.format, compiled.needle, compiled.pattern
             if needle not in text:
                 continue

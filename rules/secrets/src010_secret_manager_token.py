@@ -30,7 +30,6 @@ _LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _RULE = "LLC-SRC-010"
 # The formats are catalogue rows (scanner/secrets/formats/secret_managers.py). Group 1 is
 # the token; the patterns carry their own boundaries, so every row runs (no literal guard).
-_COMPILED = catalogue.formats(_RULE)
 
 # Legacy (pre-1.10) Vault service tokens, "s." plus 24 base62 characters, are too generic to
 # match alone: they need "vault" on the same line (VAULT_TOKEN=, X-Vault-Token:, vault login).
@@ -146,7 +145,7 @@ class SecretManagerToken(TextRule):
 
     def check(self, doc: TextDocument) -> None:
         text = doc.text
-        for compiled in _COMPILED:
+        for compiled in catalogue.formats(_RULE):  # compiled on first use, then cached
             fmt, pattern = compiled.format, compiled.pattern
             for match in pattern.finditer(text):
                 token = match.group(1)

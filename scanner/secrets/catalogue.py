@@ -37,10 +37,6 @@ class Compiled:
     pattern: Pattern
 
 
-_COMPILED = tuple(
-    Compiled(row, row.needle or literal_prefix(row.pattern), compile_pattern(row.pattern))
-    for row in FORMATS
-)
 _BY_ID = {row.id: row for row in FORMATS}
 #: Literal prefixes, longest first, so ``github_pat_`` wins over a shorter one.
 _PREFIXES = sorted(
@@ -61,12 +57,18 @@ def formats(rule: str) -> tuple[Compiled, ...]:
 
 @cache
 def _for_rule(rule: str) -> tuple[Compiled, ...]:
-    return tuple(c for c in _COMPILED if c.format.rule == rule)
+    # Compiled on a rule's first use, not at import: a start that scans no file of the rule's
+    # kind (``outlive --version``, a scan of Python files only) compiles none of its rows.
+    return tuple(
+        Compiled(row, row.needle or literal_prefix(row.pattern), compile_pattern(row.pattern))
+        for row in FORMATS
+        if row.rule == rule
+    )
 
 
 def triggers(rule: str) -> tuple[str, ...]:
     """The prefilter literals of a rule's rows: their anchors, first occurrence first."""
-    return tuple(dict.fromkeys(a for c in _for_rule(rule) for a in c.format.anchors))
+    return tuple(dict.fromkeys(a for row in FORMATS if row.rule == rule for a in row.anchors))
 
 
 @cache
