@@ -82,6 +82,8 @@ class CloudCliLongLivedKey(CiRule):
     - `gcloud iam service-accounts keys create` (high): a service-account key that never
       expires (user-managed keys have no expiry unless an org policy sets one);
     - `gcloud auth activate-service-account --key-file …` (medium): signs in with such a key;
+    - `gh secret set … "$(gh auth token)"` or `gh auth token | gh secret set …` (high): the
+      signed-in person's OAuth token, which does not expire, stored for pipelines to use;
     - `az ad sp create-for-rbac` (high) unless it makes no password (`--create-password
       false`, `--cert`, `--create-cert`, `--keyvault`): the client secret it prints is
       valid for `--years`, one year by default;
@@ -182,8 +184,9 @@ class CloudCliLongLivedKey(CiRule):
         "with the CI system's OIDC token; block key creation with the "
         "`iam.disableServiceAccountKeyCreation` org policy and Entra credential policies.",
         kinds=COMMAND_KINDS,
-        triggers=("gcloud", "az "),
+        triggers=("gcloud", "az ", "gh "),
         requires=(
+            "auth token",
             "keys",
             "activate-service-account",
             "create-for-rbac",
@@ -195,6 +198,12 @@ class CloudCliLongLivedKey(CiRule):
     COMMAND_WORDS = META.triggers
 
     VALID = [
+        # gh: the job's own token handed to gh, and a secret set from a file, not a token.
+        *valid_in(
+            'GH_TOKEN="$GITHUB_TOKEN" gh release create "$TAG" dist/*\n'
+            "gh secret set DEPLOY_CONFIG < deploy-config.json\n"
+            "gh auth token > /dev/null && echo signed in\n"
+        ),
         # Workload identity: a gcloud external_account config, a federated az login.
         *valid_in(
             "gcloud auth login --cred-file=wif-config.json\n"
@@ -220,6 +229,11 @@ class CloudCliLongLivedKey(CiRule):
         ),
     ]
     INVALID = [
+        # A person's gh token stored for pipelines, by argument and by pipe.
+        *invalid_in(
+            'gh secret set RELEASE_TOKEN --body "$(gh auth token)"  # expect: LLC-CI-006\n'
+            "gh auth token | gh secret set -R org/repo BOT_TOKEN  # expect: LLC-CI-006\n"
+        ),
         *invalid_in(
             "gcloud iam service-accounts keys create key.json"
             " --iam-account=ci@p.iam.gserviceaccount.com  # expect: LLC-CI-006\n"
@@ -252,6 +266,46 @@ class CloudCliLongLivedKey(CiRule):
             self._gcloud(command, simple)
         for simple in invocations(command, "az"):
             self._az(command, simple)
+        for simple in invocations(command, "gh"):
+            self._gh_token_stored(command, simple)
+
+    # -- gh -------------------------------------------------------------------------------
+
+    def _gh_token_stored(self, command: Command, simple: SimpleCommand) -> None:
+        """``gh secret set X --body "$(gh auth token)"`` (or piped): a person's OAuth token,
+        which does not expire, becomes a standing secret every later pipeline run uses."""
+        if verbs(simple, 2) != ["secret", "set"]:
+            return
+        source = next(
+            (
+                sub
+                for word in simple.words
+                for sub in word.substitutions
+                if sub.name == "gh" and verbs(sub, 2) == ["auth", "token"]
+            ),
+            None,
+        )
+        feeder = simple.piped_from
+        if (
+            source is None
+            and feeder is not None
+            and feeder.name == "gh"
+            and verbs(feeder, 2) == ["auth", "token"]
+        ):
+            source = feeder
+        if source is None:
+            return
+        self.report(
+            command.target(simple.start, simple.end),
+            "`gh auth token` is stored as a secret: the signed-in person's OAuth token, which "
+            "does not expire, becomes a standing credential every later run acts with (and "
+            "acts as that person). Use the job's `GITHUB_TOKEN` with explicit `permissions:`, "
+            "or a GitHub App installation token minted per job.",
+            lifetime=Lifetime.never(),
+            severity=Severity.HIGH,
+            fix="Mint a token per job (`GITHUB_TOKEN`, `actions/create-github-app-token`) "
+            "instead of storing a person's token.",
+        )
 
     # -- gcloud ---------------------------------------------------------------------------
 
