@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules._aws_script import AWS_AUTH, EMULATORS, get_merged, implicit_cli, key_use
-
 from scanner.api import (
     BASE32_UPPER,
     BASE64,
@@ -32,6 +30,7 @@ from scanner.api import (
     is_known_example,
     yamlnodes,
 )
+from scanner.api.ci.aws_script import AWS_AUTH, EMULATORS, get_merged, implicit_cli, key_use
 
 _AWS = credentials.by_id("aws-access-key")
 _FEDERATION = _AWS.fix("bitbucket")

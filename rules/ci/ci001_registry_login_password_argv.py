@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from outlive_rules.ci._sources import Origin, Resolver, Source, simple_commands, system
-
 from scanner.api import (
     ALNUM,
     COMMAND_KINDS,
@@ -25,6 +23,7 @@ from scanner.api import (
     invalid_in,
     valid_in,
 )
+from scanner.api.ci.sources import Origin, Resolver, Source, simple_commands, system
 
 _PASSWORD = fake_token("", 24, ALNUM, seed=11)
 

@@ -5,24 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from outlive_rules.ci._publishers import (
-    AUTH_TOKEN,
-    DEFERRED,
-    NPM_URL,
-    READ_ONLY,
-    REGISTRIES,
-    SYSTEM_NAMES,
-    TRUSTED,
-    Publisher,
-    embedded,
-    find_publisher,
-    is_public,
-    pypirc_tokens,
-    sink_tokens,
-)
-from outlive_rules.ci._sources import Origin, Resolver, Source, simple_commands, system
-from outlive_rules.ci._wrapped import publishes_visibly, quiet, wired, wrapper
-
 from scanner.api import (
     Category,
     CiRule,
@@ -43,6 +25,23 @@ from scanner.api import (
     invalid_in,
     valid_in,
 )
+from scanner.api.ci.publishers import (
+    AUTH_TOKEN,
+    DEFERRED,
+    NPM_URL,
+    READ_ONLY,
+    REGISTRIES,
+    SYSTEM_NAMES,
+    TRUSTED,
+    Publisher,
+    embedded,
+    find_publisher,
+    is_public,
+    pypirc_tokens,
+    sink_tokens,
+)
+from scanner.api.ci.sources import Origin, Resolver, Source, simple_commands, system
+from scanner.api.ci.wrapped import publishes_visibly, quiet, wired, wrapper
 
 #: The CI systems where a registry this rule knows offers trusted publishing (``META.kinds``).
 _COVERED = ("github", "gitlab", "circleci")

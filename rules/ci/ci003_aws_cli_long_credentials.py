@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules.ci._mint import ci_fix, flag, invocations, span, through, verbs
-
 from scanner.api import (
     BASE64,
     COMMAND_KINDS,
@@ -26,6 +24,7 @@ from scanner.api import (
     session_severity,
     valid_in,
 )
+from scanner.api.ci.mint import ci_fix, flag, invocations, span, through, verbs
 
 _KIND = "aws-access-key"
 #: Global options of the AWS CLI that take a separate value (before the service name).

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules.ci._mint import ci_fix, flag, invocations, span, through, verbs
-
 from scanner.api import (
     COMMAND_KINDS,
     Category,
@@ -21,6 +19,7 @@ from scanner.api import (
     parse_duration,
     valid_in,
 )
+from scanner.api.ci.mint import ci_fix, flag, invocations, span, through, verbs
 
 _KIND = "kubernetes-token"
 #: kubectl's global options that take a separate value (before or after the verb).

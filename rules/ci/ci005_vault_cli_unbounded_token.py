@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from outlive_rules.ci._mint import ci_fix, flag, invocations, span, switch, verbs
-
 from scanner.api import (
     COMMAND_KINDS,
     Category,
@@ -24,6 +22,7 @@ from scanner.api import (
     parse_duration,
     valid_in,
 )
+from scanner.api.ci.mint import ci_fix, flag, invocations, span, switch, verbs
 
 #: The Vault CLI, and OpenBao's fork of it (same commands and flags).
 _PROGRAMS = ("vault", "bao")

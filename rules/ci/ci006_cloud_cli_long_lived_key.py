@@ -6,8 +6,6 @@ import re
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from outlive_rules.ci._mint import ci_fix, flag, invocations, span, through, verbs
-
 from scanner.api import (
     ALNUM,
     COMMAND_KINDS,
@@ -25,6 +23,7 @@ from scanner.api import (
     invalid_in,
     valid_in,
 )
+from scanner.api.ci.mint import ci_fix, flag, invocations, span, through, verbs
 
 _GCP_KIND = "gcp-service-account-key"
 _AZURE_KIND = "azure-client-secret"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from outlive_rules._aws_script import AWS_AUTH, implicit_cli, key_use
-from outlive_rules.circleci._executors import emulated, self_hosted
-
 from scanner.api import (
     BASE32_UPPER,
     BASE64,
@@ -33,6 +30,8 @@ from scanner.api import (
     session_severity,
     yamlnodes,
 )
+from scanner.api.ci.aws_script import AWS_AUTH, implicit_cli, key_use
+from scanner.api.ci.circleci_executors import emulated, self_hosted
 
 _AWS = credentials.by_id("aws-access-key")
 _FEDERATION = _AWS.fix("circleci")

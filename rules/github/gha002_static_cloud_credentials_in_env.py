@@ -4,17 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from outlive_rules.github._actions import (
-    STANDING,
-    Origin,
-    a,
-    lifetime,
-    lives,
-    origin,
-    sentence,
-    where,
-)
-
 from scanner.api import (
     BASE32_UPPER,
     Category,
@@ -32,6 +21,16 @@ from scanner.api import (
     credentials,
     fake_token,
     yamlnodes,
+)
+from scanner.api.ci.github_actions import (
+    STANDING,
+    Origin,
+    a,
+    lifetime,
+    lives,
+    origin,
+    sentence,
+    where,
 )
 
 #: The credential kinds this rule reports in ``env:``: cloud, cluster, secret-manager and

@@ -2,17 +2,6 @@
 
 from __future__ import annotations
 
-from outlive_rules.github._actions import (
-    Origin,
-    a,
-    entry,
-    federated_note,
-    given,
-    lifetime,
-    origin,
-    where,
-)
-
 from scanner.api import (
     Category,
     CiRule,
@@ -24,6 +13,16 @@ from scanner.api import (
     Step,
     Valid,
     credentials,
+)
+from scanner.api.ci.github_actions import (
+    Origin,
+    a,
+    entry,
+    federated_note,
+    given,
+    lifetime,
+    origin,
+    where,
 )
 
 _AUTH = "google-github-actions/auth"

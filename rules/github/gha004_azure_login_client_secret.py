@@ -4,16 +4,6 @@ from __future__ import annotations
 
 import json
 
-from outlive_rules.github._actions import (
-    Origin,
-    entry,
-    federated_note,
-    given,
-    lifetime,
-    origin,
-    where,
-)
-
 from scanner.api import (
     Category,
     CiRule,
@@ -26,6 +16,15 @@ from scanner.api import (
     Valid,
     credentials,
     fake_token,
+)
+from scanner.api.ci.github_actions import (
+    Origin,
+    entry,
+    federated_note,
+    given,
+    lifetime,
+    origin,
+    where,
 )
 
 _ACTION = "azure/login"

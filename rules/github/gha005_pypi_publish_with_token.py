@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from outlive_rules.github._actions import STANDING, Origin, entry, given, lifetime, origin, where
-
 from scanner.api import (
     Category,
     CiRule,
@@ -17,6 +15,7 @@ from scanner.api import (
     credentials,
     fake_token,
 )
+from scanner.api.ci.github_actions import STANDING, Origin, entry, given, lifetime, origin, where
 
 _ACTION = "pypa/gh-action-pypi-publish"
 _KIND = credentials.by_id("pypi-token")

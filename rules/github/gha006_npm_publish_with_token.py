@@ -4,17 +4,6 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules.github._actions import (
-    STANDING,
-    Origin,
-    entry,
-    given,
-    lifetime,
-    lives,
-    origin,
-    where,
-)
-
 from scanner.api import (
     Category,
     CiRule,
@@ -29,6 +18,16 @@ from scanner.api import (
     Step,
     Valid,
     credentials,
+)
+from scanner.api.ci.github_actions import (
+    STANDING,
+    Origin,
+    entry,
+    given,
+    lifetime,
+    lives,
+    origin,
+    where,
 )
 
 _KIND = credentials.by_id("npm-token")

@@ -2,17 +2,6 @@
 
 from __future__ import annotations
 
-from outlive_rules.github._actions import (
-    STANDING,
-    Origin,
-    entry,
-    federated_note,
-    given,
-    lives,
-    origin,
-    where,
-)
-
 from scanner.api import (
     Category,
     CiRule,
@@ -25,6 +14,16 @@ from scanner.api import (
     Step,
     Valid,
     credentials,
+)
+from scanner.api.ci.github_actions import (
+    STANDING,
+    Origin,
+    entry,
+    federated_note,
+    given,
+    lives,
+    origin,
+    where,
 )
 
 _ACTION = "hashicorp/vault-action"

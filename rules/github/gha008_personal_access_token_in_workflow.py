@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from outlive_rules.github._actions import Origin, lifetime, origin
-
 from scanner.api import (
     Category,
     CiRule,
@@ -24,6 +22,7 @@ from scanner.api import (
     credentials,
     yamlnodes,
 )
+from scanner.api.ci.github_actions import Origin, lifetime, origin
 
 _PAT = credentials.by_id("github-pat")
 _SLOT_KINDS = frozenset({"github-job-token", "github-pat"})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from outlive_rules.github._actions import entry, lifetime
-
 from scanner.api import (
     Category,
     CiRule,
@@ -16,6 +14,7 @@ from scanner.api import (
     Valid,
     credentials,
 )
+from scanner.api.ci.github_actions import entry, lifetime
 
 _ACTION = "actions/create-github-app-token"
 _KIND = credentials.by_id("github-app-token")

@@ -4,18 +4,6 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules._aws_script import (
-    AWS_AUTH,
-    EMULATORS,
-    LOCAL_ENDPOINT,
-    configures_key,
-    implicit_cli,
-    owned_by_login,
-    sets_unknown,
-    signs_in_with_key,
-)
-from outlive_rules.gitlab._reads import Read, assignments, job_commands, reads
-
 from scanner.api import (
     BASE32_UPPER,
     BASE64,
@@ -40,6 +28,17 @@ from scanner.api import (
     is_known_example,
     valid_in,
 )
+from scanner.api.ci.aws_script import (
+    AWS_AUTH,
+    EMULATORS,
+    LOCAL_ENDPOINT,
+    configures_key,
+    implicit_cli,
+    owned_by_login,
+    sets_unknown,
+    signs_in_with_key,
+)
+from scanner.api.ci.gitlab_reads import Read, assignments, job_commands, reads
 
 #: Kinds a GitLab ID token replaces by federation: the clouds, and Vault's JWT auth. Package
 #: registry tokens are LLC-CI-002's (trusted publishing), cluster credentials the agent's.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from outlive_rules.gitlab._reads import place_in_scalar, reads, source_lines
-
 from scanner.api import (
     Category,
     CiRule,
@@ -22,6 +20,7 @@ from scanner.api import (
     valid_in,
     yamlnodes,
 )
+from scanner.api.ci.gitlab_reads import place_in_scalar, reads, source_lines
 
 _NAMES = frozenset({"CI_JOB_JWT", "CI_JOB_JWT_V1", "CI_JOB_JWT_V2"})
 _MENTION = re.compile(r"(?<![A-Za-z0-9_])CI_JOB_JWT(?:_V[12])?(?![A-Za-z0-9_])")

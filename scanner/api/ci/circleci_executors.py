@@ -8,9 +8,8 @@ job testing against LocalStack or MinIO needs no real key.
 
 from __future__ import annotations
 
-from outlive_rules._aws_script import EMULATORS, LOCAL_ENDPOINT, get_merged
-
 from scanner.api import Job, yamlnodes
+from scanner.api.ci.aws_script import EMULATORS, LOCAL_ENDPOINT, get_merged
 
 
 def executor(root: yamlnodes.Node | None, job: yamlnodes.Node | None) -> yamlnodes.Node | None:

@@ -30,7 +30,7 @@ class Origin(enum.Enum):
     #: Written in the file: readable by anyone who can read the repository.
     LITERAL = "literal"
     #: A repository, environment or organisation secret (``secrets.X``, not the job token).
-    SECRET = "secret"
+    SECRET = "secret"  # noqa: S105 - the name of an origin, not a password
     #: A configuration variable (``vars.X``): stored in plain text, shown unmasked in logs.
     VARIABLE = "variable"
     #: A composite action's or reusable workflow's input: whatever the caller stored.

@@ -13,9 +13,8 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from outlive_rules.ci._sources import Origin, Resolver, Source
-
 from scanner.api import SimpleCommand, Word
+from scanner.api.ci.sources import Origin, Resolver, Source
 
 #: Registry -> (credential kind id, display name).
 REGISTRIES: dict[str, tuple[str, str]] = {
@@ -309,7 +308,7 @@ def pypirc_tokens(
         written = source.name in ("echo", "printf") or word is source.heredoc_word
         if match is not None and written:
             token = match.group(1)
-            if token == "%s" and source.name == "printf":
+            if token == "%s" and source.name == "printf":  # noqa: S105 - a format directive
                 rest = [w for w in source.args if w is not word and not w.literal]
                 if rest:
                     out.append((rest[0], resolver.word(rest[0])))

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from outlive_rules.ci._publishers import PUBLISHERS, find_publisher, is_public
-from outlive_rules.ci._sources import simple_commands
-
 from scanner.api import Command, Entry, Job, Step, credentials
+from scanner.api.ci.publishers import PUBLISHERS, find_publisher, is_public
+from scanner.api.ci.sources import simple_commands
 
 #: Credential kind id -> registry, for the kinds a publish token can be.
 _KIND_REGISTRY = {
