@@ -76,12 +76,20 @@ def _check_iac(rule: Rule, doc: object) -> None:
         iac.check_yaml(cast(YamlDocument, doc))
 
 
+def _check_k8s(rule: Rule, doc: object) -> None:
+    from scanner.api.k8s import K8sRule
+    from scanner.documents.k8s import K8sView
+
+    cast(K8sRule, rule).check_k8s(cast(K8sView, doc))
+
+
 #: ``Rule.DOCUMENT`` -> how a rule is handed that document: its base class's entry method.
 ENTRIES: dict[str, Callable[[Rule, object], None]] = {
     "text": _check_text,
     "yaml": _check_yaml,
     "ci": _check_ci,
     "iac": _check_iac,
+    "k8s": _check_k8s,
 }
 
 

@@ -33,6 +33,7 @@ class FileKind(enum.Enum):
     JENKINSFILE = "jenkinsfile"
     TERRAFORM = "terraform"
     CLOUDFORMATION = "cloudformation"
+    IAM_POLICY = "iam-policy"
     KUBERNETES = "kubernetes"
     HELM = "helm"
     KUBECONFIG = "kubeconfig"
@@ -72,6 +73,9 @@ class KindSpec:
     sniff: Callable[[bytes], bool] | None = None
     syntax: str = "text"
     comments: str = ""
+    #: Kinds whose content sniff overrides this row's path match: a ``templates/`` file is Helm
+    #: by its path, unless its head says CloudFormation (stacks often live in ``templates/``).
+    yields_to: tuple[FileKind, ...] = ()
 
 
 # Content markers for YAML and JSON files the path alone does not settle.
@@ -103,13 +107,26 @@ def _kube_kind(head: bytes) -> bytes | None:
     return match.group(1)
 
 
+# A kubeconfig's own sections; Skaffold and other tools also write `kind: Config`.
+_KUBECONFIG_KEY = re.compile(rb"(?m)^[\"']?(?:users|clusters|contexts|current-context)[\"']?\s*:")
+
+
 def _is_kubeconfig(head: bytes) -> bool:
-    return _kube_kind(head) == b"Config"
+    return _kube_kind(head) == b"Config" and _KUBECONFIG_KEY.search(head) is not None
 
 
 def _is_kubernetes(head: bytes) -> bool:
-    kind = _kube_kind(head)
-    return kind is not None and kind != b"Config"
+    return _kube_kind(head) is not None and not _is_kubeconfig(head)
+
+
+# A standalone IAM policy JSON file that can only be a web-identity trust policy: a JSON object
+# with a `Statement` and the `sts:AssumeRoleWithWebIdentity` action in its head. Identity
+# policies and other trust policies stay text: no rule reads them as policies.
+_IAM_STATEMENT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\{[\s\S]*\"Statement\"\s*:")
+
+
+def _is_iam_trust_policy(head: bytes) -> bool:
+    return b"assumerolewithwebidentity" in head.lower() and _IAM_STATEMENT.match(head) is not None
 
 
 def _is_ansible(head: bytes) -> bool:
@@ -262,6 +279,13 @@ KINDS: tuple[KindSpec, ...] = (
         comments="yaml",
     ),
     KindSpec(
+        _K.IAM_POLICY,
+        "iam/trust-policy.json",
+        sniff=_is_iam_trust_policy,
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
         _K.KUBECONFIG,
         "kubeconfig",
         names=("kubeconfig",),
@@ -273,6 +297,8 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec(
         _K.KUBERNETES,
         "k8s/deployment.yaml",
+        # kustomize's own file names: a kustomization need not carry `apiVersion`/`kind`.
+        names=(*_yml("kustomization"), "kustomization"),
         sniff=_is_kubernetes,
         syntax="yaml",
         comments="yaml",
@@ -301,6 +327,7 @@ KINDS: tuple[KindSpec, ...] = (
         globs=(*_yml("**/templates/*"), "**/templates/*.tpl", *_yml("**/values*")),
         syntax="yaml",
         comments="helm",
+        yields_to=(_K.CLOUDFORMATION,),
     ),
     KindSpec(
         _K.ANSIBLE,
@@ -335,7 +362,8 @@ SPECS: dict[FileKind, KindSpec] = {spec.kind: spec for spec in KINDS}
 YAML_KINDS: frozenset[FileKind] = frozenset(s.kind for s in KINDS if s.syntax == "yaml")
 
 #: Kinds whose files hold shell commands that CI command rules (``LLC-CI-*``) read: every CI
-#: system's configuration, and shell scripts and Makefiles (``SHELL``).
+#: system's configuration, shell scripts and Makefiles (``SHELL``), and Dockerfiles, whose
+#: ``RUN`` instructions are shell run into an image layer.
 COMMAND_KINDS: frozenset[FileKind] = frozenset(
     {
         FileKind.GITHUB_ACTIONS,
@@ -345,6 +373,7 @@ COMMAND_KINDS: frozenset[FileKind] = frozenset(
         FileKind.BITBUCKET,
         FileKind.JENKINSFILE,
         FileKind.SHELL,
+        FileKind.DOCKERFILE,
     }
 )
 
@@ -418,7 +447,13 @@ def classify(
         return kind
     match = _PATH_REGEX.match(lowered)
     if match is not None and match.lastgroup is not None:
-        return _PATH_GLOBS[int(match.lastgroup[1:])][1]
+        kind = _PATH_GLOBS[int(match.lastgroup[1:])][1]
+        if head and base.endswith(SNIFFED_SUFFIXES):
+            for other in SPECS[kind].yields_to:
+                sniff = SPECS[other].sniff
+                if sniff is not None and sniff(head):
+                    return other
+        return kind
     shebang = _SHEBANG.match(head)
     if shebang is not None and "." not in base:
         interpreter = shebang.group(1).decode("ascii", "replace")

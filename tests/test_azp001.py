@@ -4,8 +4,8 @@ env already reported) and that each definition is reported once."""
 from __future__ import annotations
 
 import pytest
+from outlive_rules.azure.azp001_azure_service_principal_secret import ServicePrincipalSecret
 
-from rules.azure.azp001_azure_service_principal_secret import ServicePrincipalSecret
 from scanner.api import BASE64, fake_token
 from scanner.findings import Severity
 from scanner.testing import run_rule

@@ -109,6 +109,12 @@ CASES: list[tuple[str, bytes, FileKind, tuple[str, ...]]] = [
     ("k8s/deploy.json", K8S_JSON, K.KUBERNETES, ()),  # compact JSON, one line
     ("k8s/pretty.json", b'{\n  "apiVersion": "v1",\n  "kind": "Pod"\n}\n', K.KUBERNETES, ()),
     ("k8s/flow.yml", b"{apiVersion: v1, kind: ConfigMap}\n", K.KUBERNETES, ()),
+    # kustomize's own names, with or without apiVersion/kind; a manifest after a non-manifest
+    ("overlays/prod/kustomization.yaml", b"resources: [../../base]\n", K.KUBERNETES, ()),
+    ("base/kustomization.yml", b"", K.KUBERNETES, ()),
+    ("k8s/all.yaml", b"# generated\nfoo: 1\n---\napiVersion: v1\nkind: Secret\n", K.KUBERNETES, ()),
+    # Skaffold writes `kind: Config` too, without a kubeconfig's users/clusters/contexts
+    ("skaffold.yaml", b"apiVersion: skaffold/v4beta6\nkind: Config\nbuild: {}\n", K.KUBERNETES, ()),
     # helm
     ("charts/app/Chart.yaml", b"apiVersion: v2\nname: app\n", K.HELM, ()),
     ("charts/app/values.yaml", b"image: x\n", K.HELM, ()),
@@ -136,6 +142,9 @@ CASES: list[tuple[str, bytes, FileKind, tuple[str, ...]]] = [
     ("roles/web/handlers/main.yaml", b"", K.ANSIBLE, ()),
     ("deploy.yml", PLAY, K.ANSIBLE, ()),
     ("site.yaml", NAMED_PLAY, K.ANSIBLE, ()),
+    # iam-policy: a standalone web-identity trust policy, by its content
+    ("iam/github-trust.json", b'{"Version": "2012-10-17", "Statement": [{"Action": '
+     b'"sts:AssumeRoleWithWebIdentity"}]}', K.IAM_POLICY, ()),
     # serverless
     ("serverless.yml", b"service: api\n", K.SERVERLESS, ()),
     ("svc/serverless.yaml", b"", K.SERVERLESS, ()),
@@ -212,3 +221,11 @@ def test_path_beats_content() -> None:
     # A workflow that happens to mention CloudFormation markers is still a workflow.
     assert classify(".github/workflows/ci.yml", CFN_YAML) is K.GITHUB_ACTIONS
     assert classify("app/cfn.py", CFN_YAML) is K.PYTHON
+
+
+def test_a_cloudformation_stack_in_templates_is_not_helm() -> None:
+    """Stacks often live in `templates/`: the CloudFormation sniff overrides Helm's path glob."""
+    stack = b'AWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n'
+    assert classify("infra/templates/vpc.yaml", stack) is FileKind.CLOUDFORMATION
+    assert classify("chart/templates/deployment.yaml", b"apiVersion: apps/v1\n") is FileKind.HELM
+    assert classify("chart/templates/deployment.yaml") is FileKind.HELM

@@ -48,6 +48,82 @@ EXPECTED: dict[str, frozenset[Row]] = {
             ("reporting/nightly.env", 4, "LLC-SRC-012", "high"),
         }
     ),
+    # Terraform modules for AWS, GCP, Azure and Vault: keys, long sessions, far end dates,
+    # unbounded Vault tokens and roles, unrotated stored secrets; the federated forms are quiet.
+    "iac-terraform": frozenset(
+        {
+            ("envs/prod/main.tf", 26, "LLC-IAC-001", "high"),
+            ("envs/prod/vault.tf.json", 17, "LLC-IAC-006", "medium"),
+            ("modules/aws-ci/main.tf", 18, "LLC-IAC-002", "medium"),
+            ("modules/aws-ci/main.tf", 34, "LLC-IAC-009", "medium"),
+            ("modules/azure-app/main.tf", 19, "LLC-IAC-004", "high"),
+            ("modules/azure-app/main.tf", 42, "LLC-IAC-009", "medium"),
+            ("modules/gcp-ci/main.tf", 26, "LLC-IAC-003", "high"),
+            ("modules/gcp-ci/main.tf", 31, "LLC-IAC-003", "high"),
+            ("modules/vault-auth/main.tf", 22, "LLC-IAC-006", "high"),
+            ("modules/vault-auth/main.tf", 41, "LLC-IAC-005", "high"),
+        }
+    ),
+    # Provider and backend credentials, and literals in Terraform, CloudFormation, Ansible
+    # and serverless.yml; references, random_password and secret-manager reads are quiet.
+    "iac-config": frozenset(
+        {
+            ("api/serverless.yml", 13, "LLC-IAC-010", "high"),
+            ("cfn/stack.yaml", 9, "LLC-IAC-010", "high"),
+            ("envs/prod.tfvars", 4, "LLC-IAC-010", "high"),
+            ("infra/main.tf", 23, "LLC-IAC-010", "high"),
+            ("infra/main.tf", 31, "LLC-IAC-010", "high"),
+            ("infra/providers.tf", 30, "LLC-IAC-007", "high"),
+            ("infra/providers.tf", 35, "LLC-IAC-007", "medium"),
+            ("infra/providers.tf", 41, "LLC-IAC-007", "critical"),
+            ("infra/variables.tf", 18, "LLC-IAC-010", "high"),
+            ("playbooks/deploy.yml", 5, "LLC-IAC-010", "high"),
+        }
+    ),
+    # Federation trust: open or org-wide `sub` conditions in Terraform, CloudFormation, a
+    # policy file and a GCP pool; pinned subjects are quiet.
+    "iac-trust": frozenset(
+        {
+            ("cloudformation/github-oidc.yaml", 41, "LLC-IAC-008", "critical"),
+            ("iam/gitlab-deploy-trust.json", 16, "LLC-IAC-008", "high"),
+            ("terraform/eks-irsa.tf", 55, "LLC-IAC-008", "medium"),
+            ("terraform/gcp-wif.tf", 19, "LLC-IAC-008", "critical"),
+            ("terraform/github-oidc.tf", 48, "LLC-IAC-008", "high"),
+            ("terraform/github-oidc.tf", 60, "LLC-IAC-008", "critical"),
+            ("terraform/github-oidc.tf", 72, "LLC-IAC-002", "low"),
+        }
+    ),
+    # A Helm chart, kustomize overlays, manifests and a kubeconfig; IRSA, projected short
+    # tokens, ExternalSecrets and exec plugins are quiet.
+    "k8s-helm": frozenset(
+        {
+            ("charts/webapp/templates/deployment.yaml", 40, "LLC-K8S-003", "low"),
+            ("charts/webapp/templates/legacy-token.yaml", 9, "LLC-K8S-001", "high"),
+            ("charts/webapp/values-onprem.yaml", 4, "LLC-SRC-001", "info"),
+            ("charts/webapp/values-onprem.yaml", 5, "LLC-K8S-004", "critical"),
+            ("kubeconfig/ci.kubeconfig.yaml", 14, "LLC-K8S-006", "critical"),
+            ("kustomize/base/deployment.yaml", 16, "LLC-K8S-004", "medium"),
+            ("kustomize/base/serviceaccount.yaml", 5, "LLC-K8S-002", "medium"),
+            ("kustomize/overlays/prod/kustomization.yaml", 9, "LLC-K8S-005", "high"),
+            ("manifests/db-secret.yaml", 8, "LLC-K8S-005", "high"),
+            ("manifests/vault-agent.yaml", 15, "LLC-K8S-004", "medium"),
+            ("manifests/vault-agent.yaml", 25, "LLC-K8S-003", "medium"),
+        }
+    ),
+    # Dockerfiles (build-arg secrets, a copied key, a login in RUN), compose files and a
+    # devcontainer mounting host credentials; secret mounts and dev-only passwords are quiet.
+    "docker-compose-app": frozenset(
+        {
+            (".devcontainer/devcontainer.json", 7, "LLC-DCK-003", "low"),
+            ("api/Dockerfile", 5, "LLC-DCK-001", "medium"),
+            ("docker-compose.prod.yml", 8, "LLC-DCK-003", "critical"),
+            ("docker-compose.prod.yml", 11, "LLC-DCK-003", "high"),
+            ("docker-compose.yml", 18, "LLC-DCK-003", "medium"),
+            ("worker/Dockerfile", 3, "LLC-DCK-001", "medium"),
+            ("worker/Dockerfile", 6, "LLC-CI-001", "medium"),
+            ("worker/Dockerfile", 9, "LLC-DCK-002", "high"),
+        }
+    ),
     # Each CI fixture holds the static form and the federated form of the same jobs: only the
     # static ones may be reported (the `-oidc`/`-wif` files and jobs stay quiet).
     "ci-azure": frozenset(

@@ -447,7 +447,8 @@ node {
 
 
 def _jnk001(code: str, path: str = "Jenkinsfile") -> list[object]:
-    from rules.jenkins.jnk001_static_aws_credentials import JenkinsStaticAwsCredentials
+    from outlive_rules.jenkins.jnk001_static_aws_credentials import JenkinsStaticAwsCredentials
+
     from scanner.testing import run_rule
 
     return list(run_rule(JenkinsStaticAwsCredentials, code, path))

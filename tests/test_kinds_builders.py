@@ -44,6 +44,7 @@ def test_every_example_path_is_of_its_kind() -> None:
     heads = {
         K.CLOUDFORMATION: b'AWSTemplateFormatVersion: "2010-09-09"\n',
         K.KUBERNETES: b"apiVersion: v1\nkind: Secret\n",
+        K.IAM_POLICY: b'{"Statement": [{"Action": "sts:AssumeRoleWithWebIdentity"}]}',
     }
     for spec in KINDS:
         assert classify(spec.example, heads.get(spec.kind, b"")) is spec.kind, spec.example
@@ -87,7 +88,10 @@ def test_glob_order_is_table_order() -> None:
 
 
 def test_kubeconfig_and_kubernetes_sniffs_agree() -> None:
-    config = b"apiVersion: v1\nkind: Config\n"
+    # A kubeconfig has users, clusters or contexts; Skaffold's `kind: Config` has none of them.
+    config = b"apiVersion: v1\nkind: Config\nusers: []\n"
+    skaffold = b"apiVersion: skaffold/v4beta6\nkind: Config\n"
+    assert classify("skaffold.yaml", skaffold) is K.KUBERNETES
     manifest = b"kind: List\napiVersion: v1\nitems:\n- kind: Config\n"
     assert classify("a.yaml", config) is K.KUBECONFIG
     assert classify("a.yaml", manifest) is K.KUBERNETES  # the first kind decides

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from scanner.api import (
     Attr,
     Category,
     FileKind,
     FrontEnd,
+    HclDocument,
     IacRule,
     Invalid,
     Lifetime,
@@ -15,6 +18,17 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
+)
+
+#: Module inputs that make an IAM user module mint an access key (terraform-aws-modules/iam
+#: ``iam-user``: ``create_iam_access_key``; other user modules: ``create_access_key``).
+_MODULE_INPUTS = ("create_iam_access_key", "create_access_key")
+#: Module sources whose key input defaults to true (terraform-aws-modules/iam ``iam-user``,
+#: ``create_iam_access_key`` before v6 and ``create_access_key`` since, both ``default =
+#: true``): a call that leaves the input out mints a key too.
+_KEY_BY_DEFAULT = re.compile(
+    r"^(?:registry\.terraform\.io/)?terraform-aws-modules/iam/aws//modules/iam-user$"
+    r"|terraform-aws-modules/terraform-aws-iam(?:\.git)?//modules/iam-user(?:\?|$)"
 )
 
 _MESSAGE = (
@@ -27,9 +41,12 @@ class AwsAccessKeyResource(IacRule):
     """## What it does
     Flags every declared long-term AWS access key: Terraform `resource "aws_iam_access_key"`
     (in `.tf` and `.tf.json`), CloudFormation `AWS::IAM::AccessKey`, and Ansible
-    `amazon.aws.iam_access_key` tasks that are not `state: absent`. A key for the `root` user
-    is critical. Keys declared `Inactive` are left alone. A Terraform key without `pgp_key`
-    is noted, since its secret then sits in plain text in the state file.
+    `amazon.aws.iam_access_key` tasks that are not `state: absent`, and module calls whose
+    input makes the module create a key (`create_iam_access_key = true`,
+    `create_access_key = true`), at the input, or leaves out the input of a module whose
+    default creates one (terraform-aws-modules `iam-user`), at its `source`. A key for the
+    `root` user is critical. Keys declared `Inactive` are left alone. A Terraform key without
+    `pgp_key` is noted, since its secret then sits in plain text in the state file.
 
     ## Why is this bad?
     An access key created by IaC is a standing credential by design: it has no expiry, it is
@@ -67,7 +84,8 @@ class AwsAccessKeyResource(IacRule):
         fix="Delete the IAM user and its key; grant access through roles assumed with OIDC "
         "federation, IRSA or IAM Roles Anywhere.",
         kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.ANSIBLE}),
-        triggers=("aws_iam_access_key", "aws::iam::accesskey", "iam_access_key"),
+        triggers=("aws_iam_access_key", "aws::iam::accesskey", "iam_access_key",
+                  "create_access_key", "modules/iam-user"),
     )
 
     VALID = [
@@ -86,6 +104,13 @@ class AwsAccessKeyResource(IacRule):
               '# aws_iam_access_key was removed in favour of OIDC\n'),
         Valid('resource "aws_iam_access_key" "old" {\n  user   = "legacy"\n'
               '  status = "Inactive"\n}\n'),
+        Valid('module "ci_user" {\n'
+              '  source                = "terraform-aws-modules/iam/aws//modules/iam-user"\n'
+              "  create_iam_access_key = false\n"
+              "  create_access_key     = var.with_key\n}\n"
+              'module "off" {\n'
+              '  source      = "terraform-aws-modules/iam/aws//modules/iam-user"\n'
+              "  create_user = false\n}\n"),
         Valid(
             "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n"
             "    Type: AWS::IAM::Role\n    Properties:\n"
@@ -110,6 +135,14 @@ class AwsAccessKeyResource(IacRule):
         ),
         Invalid('resource "aws_iam_access_key" "root" {  # expect: LLC-IAC-001\n'
                 '  user = "root"\n}\n'),
+        Invalid('module "ci_user" {\n'
+                '  source                = "terraform-aws-modules/iam/aws//modules/iam-user"\n'
+                '  name                  = "ci"\n'
+                "  create_iam_access_key = true  # expect: LLC-IAC-001\n}\n"),
+        Invalid('module "uploader" {\n'
+                '  source  = "terraform-aws-modules/iam/aws//modules/iam-user"  '
+                "# expect: LLC-IAC-001\n"
+                '  version = "~> 5.0"\n  name    = "uploader"\n}\n'),
         Invalid(
             "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
             "  CiKey:  # expect: LLC-IAC-001\n"
@@ -140,6 +173,38 @@ class AwsAccessKeyResource(IacRule):
     ]
 
     RESOURCE_TYPES = frozenset({"aws.iam.access_key"})
+
+    def check_hcl(self, doc: HclDocument) -> None:
+        super().check_hcl(doc)
+        for module in doc.iter_blocks("module"):
+            name = module.labels[0] if module.labels else ""
+            inputs = [module.attribute(n) for n in _MODULE_INPUTS]
+            for input_name, attribute in zip(_MODULE_INPUTS, inputs, strict=True):
+                if attribute is not None and attribute.source.strip() == "true":
+                    self.report(
+                        attribute.node,
+                        f"Module {name!r} is asked to create a long-term IAM access key "
+                        f"(`{input_name} = true`): a standing credential that never expires "
+                        "and lives on in state and outputs.",
+                        lifetime=Lifetime.static(),
+                    )
+            source = module.attribute("source")
+            if (
+                source is not None
+                and all(a is None for a in inputs)
+                and _KEY_BY_DEFAULT.search(source.literal or "")
+                and not any(
+                    (a := module.attribute(off)) is not None and a.source.strip() == "false"
+                    for off in ("create", "create_user")
+                )
+            ):
+                self.report(
+                    source.node,
+                    f"Module {name!r} creates a long-term IAM access key by default (its "
+                    "create_access_key input defaults to true): a standing credential that "
+                    "never expires and lives on in state and outputs.",
+                    lifetime=Lifetime.static(),
+                )
 
     def check_resource(self, resource: Resource) -> None:
         if resource.front_end is FrontEnd.ANSIBLE:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from itertools import pairwise
 from pathlib import PurePosixPath
 
 from scanner.api import (
     ALL_KINDS,
     ALNUM,
+    CREDENTIAL_KEYWORDS,
     Category,
     Invalid,
     Lifetime,
@@ -23,32 +21,16 @@ from scanner.api import (
     Valid,
     compile_pattern,
     fake_token,
-    looks_fake,
-    shannon_entropy,
+    generated_secret,
 )
 
-_KEYWORDS = (
-    r"api[_-]?key|api[_-]?token|access[_-]?token|auth[_-]?token|refresh[_-]?token|"
-    r"bearer[_-]?token|secret[_-]?key|secret[_-]?access[_-]?key|client[_-]?secret|"
-    r"app[_-]?secret|private[_-]?key|access[_-]?key|passwd|password|pwd|secret|token|"
-    r"credentials?"
-)
 # key (ending in a credential word), an optional closing quote or bracket, an optional type
 # annotation, the operator, then a quoted value or a bare one (bare only outside code).
 _ASSIGNMENT = compile_pattern(
-    r"(?i)(?:^|[^A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,48}?(?:" + _KEYWORDS + r"))[\"'\]]?"
+    r"(?i)(?:^|[^A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,48}?(?:" + CREDENTIAL_KEYWORDS + r"))[\"'\]]?"
     r"[ \t]*(:[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*=|:=|=>|==?|:)[ \t]*"
     r"(?:\"([^\"\n\\]{1,300})\"|'([^'\n\\]{1,300})'|`([^`\n\\]{1,300})`"
     r"|([^\s\"'`,;#&|<>(){}\[\]\\]{1,300}))"
-)
-_PASSWORD_KEY = re.compile(r"(?i)(?:passwd|password|pwd)$")
-# Keys named like credentials that hold something else: pagination and CSRF tokens,
-# tokenizer special tokens, counters.
-_NOT_CREDENTIAL_KEY = re.compile(
-    r"(?i)(?:csrf|xsrf|page|next|prev|previous|continuation|sync|cancel|cancellation|"
-    r"pagination|bos|eos|pad|unk|sep|cls|mask|max|min|num|total|prompt|completion|input|"
-    r"output|special|start|end|reset|verification|test|example|fake|dummy|mock|sample)"
-    r"[_.-]?(?:token|secret|password|key|api[_-]?key)$"
 )
 # Files whose assignments are code: a bare right-hand side there is an expression.
 _CODE_SUFFIXES = frozenset(
@@ -64,43 +46,7 @@ _CODE_SUFFIXES = frozenset(
 _NETRC_NAMES = frozenset({".netrc", "_netrc"})
 _NETRC_PASSWORD = re.compile(r"(?:^|\s)password\s+(\S+)")
 _MAX_LINE = 1000  # minified or generated lines: not where people assign secrets by hand
-_REFERENCE = re.compile(
-    r"^(?:[$!@%&*]|#\{|ENC\[|vault:|op://|secret://|sm://|arn:|projects/|env[.:]|"
-    r"process\.env|os\.environ|keyvault|akv:|ref\+|file:|data:|https?:)|[${}<>]|://",
-    re.I,
-)
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_WORDS = re.compile(r"^[a-z]+(?:[_.-][a-z]+)*$|^[A-Za-z][a-z]+(?:[A-Z][a-z]+)+$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_HEX = re.compile(r"^[0-9a-f]+$|^[0-9A-F]+$")
-_NUMBER = re.compile(r"^[+-]?\d[\d_]*(?:\.\d+)?(?:e[+-]?\d+)?$", re.I)
-_PATH = re.compile(
-    r"^(?:\.{0,2}/|~[/\\]|[A-Za-z]:\\)|\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|ya?ml|txt|env|"
-    r"cfg|conf|ini|toml|pub|gpg|asc|sh|py|js|ts|html?)$",
-    re.I,
-)
-_WORD_PATH = re.compile(r"^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+$")
-# Values that are something else than a secret, by their prefix: hashes, publishable and test
-# keys, Django's self-declared insecure development key, a JWT (LLC-SRC-012 judges those).
-_NOT_SECRET_PREFIX = re.compile(
-    r"^(?:sha1|sha224|sha256|sha384|sha512|md5|pbkdf2|argon2|bcrypt|scrypt)[:$_-]|"
-    r"^(?:pk_(?:live|test)_|sk_test_|rk_test_|pub_|public[_-]|django-insecure-)|^eyJ[\w-]+\.",
-    re.I,
-)
-_CREDENTIAL_WORDS = re.compile(
-    r"(?i)passw|secret|token|api[_-]?key|credential|private|sample|placeholder|default|"
-    r"dummy|mock|foo|bar|qwerty|asdf|lorem|hunter"
-)
-_MIN_LENGTH = 16
-_MIN_PASSWORD_LENGTH = 12
-_MIN_ENTROPY = 3.5  # bits per character, base64-like values
-_MIN_HEX_ENTROPY = 3.0
 
-
-# Keyboard trigrams: two of them in one value means a person typed it (asdasd, sdfsdf, qwe...).
-_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_TRIGRAMS = frozenset(row[i : i + 3] for row in _KEYBOARD for i in range(len(row) - 2))
 # Tests, fixtures, examples and templates: generic matches there are sample data. Provider
 # formats (LLC-SRC-001 to 013) are still found in these paths.
 _SAMPLE_PATH = re.compile(
@@ -108,36 +54,6 @@ _SAMPLE_PATH = re.compile(
     r"examples?|samples?)(?:/|$)|(?:^|/)(?:test_[^/]*|[^/]*_test\.[^/]*|[^/]*\.(?:test|spec)\.[^/]*|"
     r"conftest\.py|[^/]*examples?[^/]*|[^/]*samples?[^/]*)$"
 )
-
-
-def _typed(value: str) -> bool:
-    lowered = value.lower()
-    hits = sum(1 for i in range(len(lowered) - 2) if lowered[i : i + 3] in _TRIGRAMS)
-    return hits >= 2
-
-
-def _sequential(value: str) -> bool:
-    """Keyboard and counting runs (abcdef, 123456, abc123def456): typed, not generated."""
-    steps = sum(1 for a, b in pairwise(value) if ord(b) - ord(a) in (1, 0))
-    return steps >= 0.4 * (len(value) - 1)
-
-
-def _unescape_ok(value: str) -> bool:
-    return " " not in value and "\t" not in value
-
-
-_BASE64 = re.compile(r"^[A-Za-z0-9+/]{8,}={0,2}$")
-
-
-def _decoded(value: str) -> str | None:
-    """The text a base64 value encodes, when it encodes printable text (docs encode prose)."""
-    if len(value) % 4 or not _BASE64.match(value):
-        return None
-    try:
-        text = base64.b64decode(value, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None
-    return text if text.isprintable() else None
 
 
 _TOKEN = fake_token("", 24, ALNUM, seed=501)
@@ -287,37 +203,4 @@ class GenericSecretAssignment(TextRule):
 
     def _secret(self, key: str, value: str) -> bool:
         """A literal that looks generated, not a reference, name, placeholder or sample."""
-        if _NOT_CREDENTIAL_KEY.search(key):
-            return False
-        minimum = _MIN_PASSWORD_LENGTH if _PASSWORD_KEY.search(key) else _MIN_LENGTH
-        if not minimum <= len(value) <= 256 or not _unescape_ok(value):
-            return False
-        if (
-            _REFERENCE.search(value)
-            or _DOTTED.match(value)
-            or _ENV_NAME.match(value)
-            or _WORDS.match(value)
-            or _UUID.match(value)
-            or _NUMBER.match(value)
-            or _PATH.search(value)
-            or _WORD_PATH.match(value)
-            or _NOT_SECRET_PREFIX.search(value)
-            or _CREDENTIAL_WORDS.search(value)
-            or self.context.is_placeholder(value)
-        ):
-            return False
-        if len(set(value)) < 8 or _sequential(value) or _typed(value) or looks_fake(value):
-            return False
-        decoded = _decoded(value)
-        if decoded is not None and (
-            " " in decoded
-            or _CREDENTIAL_WORDS.search(decoded)
-            or self.context.is_placeholder(decoded)
-        ):
-            return False  # base64 of "not my real password" and the like
-        has_digit = any(c.isdigit() for c in value)
-        mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
-        if not (has_digit or mixed_case):
-            return False
-        entropy = shannon_entropy(value)
-        return entropy >= (_MIN_HEX_ENTROPY if _HEX.match(value) else _MIN_ENTROPY)
+        return generated_secret(key, value, self.context.is_placeholder)

@@ -2,9 +2,10 @@
 
 A command rule (``LLC-CI-*``) must be proven in each place a command can live: a GitHub
 ``run:``, a GitLab ``script:``, a CircleCI ``run: command:``, an Azure ``script:``, a Bitbucket
-step, a Jenkins ``sh`` step, a shell script and a Makefile recipe. Writing each by hand would
-be eight copies of one idea; ``in_systems`` writes them, so every loader is exercised by every
-command rule, and an ``expect:`` marker on a command line stays on its line in each system.
+step, a Jenkins ``sh`` step, a shell script, a Makefile recipe and a Dockerfile ``RUN``.
+Writing each by hand would be nine copies of one idea; ``in_systems`` writes them, so every
+loader is exercised by every command rule, and an ``expect:`` marker on a command line stays on
+its line in each system.
 
 ``env`` gives variables the step runs with: a ``str`` is a literal written in the file, a
 ``Stored("NAME")`` a value from that system's secret store, written as the system refers to
@@ -40,6 +41,7 @@ PATHS: dict[str, str] = {
     "jenkins": "Jenkinsfile",
     "shell": "scripts/deploy.sh",
     "make": "Makefile",
+    "dockerfile": "Dockerfile",
 }
 SYSTEMS: tuple[str, ...] = tuple(PATHS)
 #: The CI systems proper (not scripts run by hand or by make).
@@ -157,6 +159,32 @@ def _make(script: str, env: Env, federated: bool) -> str:
     return out
 
 
+def _dockerfile(script: str, env: Env, federated: bool) -> str:
+    """A build stage running the script: a one-command script is one ``RUN`` line (its
+    continuations kept), a longer one a ``RUN <<SCRIPT`` heredoc, so that its commands share
+    one shell as in a CI step (separate ``RUN`` lines would not see each other's variables).
+    Literal env values are ``ENV``; a stored value is a build argument supplied from outside,
+    left out as for a script."""
+    out = "FROM alpine:3.20\n"
+    for key, value in env.items():
+        if not isinstance(value, Stored):
+            quoted = value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+            out += f'ENV {key}="{quoted}"\n'
+    lines = [line for line in script.splitlines() if line.strip()]
+    commands = [
+        i
+        for i, line in enumerate(lines)
+        if not line.lstrip().startswith("#")
+        and (i == 0 or not lines[i - 1].rstrip().endswith("\\"))
+    ]
+    if len(commands) == 1 and "<<" not in script:
+        first = commands[0]
+        out += "".join(line.lstrip() + "\n" for line in lines[:first])
+        out += "RUN " + lines[first].strip() + "\n"
+        return out + "".join("    " + line.strip() + "\n" for line in lines[first + 1 :])
+    return out + "RUN <<SCRIPT\n" + script.rstrip("\n") + "\nSCRIPT\n"
+
+
 _WRITERS: dict[str, Callable[[str, Env, bool], str]] = {
     "github": _github,
     "gitlab": _gitlab,
@@ -166,6 +194,7 @@ _WRITERS: dict[str, Callable[[str, Env, bool], str]] = {
     "jenkins": _jenkins,
     "shell": _shell,
     "make": _make,
+    "dockerfile": _dockerfile,
 }
 
 

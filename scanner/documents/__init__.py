@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from scanner.documents.text import Span, TextDocument
 from scanner.filekinds import FileKind, syntax_of
@@ -114,8 +114,13 @@ def _yaml(docs: Documents) -> Built | None:
     from scanner.documents.yaml import YamlDocument, YamlError
 
     rel = docs.source.rel
+    text = docs.source.text
+    if docs.source.kind is FileKind.DEVCONTAINER:
+        from scanner.documents.jsonc import strip_jsonc
+
+        text = strip_jsonc(text)  # VS Code's JSON with comments, positions kept
     try:
-        doc = YamlDocument(rel, docs.source.text)
+        doc = YamlDocument(rel, text)
     except YamlError as exc:
         label = "JSON" if rel.lower().endswith(".json") else "YAML"
         docs.problem(f"could not parse {label}: {exc}; raw-text rules only")
@@ -184,6 +189,49 @@ def _iac(docs: Documents) -> Built | None:
     return None
 
 
+def _k8s(docs: Documents) -> Built | None:
+    """The Kubernetes view of a manifest stream, kubeconfig, Helm values file or Terraform
+    ``kubernetes_*`` resources. A chart template is masked into YAML first, and what still does
+    not parse is dropped quietly: a template is not YAML until rendered, so no scan error."""
+    K = FileKind  # noqa: N806 - the kind table's own short name
+    kind = docs.source.kind
+    if kind is K.TERRAFORM and docs.syntax == "hcl":
+        hcl = docs.get("hcl")
+        if hcl is None:
+            return None
+        from scanner.documents.hcl import HclDocument
+        from scanner.documents.k8s import terraform
+
+        return Built(terraform.build(cast(HclDocument, hcl.doc)), _mark_locate(docs.source.rel))
+    if kind not in (K.KUBERNETES, K.HELM, K.KUBECONFIG) or docs.syntax != "yaml":
+        return None
+    from scanner.documents.k8s import build
+    from scanner.documents.yaml import YamlDocument
+
+    rel = docs.source.rel
+    lowered = "/" + rel.lower()
+    text = docs.source.text
+    hint = "sops" in text or "ENC[" in text
+    if kind is K.HELM and "/templates/" in lowered:
+        if lowered.endswith(".tpl"):
+            return None
+        from scanner.documents.k8s.helm import compose
+
+        view = build(rel, compose(text), template=True, sops_hint=hint)
+        return Built(view, _mark_locate(rel))
+    values = kind is K.HELM and lowered.rsplit("/", 1)[-1].startswith("values")
+    if values and "{{" in text:  # a values file that is itself a template (helmfile)
+        from scanner.documents.k8s.helm import compose
+
+        view = build(rel, compose(text), values=True, template=True, sops_hint=hint)
+        return Built(view, _mark_locate(rel))
+    base = docs.get("yaml")
+    if base is None:
+        return None
+    roots = cast(YamlDocument, base.doc).roots
+    return Built(build(rel, roots, values=values, sops_hint=hint), base.locate)
+
+
 #: ``Rule.DOCUMENT`` -> how to build that document for one file.
 BUILDERS: dict[str, Builder] = {
     "text": _text,
@@ -192,6 +240,7 @@ BUILDERS: dict[str, Builder] = {
     "hcl": _hcl,
     "ci": _ci,
     "iac": _iac,
+    "k8s": _k8s,
 }
 
 __all__ = ["BUILDERS", "Builder", "Built", "Documents", "Source"]

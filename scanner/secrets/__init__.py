@@ -16,6 +16,7 @@ from scanner.secrets.filters import (
     looks_fake,
     shannon_entropy,
 )
+from scanner.secrets.generic import CREDENTIAL_KEYWORDS, NOT_CREDENTIAL_KEY, generated_secret
 from scanner.secrets.patterns import (
     TOKEN_CHARS,
     Match,
@@ -28,6 +29,8 @@ from scanner.secrets.values import credential_format, credential_shaped
 
 __all__ = [
     "BASE62",
+    "CREDENTIAL_KEYWORDS",
+    "NOT_CREDENTIAL_KEY",
     "TOKEN_CHARS",
     "Match",
     "Pattern",
@@ -35,6 +38,7 @@ __all__ = [
     "crc32_base62",
     "credential_format",
     "credential_shaped",
+    "generated_secret",
     "has_crc32_base62",
     "is_known_example",
     "is_placeholder",

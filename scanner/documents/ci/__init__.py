@@ -12,7 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.documents.ci import azure, bitbucket, circleci, github, gitlab, jenkins, shellfiles
+from scanner.documents.ci import (
+    azure,
+    bitbucket,
+    circleci,
+    docker,
+    github,
+    gitlab,
+    jenkins,
+    shellfiles,
+)
 from scanner.documents.ci.azure import AzurePipeline, VariableGroup
 from scanner.documents.ci.github import GithubWorkflow
 from scanner.documents.ci.gitlab import GitlabJob
@@ -52,6 +61,7 @@ LOADERS: dict[FileKind, Loader] = {
     FileKind.AZURE_PIPELINES: Loader("yaml", azure.load),
     FileKind.JENKINSFILE: Loader("text", jenkins.load),
     FileKind.SHELL: Loader("text", shellfiles.load),
+    FileKind.DOCKERFILE: Loader("text", docker.load),
 }
 
 

@@ -15,8 +15,11 @@ from weakref import WeakKeyDictionary
 from scanner.documents import yaml as yamlnodes
 from scanner.documents.hcl import HclDocument
 from scanner.documents.iac import ansible, cloudformation, terraform, tfjson
+from scanner.documents.iac.hclvalues import HclValues
+from scanner.documents.iac.hclvalues import values as hcl_values
 from scanner.documents.iac.model import Attr, FrontEnd, Resource
 from scanner.documents.iac.types import TYPES, ResourceType, by_native, canonical
+from scanner.documents.iac.values import Origin, Resolved
 from scanner.documents.yaml import YamlDocument
 
 #: Loaders tried on every root of a YAML stream, in this order.
@@ -52,10 +55,14 @@ __all__ = [
     "YAML_LOADERS",
     "Attr",
     "FrontEnd",
+    "HclValues",
+    "Origin",
+    "Resolved",
     "Resource",
     "ResourceType",
     "by_native",
     "canonical",
+    "hcl_values",
     "load_hcl",
     "load_yaml",
 ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from scanner.documents.iac.types import native_attribute
+from scanner.documents.iac.values import Origin, Resolved
 
 
 class FrontEnd(str, Enum):
@@ -44,11 +45,26 @@ class Attr:
     value: object
     text: str | None
     reference: bool
+    #: Where the value comes from (a constant, a variable's default, an input, a file, a data
+    #: source...), for front ends that resolve references (Terraform: ``hclvalues``); None
+    #: where the loader does not resolve.
+    origin: Resolved | None = None
 
     @property
     def literal(self) -> str | None:
         """The value when it is a constant written in the file, else None."""
         return None if self.reference else self.text
+
+    @property
+    def constant(self) -> str | None:
+        """The value when it is written in the file, directly or as a variable's default."""
+        if self.origin is not None:
+            return self.origin.constant
+        return self.literal
+
+    def comes_from(self, *origins: Origin) -> bool:
+        """The value resolved to one of ``origins`` (False where nothing was resolved)."""
+        return self.origin is not None and self.origin.origin in origins
 
 
 @dataclass(frozen=True, slots=True, eq=False)

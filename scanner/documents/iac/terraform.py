@@ -2,7 +2,8 @@
 
 Only managed ``resource`` blocks are resources; providers, backends and data sources stay on the
 ``HclDocument`` (IAC-007 reads providers there). Nothing is parsed again: the blocks, attributes
-and literal strings the document computed are reused.
+and literal strings the document computed are reused. Each attribute's ``origin`` is resolved
+within the file by ``hclvalues`` (``var.x`` to its default, ``local.x`` to its value).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.documents.hcl import HclAttribute, HclBlock, HclDocument
+from scanner.documents.iac.hclvalues import values
 from scanner.documents.iac.model import Attr, FrontEnd, Resource
 from scanner.documents.iac.types import canonical
 
@@ -52,4 +54,5 @@ def _attr(doc: HclDocument, attribute: HclAttribute) -> Attr:
         reference = "${" in attribute.source or "%{" in attribute.source
     else:  # variables, attribute access, function calls, conditionals, operations, for
         reference = True
-    return Attr(attribute.name, attribute.node, expr, text, reference)
+    return Attr(attribute.name, attribute.node, expr, text, reference,
+                values(doc).resolve(expr))

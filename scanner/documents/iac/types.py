@@ -6,6 +6,8 @@ native spelling differs between front ends (a rule asks for ``user``; CloudForma
 read ``by_native`` and never list names themselves. Front ends are named by ``FrontEnd`` values;
 ``terraform-json`` shares Terraform's names. Rows beyond ``aws.iam.access_key`` are the types
 the planned IAC rules (catalogue section 7) name, so their loaders need no new plumbing.
+What a credential type mints and how long it lives (lifetime attributes, defaults, OWASP ids,
+the fix) is ``credential_resources.py``, keyed by these canonical names.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ TYPES: tuple[ResourceType, ...] = (
     ),
     ResourceType(
         "aws.iam.role",
-        {TF: ("aws_iam_role",), CFN: ("AWS::IAM::Role",), ANSIBLE: ("amazon.aws.iam_role",)},
+        {TF: ("aws_iam_role",), CFN: ("AWS::IAM::Role",),
+         ANSIBLE: ("amazon.aws.iam_role", "community.aws.iam_role", "iam_role")},
         {
             "max_session_duration": {CFN: "MaxSessionDuration"},
             "assume_role_policy": {CFN: "AssumeRolePolicyDocument",
@@ -70,7 +73,7 @@ TYPES: tuple[ResourceType, ...] = (
     ResourceType(
         "gcp.iam.service_account_key",
         {TF: ("google_service_account_key",),
-         ANSIBLE: ("google.cloud.gcp_iam_service_account_key",)},
+         ANSIBLE: ("google.cloud.gcp_iam_service_account_key", "gcp_iam_service_account_key")},
     ),
     ResourceType(
         "gcp.iam.workload_identity_pool_provider",
@@ -88,6 +91,14 @@ TYPES: tuple[ResourceType, ...] = (
     ResourceType("vault.token", {TF: ("vault_token",)}),
     ResourceType("vault.approle_auth_backend_role", {TF: ("vault_approle_auth_backend_role",)}),
     ResourceType("vault.token_auth_backend_role", {TF: ("vault_token_auth_backend_role",)}),
+    # The other auth methods' roles share the token_* fields (Vault's tokenutil).
+    ResourceType(
+        "vault.auth_backend_role",
+        {TF: ("vault_jwt_auth_backend_role", "vault_kubernetes_auth_backend_role",
+              "vault_aws_auth_backend_role", "vault_gcp_auth_backend_role",
+              "vault_azure_auth_backend_role", "vault_cert_auth_backend_role",
+              "vault_oci_auth_backend_role", "vault_alicloud_auth_backend_role")},
+    ),
 )
 
 

@@ -1,0 +1,1 @@
+"""outlive rules: docker (Dockerfiles, compose files, devcontainers)."""

@@ -1,0 +1,172 @@
+"""LLC-IAC-002: an IAM role whose sessions may last longer than the threshold."""
+
+from __future__ import annotations
+
+from scanner.api import (
+    Category,
+    FileKind,
+    HclDocument,
+    IacRule,
+    Invalid,
+    Lifetime,
+    Precision,
+    Resource,
+    RuleMeta,
+    Severity,
+    Valid,
+    credential_resource,
+    describe_duration,
+    parse_duration,
+)
+from scanner.api.iac_lifetimes import seconds
+
+_ROW = credential_resource("aws.iam.role")
+#: Module inputs that set the role's session length in the common role modules
+#: (terraform-aws-modules/iam ``iam-assumable-role*``, ``iam-role-for-service-accounts``).
+_MODULE_INPUTS = ("max_session_duration", "role_max_session_duration")
+#: Sessions this long or longer are medium (catalogue 0.5: 4 hours).
+_MEDIUM_AT = 14400
+
+
+class RoleSessionDuration(IacRule):
+    """## What it does
+    Flags IAM roles whose `max_session_duration` is above `role_session_max_seconds` (default
+    3600): Terraform `aws_iam_role` (`.tf` and `.tf.json`), the same input of a role module
+    call, CloudFormation `AWS::IAM::Role` `MaxSessionDuration` and Ansible
+    `amazon.aws.iam_role` `max_session_duration`. Low above the threshold, medium at 4 hours
+    or more. Values that come from variables or parameters are not known and are left alone.
+
+    ## Why is this bad?
+    Whoever assumes the role gets credentials that keep working for the whole session, even
+    after the job that asked for them is done or the token leaked from its log (OWASP NHI7
+    Long-Lived Secrets, NHI6). AWS allows up to 12 hours; the default is one.
+
+    ## Example
+    ```hcl
+    resource "aws_iam_role" "batch" {
+      assume_role_policy   = data.aws_iam_policy_document.batch.json
+      max_session_duration = 43200
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_iam_role" "batch" {
+      assume_role_policy = data.aws_iam_policy_document.batch.json
+      # default: one-hour sessions; long jobs re-assume from their web identity token
+    }
+    ```
+
+    ## References
+    - AWS IAM, CreateRole `MaxSessionDuration` (3600 to 43200, default 3600): https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+    - Terraform aws_iam_role: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role
+    """
+
+    META = RuleMeta(
+        id="LLC-IAC-002",
+        name="role-session-duration",
+        summary="IAM role session duration above the threshold",
+        category=Category.IAC_LONG_LIVED_CREDENTIAL,
+        severity=Severity.LOW,
+        precision=Precision.VERY_HIGH,
+        owasp=_ROW.owasp,
+        fix=_ROW.fix,
+        kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.ANSIBLE}),
+        triggers=("max_session_duration", "maxsessionduration"),
+    )
+
+    VALID = [
+        Valid('resource "aws_iam_role" "deploy" {\n  name = "deploy"\n'
+              "  assume_role_policy = data.aws_iam_policy_document.gha.json\n}\n"),
+        Valid('resource "aws_iam_role" "deploy" {\n  max_session_duration = 3600\n}\n'),
+        Valid('resource "aws_iam_role" "batch" {\n'
+              "  max_session_duration = var.max_session_duration\n}\n"
+              'module "role" {\n  source = "./role"\n  max_session_duration = 3600\n}\n'),
+        Valid('{"resource": {"aws_iam_role": {"r": {"max_session_duration": 3600}}}}\n',
+              path="infra/role.tf.json"),
+        Valid("Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+              "      AssumeRolePolicyDocument: {}\n      MaxSessionDuration: 3600\n",
+              path="cfn/role.yaml"),
+        Valid("Parameters:\n  Session: {Type: Number}\nResources:\n  Role:\n"
+              "    Type: AWS::IAM::Role\n    Properties:\n"
+              "      MaxSessionDuration: !Ref Session\n", path="cfn/role.yaml"),
+        Valid('{"Resources": {"Role": {"Type": "AWS::IAM::Role",\n'
+              ' "Properties": {"AssumeRolePolicyDocument": {}}}}}\n', path="cfn/role.json"),
+        Valid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_role:\n        name: ci\n"
+              "        max_session_duration: 3600\n", path="playbooks/iam.yml"),
+        Valid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_role:\n        name: ci\n"
+              '        max_session_duration: "{{ session_seconds }}"\n',
+              path="playbooks/iam.yml"),
+        Valid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_role:\n        name: ci\n"
+              "        max_session_duration: 43200\n        state: absent\n",
+              path="playbooks/iam.yml"),
+    ]
+    INVALID = [
+        Invalid('resource "aws_iam_role" "batch" {\n'
+                "  assume_role_policy   = data.aws_iam_policy_document.batch.json\n"
+                "  max_session_duration = 43200  # expect: LLC-IAC-002\n}\n"),
+        Invalid('resource "aws_iam_role" "ops" {\n'
+                "  max_session_duration = 7200  # expect: LLC-IAC-002\n}\n"),
+        Invalid('module "deploy_role" {\n'
+                '  source = "terraform-aws-modules/iam/aws//modules/iam-assumable-role"\n'
+                "  max_session_duration = 28800  # expect: LLC-IAC-002\n}\n"),
+        Invalid('{"resource": {"aws_iam_role": {"r": {\n'
+                '  "max_session_duration": 43200}}}}\n', path="infra/role.tf.json", lines=(2,)),
+        Invalid("Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+                "      AssumeRolePolicyDocument: {}\n"
+                "      MaxSessionDuration: 43200  # expect: LLC-IAC-002\n",
+                path="cfn/role.yaml"),
+        Invalid("Resources:\n  Ops:\n    Type: AWS::IAM::Role\n    Properties:\n"
+                "      MaxSessionDuration: '14400'  # expect: LLC-IAC-002\n",
+                path="cfn/ops.yaml"),
+        Invalid('{"Resources": {"Role": {"Type": "AWS::IAM::Role",\n'
+                ' "Properties": {"MaxSessionDuration": 36000}}}}\n',
+                path="cfn/role.json", lines=(2,)),
+        Invalid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_role:\n        name: ci\n"
+                "        max_session_duration: 43200  # expect: LLC-IAC-002\n",
+                path="playbooks/iam.yml"),
+        Invalid("- hosts: localhost\n  tasks:\n    - name: ops role\n"
+                "      community.aws.iam_role:\n        name: ops\n"
+                "        max_session_duration: 21600  # expect: LLC-IAC-002\n",
+                path="playbooks/ops.yml"),
+        Invalid("- name: role\n  iam_role:\n    name: legacy\n"
+                "    max_session_duration: 10800  # expect: LLC-IAC-002\n",
+                path="roles/iam/tasks/main.yml"),
+    ]
+
+    RESOURCE_TYPES = frozenset({"aws.iam.role"})
+
+    def check_hcl(self, doc: HclDocument) -> None:
+        super().check_hcl(doc)
+        for module in doc.iter_blocks("module"):
+            for name in _MODULE_INPUTS:
+                attribute = module.attribute(name)
+                if attribute is None or attribute.literal is not None:
+                    continue  # a quoted string is not what these inputs take
+                value = parse_duration(attribute.source) if attribute.source.isdigit() else None
+                if value is not None:
+                    self._check(attribute.node, value, f"module {module.labels[0]!r}"
+                                if module.labels else "a module")
+
+    def check_resource(self, resource: Resource) -> None:
+        state = resource.attr("state")
+        if state is not None and (state.text or "present") != "present":
+            return
+        attr = resource.attr("max_session_duration")
+        value = seconds(attr)
+        if attr is not None and value is not None:
+            self._check(attr.node, value, f"role {resource.name!r}" if resource.name
+                        else "this role")
+
+    def _check(self, node: object, value: int, what: str) -> None:
+        limit = self.context.thresholds.role_session_max_seconds
+        if value <= limit:
+            return
+        self.report(
+            node,
+            f"Sessions of {what} may last {describe_duration(value)}, above the "
+            f"{describe_duration(limit)} threshold: credentials handed to a job keep working "
+            "long after it is done.",
+            lifetime=Lifetime.seconds(value),
+            severity=Severity.MEDIUM if value >= _MEDIUM_AT else None,
+        )

@@ -1,0 +1,190 @@
+"""LLC-IAC-003: a user-managed GCP service-account key created by infrastructure code."""
+
+from __future__ import annotations
+
+import re
+
+from scanner.api import (
+    Category,
+    FileKind,
+    FrontEnd,
+    HclDocument,
+    IacRule,
+    Invalid,
+    Lifetime,
+    Precision,
+    Resource,
+    RuleMeta,
+    Severity,
+    Valid,
+    credential_resource,
+)
+
+_ROW = credential_resource("gcp.iam.service_account_key")
+#: An output value that reads a key resource's private key (``base64decode(...)`` around it
+#: or not, one instance or ``[0]``/``["k"]``/``[*]``).
+_PRIVATE_KEY = re.compile(
+    r"\bgoogle_service_account_key\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*\.private_key\b"
+)
+#: Module inputs that make a service-account module mint keys
+#: (terraform-google-modules/service-accounts ``generate_keys``).
+_MODULE_INPUTS = ("generate_keys", "create_keys", "create_service_account_key")
+
+
+class GcpServiceAccountKey(IacRule):
+    """## What it does
+    Flags user-managed GCP service-account keys declared in code: Terraform
+    `resource "google_service_account_key"` (`.tf` and `.tf.json`) and Ansible
+    `google.cloud.gcp_iam_service_account_key` tasks that are not `state: absent`. Also
+    flags an `output` that exports a key's `private_key`, and a module call whose input makes
+    the module mint keys (`generate_keys = true`). A key made from an uploaded public key
+    (`public_key_data`) is medium: its private half never enters Terraform state.
+
+    ## Why is this bad?
+    A user-managed key is a standing credential: it has no expiry of its own (only an
+    organization policy, `constraints/iam.serviceAccountKeyExpiryHours`, gives keys one; CIS
+    GCP 1.4 quotes "10 years from creation"), and the private key sits base64-encoded in the
+    state file and in every output that passes it on (OWASP NHI7 Long-Lived Secrets, NHI1
+    Improper Offboarding).
+
+    ## Example
+    ```hcl
+    resource "google_service_account_key" "ci" {
+      service_account_id = google_service_account.ci.name
+    }
+    output "ci_key" { value = google_service_account_key.ci.private_key }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "google_iam_workload_identity_pool_provider" "github" {
+      workload_identity_pool_id          = google_iam_workload_identity_pool.ci.id
+      workload_identity_pool_provider_id = "github"
+      attribute_condition                = "assertion.repository == 'org/app'"
+      oidc { issuer_uri = "https://token.actions.githubusercontent.com" }
+    }
+    ```
+
+    ## References
+    - Terraform google_service_account_key: https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_service_account_key
+    - Google Cloud, best practices for managing service account keys: https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys
+    - Google Cloud, Workload Identity Federation: https://cloud.google.com/iam/docs/workload-identity-federation
+    """
+
+    META = RuleMeta(
+        id="LLC-IAC-003",
+        name="gcp-service-account-key",
+        summary="User-managed GCP service-account key declared in IaC",
+        category=Category.IAC_LONG_LIVED_CREDENTIAL,
+        severity=Severity.HIGH,
+        precision=Precision.VERY_HIGH,
+        owasp=_ROW.owasp,
+        fix=_ROW.fix,
+        kinds=frozenset({FileKind.TERRAFORM, FileKind.ANSIBLE}),
+        triggers=("google_service_account_key", "gcp_iam_service_account_key",
+                  *_MODULE_INPUTS),
+    )
+
+    VALID = [
+        Valid('resource "google_iam_workload_identity_pool_provider" "gh" {\n'
+              '  workload_identity_pool_provider_id = "github"\n'
+              "  attribute_condition = \"assertion.repository == 'org/repo'\"\n}\n"),
+        # Reading the keys of an account, or a module asked not to make any, mints nothing.
+        Valid('data "google_service_account_key" "existing" {\n'
+              "  name = var.key_name\n}\n"
+              'module "sa" {\n  source = "terraform-google-modules/service-accounts/google"\n'
+              "  generate_keys = false\n}\n"),
+        Valid('resource "google_service_account" "ci" {\n  account_id = "ci"\n}\n'
+              "# google_service_account_key is forbidden by org policy here\n"
+              'output "email" {\n  value = google_service_account.ci.email\n}\n'),
+        Valid('{"data": {"google_service_account_key": {"k": {"name": "x"}}}}\n',
+              path="infra/keys.tf.json"),
+        Valid("- hosts: localhost\n  tasks:\n    - google.cloud.gcp_iam_service_account_key:\n"
+              "        service_account: '{{ sa }}'\n        state: absent\n",
+              path="playbooks/gcp.yml"),
+        Valid("- hosts: localhost\n  tasks:\n    - google.cloud.gcp_iam_service_account:\n"
+              "        name: ci@project.iam.gserviceaccount.com\n"
+              "    # gcp_iam_service_account_key: not used, keyless auth\n",
+              path="playbooks/gcp.yml"),
+        Valid("- hosts: localhost\n  tasks:\n    - google.cloud.gcp_iam_service_account_key:\n"
+              "        service_account: '{{ sa }}'\n        state: '{{ wanted }}'\n",
+              path="playbooks/gcp.yml"),
+    ]
+    INVALID = [
+        Invalid('resource "google_service_account_key" "ci" {  # expect: LLC-IAC-003\n'
+                "  service_account_id = google_service_account.ci.name\n}\n"),
+        Invalid('resource "google_service_account_key" "mykey" {  # expect: LLC-IAC-003\n'
+                "  service_account_id = google_service_account.ci.name\n}\n"
+                'output "key" {\n'
+                "  value     = base64decode(google_service_account_key.mykey.private_key)"
+                "  # expect: LLC-IAC-003\n  sensitive = true\n}\n"),
+        Invalid('resource "google_service_account_key" "uploaded" {  # expect: LLC-IAC-003\n'
+                "  service_account_id = google_service_account.ci.name\n"
+                '  public_key_data    = filebase64("ci.pub")\n}\n'),
+        Invalid('module "service_accounts" {\n'
+                '  source        = "terraform-google-modules/service-accounts/google"\n'
+                '  names         = ["ci"]\n'
+                "  generate_keys = true  # expect: LLC-IAC-003\n}\n"),
+        Invalid('{"resource": {"google_service_account_key": {\n'
+                '  "ci": {"service_account_id": "${google_service_account.ci.name}"}}}}\n',
+                path="infra/keys.tf.json", lines=(2,)),
+        Invalid("- hosts: localhost\n  tasks:\n    - name: key for ci\n"
+                "      google.cloud.gcp_iam_service_account_key:  # expect: LLC-IAC-003\n"
+                "        service_account: '{{ sa }}'\n        private_key_type: "
+                "TYPE_GOOGLE_CREDENTIALS_FILE\n        path: /tmp/key.json\n",
+                path="playbooks/gcp.yml"),
+        Invalid("- hosts: localhost\n  tasks:\n"
+                "    - gcp_iam_service_account_key:  # expect: LLC-IAC-003\n"
+                "        service_account: '{{ sa }}'\n        state: present\n",
+                path="playbooks/gcp.yml"),
+        Invalid("- name: key\n  google.cloud.gcp_iam_service_account_key:"
+                "  # expect: LLC-IAC-003\n    service_account: '{{ sa }}'\n",
+                path="roles/gcp/tasks/main.yml"),
+    ]
+
+    RESOURCE_TYPES = frozenset({"gcp.iam.service_account_key"})
+
+    def check_hcl(self, doc: HclDocument) -> None:
+        super().check_hcl(doc)
+        for output in doc.iter_blocks("output"):
+            value = output.attribute("value")
+            if value is not None and _PRIVATE_KEY.search(value.source):
+                name = output.labels[0] if output.labels else ""
+                self.report(
+                    value.node,
+                    f"Output {name!r} exports a service-account private key: anyone who can "
+                    "read outputs or state (a CI log, a remote-state data source) holds a "
+                    "key that never expires.",
+                    lifetime=Lifetime.static(),
+                )
+        for module in doc.iter_blocks("module"):
+            for input_name in _MODULE_INPUTS:
+                attribute = module.attribute(input_name)
+                if attribute is not None and attribute.source.strip() == "true":
+                    name = module.labels[0] if module.labels else ""
+                    self.report(
+                        attribute.node,
+                        f"Module {name!r} is asked to create service-account keys "
+                        f"(`{input_name} = true`): user-managed keys that never expire, with "
+                        "their private halves in state.",
+                        lifetime=Lifetime.static(),
+                    )
+
+    def check_resource(self, resource: Resource) -> None:
+        if resource.front_end is FrontEnd.ANSIBLE:
+            state = resource.attr("state")
+            if (state.text if state is not None else "present") != "present":
+                return
+        uploaded = resource.has("public_key_data")
+        self.report(
+            resource.node,
+            "Infrastructure code creates a user-managed service-account key"
+            + (
+                " from an uploaded public key: it never expires unless an org policy says so."
+                if uploaded
+                else ": a standing credential that never expires unless an org policy says "
+                "so, with its private key in the state file."
+            ),
+            lifetime=Lifetime.static(),
+            severity=Severity.MEDIUM if uploaded else None,
+        )

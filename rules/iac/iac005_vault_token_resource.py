@@ -1,0 +1,155 @@
+"""LLC-IAC-005: a Vault token created by Terraform that is periodic, orphan or long-lived."""
+
+from __future__ import annotations
+
+from scanner.api import (
+    Category,
+    FileKind,
+    IacRule,
+    Invalid,
+    Lifetime,
+    Precision,
+    Resource,
+    RuleMeta,
+    Severity,
+    Valid,
+    credential_resource,
+    describe_duration,
+)
+from scanner.api.iac_lifetimes import is_false, is_true, seconds
+
+_ROW = credential_resource("vault.token")
+_DAY = 86400
+
+
+class VaultTokenResource(IacRule):
+    """## What it does
+    Flags Terraform `resource "vault_token"` (`.tf` and `.tf.json`) when the token is
+    periodic (`period` set: renewable forever), an orphan (`no_parent = true`: it survives
+    the revocation of the token that made it), or long-lived: `ttl` absent or `"0"` on a
+    renewable token without `explicit_max_ttl` (it then lives by the token mount's defaults,
+    768 hours unless tuned), or a `ttl` above 24 hours that no `explicit_max_ttl` of 24 hours
+    or less caps. Periodic and orphan tokens are high, long TTLs medium.
+
+    ## Why is this bad?
+    A token made by Terraform is written to its state and handed to whatever reads it; a
+    periodic or orphan token never has to end, so it becomes the standing root of whatever
+    its policies reach (OWASP NHI7 Long-Lived Secrets, NHI1 Improper Offboarding).
+
+    ## Example
+    ```hcl
+    resource "vault_token" "app" {
+      policies  = ["app"]
+      period    = "24h"
+      no_parent = true
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "vault_kubernetes_auth_backend_role" "app" {
+      role_name                        = "app"
+      bound_service_account_names      = ["app"]
+      bound_service_account_namespaces = ["prod"]
+      token_ttl                        = 900
+      token_max_ttl                    = 3600
+    }
+    ```
+
+    ## References
+    - Terraform vault_token: https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/token
+    - Vault, tokens (periodic and orphan tokens, TTLs): https://developer.hashicorp.com/vault/docs/concepts/tokens
+    - Vault, tune the lease TTL (768h default): https://developer.hashicorp.com/vault/docs/troubleshoot/tune-lease-ttl
+    """
+
+    META = RuleMeta(
+        id="LLC-IAC-005",
+        name="vault-token-resource",
+        summary="Vault token resource that is periodic, orphan or long-lived",
+        category=Category.IAC_LONG_LIVED_CREDENTIAL,
+        severity=Severity.HIGH,
+        precision=Precision.VERY_HIGH,
+        owasp=_ROW.owasp,
+        fix=_ROW.fix,
+        kinds=frozenset({FileKind.TERRAFORM}),
+        triggers=("vault_token",),
+    )
+
+    VALID = [
+        Valid('resource "vault_token" "bootstrap" {\n  policies         = ["bootstrap"]\n'
+              '  ttl              = "15m"\n  explicit_max_ttl = "1h"\n'
+              "  renewable        = false\n  num_uses         = 1\n}\n"),
+        Valid('resource "vault_token" "short" {\n  policies = ["ci"]\n  ttl = "1h"\n}\n'
+              'resource "vault_token" "capped" {\n  ttl = "72h"\n'
+              '  explicit_max_ttl = "12h"\n}\n'),
+        Valid('resource "vault_token_auth_backend_role" "r" {\n  role_name = "r"\n}\n'
+              'data "vault_token" "x" {}\n'
+              'resource "vault_token" "v" {\n  ttl = var.token_ttl\n}\n'),
+        Valid('{"resource": {"vault_token": {"t": {"ttl": "30m", "renewable": false}}}}\n',
+              path="infra/vault.tf.json"),
+    ]
+    INVALID = [
+        Invalid('resource "vault_token" "app" {\n  policies  = ["app"]\n'
+                '  period    = "24h"  # expect: LLC-IAC-005\n  no_parent = true\n}\n'),
+        Invalid('resource "vault_token" "orphan" {\n  policies  = ["ops"]\n  ttl = "1h"\n'
+                "  no_parent = true  # expect: LLC-IAC-005\n}\n"),
+        Invalid('resource "vault_token" "app" {  # expect: LLC-IAC-005\n'
+                '  policies = ["app"]\n}\n'),
+        Invalid('resource "vault_token" "long" {\n  policies = ["app"]\n'
+                '  ttl      = "8760h"  # expect: LLC-IAC-005\n}\n'),
+        Invalid('{"resource": {"vault_token": {"t": {\n'
+                '  "policies": ["app"], "period": "768h"}}}}\n',
+                path="infra/vault.tf.json", lines=(2,)),
+    ]
+
+    RESOURCE_TYPES = frozenset({"vault.token"})
+
+    def check_resource(self, resource: Resource) -> None:
+        period, orphan = resource.attr("period"), resource.attr("no_parent")
+        ttl, cap = resource.attr("ttl"), resource.attr("explicit_max_ttl")
+        if period is not None and seconds(period) != 0:
+            self.report(
+                period.node,
+                "This Vault token is periodic: it renews forever, every period, with no "
+                "maximum lifetime.",
+                lifetime=Lifetime.never(),
+            )
+            return
+        if is_true(orphan) and orphan is not None:
+            self.report(
+                orphan.node,
+                "This Vault token is an orphan (no_parent): revoking the token that created "
+                "it does not revoke it.",
+                lifetime=_lifetime(seconds(ttl), seconds(cap)),
+            )
+            return
+        if ttl is not None and ttl.reference:
+            return
+        capped = seconds(cap)
+        if capped is not None and capped <= _DAY:
+            return
+        value = seconds(ttl)
+        if ttl is None or value == 0:
+            if is_false(resource.attr("renewable")) or cap is not None:
+                return
+            default = _ROW.default_seconds or 0
+            self.report(
+                resource.node,
+                "This Vault token has no TTL and is renewable: it lives by the token mount's "
+                f"defaults ({describe_duration(default)} unless tuned) and is renewed up to "
+                "its maximum.",
+                lifetime=Lifetime.seconds(default),
+                severity=Severity.MEDIUM,
+            )
+        elif value is not None and value > _DAY:
+            self.report(
+                ttl.node,
+                f"This Vault token lives for {describe_duration(value)}, more than a day.",
+                lifetime=Lifetime.seconds(value),
+                severity=Severity.MEDIUM,
+            )
+
+
+def _lifetime(ttl: int | None, cap: int | None) -> Lifetime:
+    known = [v for v in (ttl, cap) if v]
+    return Lifetime.seconds(min(known)) if known else Lifetime.never()

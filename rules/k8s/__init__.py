@@ -1,0 +1,1 @@
+"""outlive rules: k8s."""

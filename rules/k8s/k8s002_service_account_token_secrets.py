@@ -1,0 +1,174 @@
+"""LLC-K8S-002: a ServiceAccount that lists token secrets."""
+
+from __future__ import annotations
+
+from scanner.api import (
+    Category,
+    FileKind,
+    Invalid,
+    K8sRule,
+    Lifetime,
+    Precision,
+    RuleMeta,
+    ServiceAccount,
+    Severity,
+    Valid,
+    shown,
+    yamlnodes,
+)
+
+_SA_TOKEN_TYPE = "kubernetes.io/service-account-token"  # a Secret type name
+
+
+class ServiceAccountTokenSecrets(K8sRule):
+    """## What it does
+    Flags a `kind: ServiceAccount` whose `secrets:` list names token Secrets: the pre-1.24
+    pattern in which the account's long-lived token Secrets (auto-named `<account>-token-xxxxx`)
+    are listed on the account. A listed name counts as a token when a Secret of that name in
+    the same file has `type: kubernetes.io/service-account-token`, or, when the file holds no
+    Secret of that name, when the name says `token`. Other names are the Secrets pods may mount
+    under the `kubernetes.io/enforce-mountable-secrets` annotation, not tokens, and are quiet;
+    `imagePullSecrets` is a different field and is fine too.
+
+    ## Why is this bad?
+    The Secrets a ServiceAccount lists are legacy service-account tokens: they never expire, and
+    listing them keeps them in use after Kubernetes stopped creating them (KEP-2799). Kyverno's
+    `check-serviceaccount-secrets` policy refuses the same shape (OWASP NHI7, NHI1).
+
+    ## Example
+    ```yaml
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata: { name: ci }
+    secrets:
+      - name: ci-token-abcde
+    ```
+
+    Use instead:
+    ```yaml
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata: { name: ci }
+    automountServiceAccountToken: false
+    imagePullSecrets: [ { name: registry } ]
+    ```
+
+    ## References
+    - Kubernetes, ServiceAccount `secrets` (deprecated use): https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/
+    - Kyverno policy check-serviceaccount-secrets: https://kyverno.io/policies/other/check-serviceaccount-secrets/check-serviceaccount-secrets/
+    """
+
+    META = RuleMeta(
+        id="LLC-K8S-002",
+        name="service-account-token-secrets",
+        summary="ServiceAccount lists legacy token secrets",
+        category=Category.NON_EXPIRING_TOKEN,
+        severity=Severity.MEDIUM,
+        precision=Precision.HIGH,
+        owasp=("NHI7", "NHI1"),
+        fix="Remove the `secrets:` list and delete the token Secrets it names; pods get "
+        "projected, expiring tokens without it.",
+        kinds=frozenset({FileKind.KUBERNETES, FileKind.HELM}),
+        triggers=("serviceaccount",),
+        requires=("secrets",),
+    )
+
+    VALID = [
+        Valid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ci }\n"
+            "automountServiceAccountToken: false\n"
+            "imagePullSecrets:\n  - name: registry\n"
+        ),
+        Valid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: app }\nsecrets: []\n"
+        ),
+        # Mountable application Secrets, not tokens (a chart's own credentials Secret).
+        Valid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n"
+            "  name: {{ include \"app.serviceAccountName\" . }}\n"
+            "secrets:\n  - name: {{ include \"common.names.fullname\" . }}\n"
+            "  - name: app-credentials\n",
+            path="chart/templates/serviceaccount-secrets.yaml",
+        ),
+        Valid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
+            "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n"
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\n"
+            "data:\n  secrets: vault\n"
+        ),
+        Valid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n"
+            "  name: {{ include \"app.serviceAccountName\" . }}\n"
+            "{{- with .Values.imagePullSecrets }}\nimagePullSecrets:\n"
+            "  {{- toYaml . | nindent 2 }}\n{{- end }}\n",
+            path="chart/templates/serviceaccount.yaml",
+        ),
+        Valid(
+            "serviceAccount:\n  create: true\n  secrets:\n    - name: legacy-token\n",
+            path="chart/values.yaml",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ci }\n"
+            "secrets:  # expect: LLC-K8S-002\n  - name: ci-token-abcde\n"
+        ),
+        Invalid(
+            "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n"
+            "    kind: ServiceAccount\n    metadata: { name: deploy }\n"
+            "    secrets: [ { name: deploy-token } ]  # expect: LLC-K8S-002\n",
+            path="cluster/accounts.yaml",
+        ),
+        Invalid(
+            '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "bot"},\n'
+            ' "secrets": [{"name": "bot-token-x1"}]}\n',
+            path="k8s/bot.json",
+            lines=(2,),
+        ),
+        Invalid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n"
+            "  name: {{ .Release.Name }}-runner\n"
+            "secrets:  # expect: LLC-K8S-002\n"
+            "  - name: {{ .Release.Name }}-runner-token\n",
+            path="chart/templates/sa.yaml",
+        ),
+        Invalid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n"
+            "  name: {{ include \"app.fullname\" . }}\n"
+            "  labels: {{- include \"app.labels\" . | nindent 4 }}\n"
+            "secrets:  # expect: LLC-K8S-002\n"
+            "  - name: {{ include \"app.fullname\" . }}-token\n",
+            path="charts/app/templates/serviceaccount.yaml",
+        ),
+        Invalid(
+            "{{- if .Values.legacy }}\napiVersion: v1\nkind: ServiceAccount\n"
+            "metadata: { name: deployer }\n"
+            "secrets: [ { name: deployer-token } ]  # expect: LLC-K8S-002\n"
+            "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: deployer-token\n"
+            "  annotations: { kubernetes.io/service-account.name: deployer }\n"
+            "type: kubernetes.io/service-account-token\n{{- end }}\n",
+            path="chart/templates/deployer.yaml",
+        ),
+    ]
+
+    def check_service_account(self, account: ServiceAccount) -> None:
+        if not account.secrets or account.secrets_key is None:
+            return
+        types = {secret.manifest.name: secret.type for secret in self.view.secrets}
+        tokens = []
+        for entry in account.secrets:
+            name = yamlnodes.scalar(yamlnodes.get(entry, "name"))
+            if name is None:
+                continue
+            known = types.get(name)
+            if known == _SA_TOKEN_TYPE or (known is None and "token" in name.lower()):
+                tokens.append(name)
+        if not tokens:
+            return  # the Secrets pods may mount, not tokens (`enforce-mountable-secrets`)
+        listed = ", ".join(f"`{shown(name)}`" for name in tokens[:3])
+        self.report(
+            account.secrets_key,
+            f"ServiceAccount `{account.manifest.display}` lists token Secrets ({listed}): "
+            "legacy service-account tokens that never expire.",
+            lifetime=Lifetime.never(),
+        )
