@@ -72,6 +72,8 @@ def _check_iac(rule: Rule, doc: object) -> None:
     iac = cast(IacRule, rule)
     if isinstance(doc, HclDocument):
         iac.check_hcl(doc)
+    elif isinstance(doc, PythonDocument):
+        iac.check_python(doc)
     else:
         iac.check_yaml(cast(YamlDocument, doc))
 

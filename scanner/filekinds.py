@@ -42,6 +42,7 @@ class FileKind(enum.Enum):
     DEVCONTAINER = "devcontainer"
     ANSIBLE = "ansible"
     SERVERLESS = "serverless"
+    PULUMI = "pulumi"  # Pulumi.yaml and Pulumi.<stack>.yaml (project and stack config)
     MCP = "mcp"
     DOTENV = "dotenv"
     SHELL = "shell"
@@ -342,6 +343,14 @@ KINDS: tuple[KindSpec, ...] = (
         _K.SERVERLESS,
         "serverless.yml",
         names=_yml("serverless"),
+        syntax="yaml",
+        comments="yaml",
+    ),
+    KindSpec(
+        _K.PULUMI,
+        "Pulumi.prod.yaml",
+        names=_yml("pulumi"),
+        globs=("**/pulumi.[!/]*.yaml", "**/pulumi.[!/]*.yml"),
         syntax="yaml",
         comments="yaml",
     ),

@@ -148,6 +148,9 @@ CASES: list[tuple[str, bytes, FileKind, tuple[str, ...]]] = [
     # serverless
     ("serverless.yml", b"service: api\n", K.SERVERLESS, ()),
     ("svc/serverless.yaml", b"", K.SERVERLESS, ()),
+    # pulumi: the project file and stack configs, not any YAML under a pulumi/ directory
+    ("Pulumi.yaml", b"name: app\n", K.PULUMI, ()),
+    ("infra/Pulumi.prod.yaml", b"config:\n", K.PULUMI, ()),
     # mcp
     ("mcp.json", b"{}", K.MCP, ()),
     (".mcp.json", b"{}", K.MCP, ()),

@@ -124,6 +124,28 @@ EXPECTED: dict[str, frozenset[Row]] = {
             ("worker/Dockerfile", 9, "LLC-DCK-002", "high"),
         }
     ),
+    # A Pulumi program and its stack config: an access key, a 12-hour session, an unrotated
+    # secret, a GCP key, a far Entra end date, a periodic Vault token, a plain config secret.
+    "iac-pulumi": frozenset(
+        {
+            ("Pulumi.prod.yaml", 6, "LLC-IAC-010", "high"),
+            ("__main__.py", 28, "LLC-IAC-001", "high"),
+            ("__main__.py", 35, "LLC-IAC-002", "medium"),
+            ("__main__.py", 48, "LLC-IAC-009", "medium"),
+            ("identity.py", 27, "LLC-IAC-003", "high"),
+            ("identity.py", 33, "LLC-IAC-004", "high"),
+            ("identity.py", 38, "LLC-IAC-005", "high"),
+        }
+    ),
+    # A CDK app: an access key, a long session, a secret without rotation; the OIDC role,
+    # the one-hour session and the rotated secret are quiet.
+    "iac-cdk": frozenset(
+        {
+            ("stacks/ci_stack.py", 12, "LLC-IAC-001", "high"),
+            ("stacks/ci_stack.py", 27, "LLC-IAC-002", "medium"),
+            ("stacks/ci_stack.py", 37, "LLC-IAC-009", "medium"),
+        }
+    ),
     # Each CI fixture holds the static form and the federated form of the same jobs: only the
     # static ones may be reported (the `-oidc`/`-wif` files and jobs stay quiet).
     "ci-azure": frozenset(

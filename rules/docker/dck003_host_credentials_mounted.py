@@ -131,6 +131,32 @@ class HostCredentialsMounted(YamlRule):
             '  "containerEnv": {"AWS_PROFILE": "dev-sso"},\n}\n',
             path=".devcontainer/devcontainer.json",
         ),
+        # Compose: a named volume and a tmpfs, not host paths; the token comes from the shell.
+        Valid(
+            "services:\n  cache:\n    image: redis:7\n    volumes:\n"
+            "      - type: volume\n        source: aws\n        target: /root/.aws\n"
+            "      - type: tmpfs\n        target: /root/.docker\n"
+            "    environment:\n      - GITHUB_TOKEN\n      - NPM_TOKEN_FILE=/run/secrets/npm\n"
+            "volumes:\n  aws: {}\n",
+            path="docker-compose.yml",
+        ),
+        # Devcontainers: features that log in (SSO, gh) instead of host mounts; placeholders.
+        Valid(
+            '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
+            '  "features": {"ghcr.io/devcontainers/features/aws-cli:1": {}},\n'
+            '  "mounts": [{"source": "devcontainer-aws", "target": "/home/vscode/.aws",'
+            ' "type": "volume"}],\n'
+            '  "remoteEnv": {"GITHUB_TOKEN": "${localEnv:GITHUB_TOKEN}"},\n'
+            '  "postCreateCommand": "aws sso login --profile dev"\n}\n',
+            path=".devcontainer/devcontainer.json",
+        ),
+        Valid(
+            '{\n  "name": "api",\n  "dockerComposeFile": "compose.yaml",\n'
+            '  "runArgs": ["--env-file", ".devcontainer/devcontainer.env"],\n'
+            '  "containerEnv": {"API_TOKEN": "your-token-here",\n'
+            '                   "KUBECONFIG": "/workspace/.kube/kind.yaml"}\n}\n',
+            path=".devcontainer/api/devcontainer.json",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -162,6 +188,23 @@ class HostCredentialsMounted(YamlRule):
             '  "runArgs": ["-v", "${localEnv:HOME}/.azure:/home/vscode/.azure"],\n}\n',
             path=".devcontainer/devcontainer.json",
             lines=(6, 7, 9),
+        ),
+        Invalid(
+            '{\n  "image": "mcr.microsoft.com/devcontainers/go:1.22",\n'
+            '  "runArgs": ["--mount",\n'
+            '    "type=bind,source=${localEnv:HOME}/.kube,target=/home/vscode/.kube"],\n'
+            '  "mounts": ["source=${localEnv:HOME}/.config/gh,target=/home/vscode/.config/gh,'
+            'type=bind,consistency=cached"]\n}\n',
+            path=".devcontainer/devcontainer.json",
+            lines=(4, 5),
+        ),
+        Invalid(
+            '{\n  "name": "deploy",\n  "image": "mcr.microsoft.com/devcontainers/base",\n'
+            '  "containerEnv": {\n'
+            f'    "AWS_SECRET_ACCESS_KEY": "{_SECRET}",\n'
+            '    "AWS_REGION": "eu-west-1"\n  }\n}\n',
+            path=".devcontainer.json",
+            lines=(5,),
         ),
     ]
 

@@ -41,8 +41,9 @@ class AwsAccessKeyResource(IacRule):
     """## What it does
     Flags every declared long-term AWS access key: Terraform `resource "aws_iam_access_key"`
     (in `.tf` and `.tf.json`), CloudFormation `AWS::IAM::AccessKey`, and Ansible
-    `amazon.aws.iam_access_key` tasks that are not `state: absent`, and module calls whose
-    input makes the module create a key (`create_iam_access_key = true`,
+    `amazon.aws.iam_access_key` tasks that are not `state: absent`, Pulumi
+    `aws.iam.AccessKey` and CDK `iam.AccessKey`/`iam.CfnAccessKey` in Python programs, and
+    module calls whose input makes the module create a key (`create_iam_access_key = true`,
     `create_access_key = true`), at the input, or leaves out the input of a module whose
     default creates one (terraform-aws-modules `iam-user`), at its `source`. A key for the
     `root` user is critical. Keys declared `Inactive` are left alone. A Terraform key without
@@ -83,9 +84,11 @@ class AwsAccessKeyResource(IacRule):
         owasp=("NHI7", "NHI1"),
         fix="Delete the IAM user and its key; grant access through roles assumed with OIDC "
         "federation, IRSA or IAM Roles Anywhere.",
-        kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.ANSIBLE}),
+        kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.ANSIBLE,
+                         FileKind.PYTHON}),
+        # `accesskey`: Pulumi `aws.iam.AccessKey`, CDK `iam.AccessKey`/`iam.CfnAccessKey`.
         triggers=("aws_iam_access_key", "aws::iam::accesskey", "iam_access_key",
-                  "create_access_key", "modules/iam-user"),
+                  "create_access_key", "modules/iam-user", "accesskey"),
     )
 
     VALID = [
@@ -98,19 +101,19 @@ class AwsAccessKeyResource(IacRule):
             '  name               = "gha-deploy"\n'
             "  assume_role_policy = data.aws_iam_policy_document.gha.json\n"
             "}\n"
-        ),
+        , path="main.tf"),
         # Reading an existing key is not creating one; an inactive key cannot authenticate.
         Valid('data "aws_iam_access_keys" "ci" {\n  user = "ci"\n}\n'
-              '# aws_iam_access_key was removed in favour of OIDC\n'),
+              '# aws_iam_access_key was removed in favour of OIDC\n', path="main.tf"),
         Valid('resource "aws_iam_access_key" "old" {\n  user   = "legacy"\n'
-              '  status = "Inactive"\n}\n'),
+              '  status = "Inactive"\n}\n', path="main.tf"),
         Valid('module "ci_user" {\n'
               '  source                = "terraform-aws-modules/iam/aws//modules/iam-user"\n'
               "  create_iam_access_key = false\n"
               "  create_access_key     = var.with_key\n}\n"
               'module "off" {\n'
               '  source      = "terraform-aws-modules/iam/aws//modules/iam-user"\n'
-              "  create_user = false\n}\n"),
+              "  create_user = false\n}\n", path="main.tf"),
         Valid(
             "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n"
             "    Type: AWS::IAM::Role\n    Properties:\n"
@@ -124,6 +127,54 @@ class AwsAccessKeyResource(IacRule):
             "        id: AKIAOLDKEY\n        state: absent\n",
             path="playbooks/rotate.yml",
         ),
+        # A key switched off, and a templated state: neither is known to leave a live key.
+        Valid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_access_key:\n"
+              "        user_name: ci\n        active: false\n", path="playbooks/freeze.yml"),
+        Valid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_access_key_info:\n"
+              "        user_name: ci\n    - amazon.aws.iam_access_key:\n"
+              "        user_name: ci\n        state: '{{ key_state }}'\n",
+              path="playbooks/audit.yml"),
+        Valid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  GitHubOidc:\n"
+              "    Type: AWS::IAM::OIDCProvider\n    Properties:\n"
+              "      Url: https://token.actions.githubusercontent.com\n"
+              "      ClientIdList: [sts.amazonaws.com]\n", path="cfn/oidc.yaml"),
+        Valid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  CiUser:\n"
+              "    Type: AWS::IAM::User\n    Properties:\n      UserName: ci\n"
+              "  OldKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n"
+              "      UserName: !Ref CiUser\n      Status: Inactive\n", path="cfn/user.yaml"),
+        Valid('{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": {\n'
+              '   "Oidc": {"Type": "AWS::IAM::OIDCProvider",\n'
+              '            "Properties": {"Url": "https://token.actions.githubusercontent.com",\n'
+              '                           "ClientIdList": ["sts.amazonaws.com"]}}}}\n',
+              path="cfn/oidc.json"),
+        Valid('{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": {\n'
+              '   "Old": {"Type": "AWS::IAM::AccessKey",\n'
+              '           "Properties": {"UserName": "legacy", "Status": "Inactive"}}}}\n',
+              path="cfn/inactive.json"),
+        Valid('{"Resources": {"Deployer": {"Type": "AWS::IAM::Role", "Properties": {\n'
+              '  "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}}}\n',
+              path="cfn/role.json"),
+        Valid('{"data": {"aws_iam_access_keys": {"ci": {"user": "ci"}}}}\n',
+              path="infra/keys.tf.json"),
+        Valid('{"resource": {"aws_iam_access_key": {"old": {\n'
+              '  "user": "legacy", "status": "Inactive"}}}}\n', path="infra/old.tf.json"),
+        Valid('{"resource": {"aws_iam_openid_connect_provider": {"gha": {\n'
+              '  "url": "https://token.actions.githubusercontent.com",\n'
+              '  "client_id_list": ["sts.amazonaws.com"]}}}}\n', path="infra/oidc.tf.json"),
+        # Pulumi and CDK programs in Python: roles instead of keys, an inactive key.
+        Valid("import pulumi_aws as aws\n\n"
+              'role = aws.iam.Role("deploy", assume_role_policy=policy.json)\n'
+              "# aws.iam.AccessKey was replaced by OIDC\n", path="infra/__main__.py"),
+        Valid("from pulumi_aws import iam\n\n"
+              'old = iam.AccessKey("old", user="legacy", status="Inactive")\n',
+              path="infra/__main__.py"),
+        Valid("from aws_cdk import Stack, aws_iam as iam\n\n"
+              "class AppStack(Stack):\n    def __init__(self, scope, id):\n"
+              "        super().__init__(scope, id)\n"
+              '        user = iam.User(self, "Legacy")\n'
+              '        iam.AccessKey(self, "Old", user=user,\n'
+              "                      status=iam.AccessKeyStatus.INACTIVE)\n",
+              path="cdk/stacks/app_stack.py"),
     ]
     INVALID = [
         Invalid(
@@ -132,17 +183,17 @@ class AwsAccessKeyResource(IacRule):
             "  user    = aws_iam_user.ci.name\n"
             '  pgp_key = "keybase:ci"\n'
             "}\n"
-        ),
+        , path="main.tf"),
         Invalid('resource "aws_iam_access_key" "root" {  # expect: LLC-IAC-001\n'
-                '  user = "root"\n}\n'),
+                '  user = "root"\n}\n', path="main.tf"),
         Invalid('module "ci_user" {\n'
                 '  source                = "terraform-aws-modules/iam/aws//modules/iam-user"\n'
                 '  name                  = "ci"\n'
-                "  create_iam_access_key = true  # expect: LLC-IAC-001\n}\n"),
+                "  create_iam_access_key = true  # expect: LLC-IAC-001\n}\n", path="main.tf"),
         Invalid('module "uploader" {\n'
                 '  source  = "terraform-aws-modules/iam/aws//modules/iam-user"  '
                 "# expect: LLC-IAC-001\n"
-                '  version = "~> 5.0"\n  name    = "uploader"\n}\n'),
+                '  version = "~> 5.0"\n  name    = "uploader"\n}\n', path="main.tf"),
         Invalid(
             "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
             "  CiKey:  # expect: LLC-IAC-001\n"
@@ -170,6 +221,49 @@ class AwsAccessKeyResource(IacRule):
             "        user_name: ci\n        state: present\n",
             path="playbooks/ci.yml",
         ),
+        Invalid("- hosts: all\n  tasks:\n"
+                "    - iam_access_key:  # expect: LLC-IAC-001\n        user_name: deploy\n",
+                path="playbooks/deploy.yml"),
+        Invalid("- name: mint a key\n  amazon.aws.iam_access_key:  # expect: LLC-IAC-001\n"
+                "    user_name: '{{ user }}'\n    active: true\n  register: key\n",
+                path="roles/aws/tasks/main.yml"),
+        Invalid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bot:\n"
+                "    Type: AWS::IAM::User\n"
+                "  BotKey:  # expect: LLC-IAC-001\n    Type: AWS::IAM::AccessKey\n"
+                "    Properties:\n      UserName: !Ref Bot\n      Status: Active\n"
+                "Outputs:\n  Secret:\n    Value: !GetAtt BotKey.SecretAccessKey\n",
+                path="cfn/bot.yaml"),
+        Invalid("Transform: AWS::Serverless-2016-10-31\nResources:\n"
+                "  UploaderKey:  # expect: LLC-IAC-001\n    Type: AWS::IAM::AccessKey\n"
+                "    Properties:\n      Serial: 1\n      UserName: uploader\n",
+                path="template.yaml"),
+        Invalid('{\n  "Resources": {\n    "CiUser": {"Type": "AWS::IAM::User"},\n'
+                '    "CiKey": {\n      "Type": "AWS::IAM::AccessKey",\n'
+                '      "Properties": {"UserName": {"Ref": "CiUser"}}\n    }\n  }\n}\n',
+                path="cfn/ci.template.json", lines=(4,)),
+        Invalid('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"K": {\n'
+                '  "Type": "AWS::IAM::AccessKey", "Properties": {"UserName": "root"}}}}\n',
+                path="cfn/root.json", lines=(1,)),
+        Invalid('{\n  "resource": {\n    "aws_iam_access_key": {\n      "deploy": {\n'
+                '        "user": "${aws_iam_user.deploy.name}",\n'
+                '        "pgp_key": "keybase:ops"\n      }\n    }\n  }\n}\n',
+                path="infra/deploy.tf.json", lines=(4,)),
+        Invalid('{"resource": {"aws_iam_access_key": {"root": {"user": "root"}}}}\n',
+                path="infra/root.tf.json", lines=(1,)),
+        Invalid("import pulumi\nimport pulumi_aws as aws\n\n"
+                'user = aws.iam.User("ci")\n'
+                'key = aws.iam.AccessKey("ci-key", user=user.name)  # expect: LLC-IAC-001\n'
+                'pulumi.export("secret", key.secret)\n', path="infra/__main__.py"),
+        Invalid("from pulumi_aws import iam\n\n"
+                "root_key = iam.AccessKey(  # expect: LLC-IAC-001\n"
+                '    "root", args=iam.AccessKeyArgs(user="root"))\n', path="infra/__main__.py"),
+        Invalid("from aws_cdk import Stack, aws_iam as iam\n\n"
+                "class AppStack(Stack):\n    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                '        user = iam.User(self, "Ci")\n'
+                '        iam.AccessKey(self, "CiKey", user=user)  # expect: LLC-IAC-001\n'
+                '        iam.CfnAccessKey(self, "L1Key", user_name="ci")  # expect: LLC-IAC-001\n',
+                path="cdk/stacks/app_stack.py"),
     ]
 
     RESOURCE_TYPES = frozenset({"aws.iam.access_key"})

@@ -71,17 +71,20 @@ class RoleSessionDuration(IacRule):
         precision=Precision.VERY_HIGH,
         owasp=_ROW.owasp,
         fix=_ROW.fix,
-        kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.ANSIBLE}),
+        kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.ANSIBLE,
+                         FileKind.PYTHON}),
         triggers=("max_session_duration", "maxsessionduration"),
     )
 
     VALID = [
         Valid('resource "aws_iam_role" "deploy" {\n  name = "deploy"\n'
-              "  assume_role_policy = data.aws_iam_policy_document.gha.json\n}\n"),
-        Valid('resource "aws_iam_role" "deploy" {\n  max_session_duration = 3600\n}\n'),
+              "  assume_role_policy = data.aws_iam_policy_document.gha.json\n}\n", path="main.tf"),
+        Valid('resource "aws_iam_role" "deploy" {\n  max_session_duration = 3600\n}\n',
+              path="main.tf"),
         Valid('resource "aws_iam_role" "batch" {\n'
               "  max_session_duration = var.max_session_duration\n}\n"
-              'module "role" {\n  source = "./role"\n  max_session_duration = 3600\n}\n'),
+              'module "role" {\n  source = "./role"\n  max_session_duration = 3600\n}\n',
+              path="main.tf"),
         Valid('{"resource": {"aws_iam_role": {"r": {"max_session_duration": 3600}}}}\n',
               path="infra/role.tf.json"),
         Valid("Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
@@ -92,6 +95,25 @@ class RoleSessionDuration(IacRule):
               "      MaxSessionDuration: !Ref Session\n", path="cfn/role.yaml"),
         Valid('{"Resources": {"Role": {"Type": "AWS::IAM::Role",\n'
               ' "Properties": {"AssumeRolePolicyDocument": {}}}}}\n', path="cfn/role.json"),
+        Valid('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Deploy": {\n'
+              '  "Type": "AWS::IAM::Role",\n'
+              '  "Properties": {"MaxSessionDuration": 3600}}}}\n', path="cfn/deploy.json"),
+        Valid('{"Parameters": {"Session": {"Type": "Number"}},\n'
+              ' "Resources": {"Role": {"Type": "AWS::IAM::Role",\n'
+              '  "Properties": {"MaxSessionDuration": {"Ref": "Session"}}}}}\n',
+              path="cfn/param.json"),
+        Valid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Ci:\n"
+              "    Type: AWS::IAM::Role\n    Properties:\n"
+              "      AssumeRolePolicyDocument: {}\n"
+              "      # MaxSessionDuration: 43200 (removed: one hour is enough)\n",
+              path="cfn/ci.yaml"),
+        Valid('{"resource": {"aws_iam_role": {"deploy": {\n'
+              '  "name": "deploy",\n'
+              '  "assume_role_policy": "${data.aws_iam_policy_document.gha.json}"}}}}\n',
+              path="infra/deploy.tf.json"),
+        Valid('{"resource": {"aws_iam_role": {"batch": {\n'
+              '  "max_session_duration": "${var.max_session_duration}"}}}}\n',
+              path="infra/batch.tf.json"),
         Valid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_role:\n        name: ci\n"
               "        max_session_duration: 3600\n", path="playbooks/iam.yml"),
         Valid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_role:\n        name: ci\n"
@@ -100,16 +122,31 @@ class RoleSessionDuration(IacRule):
         Valid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_role:\n        name: ci\n"
               "        max_session_duration: 43200\n        state: absent\n",
               path="playbooks/iam.yml"),
+        # Pulumi and CDK programs in Python.
+        Valid("import pulumi_aws as aws\n\n"
+              'role = aws.iam.Role("deploy", assume_role_policy=trust,\n'
+              "                    max_session_duration=3600)\n", path="infra/__main__.py"),
+        Valid("import pulumi_aws as aws\n\n"
+              "MAX = config.get_int('session') or 3600\n"
+              'role = aws.iam.Role("deploy", assume_role_policy=trust,\n'
+              "                    max_session_duration=MAX)\n", path="infra/__main__.py"),
+        Valid("from aws_cdk import Duration, Stack, aws_iam as iam\n\n"
+              "class AppStack(Stack):\n    def __init__(self, scope, id):\n"
+              "        super().__init__(scope, id)\n"
+              '        iam.Role(self, "Deploy",\n'
+              '                 assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),\n'
+              "                 max_session_duration=Duration.hours(1))\n",
+              path="cdk/stacks/app_stack.py"),
     ]
     INVALID = [
         Invalid('resource "aws_iam_role" "batch" {\n'
                 "  assume_role_policy   = data.aws_iam_policy_document.batch.json\n"
-                "  max_session_duration = 43200  # expect: LLC-IAC-002\n}\n"),
+                "  max_session_duration = 43200  # expect: LLC-IAC-002\n}\n", path="main.tf"),
         Invalid('resource "aws_iam_role" "ops" {\n'
-                "  max_session_duration = 7200  # expect: LLC-IAC-002\n}\n"),
+                "  max_session_duration = 7200  # expect: LLC-IAC-002\n}\n", path="main.tf"),
         Invalid('module "deploy_role" {\n'
                 '  source = "terraform-aws-modules/iam/aws//modules/iam-assumable-role"\n'
-                "  max_session_duration = 28800  # expect: LLC-IAC-002\n}\n"),
+                "  max_session_duration = 28800  # expect: LLC-IAC-002\n}\n", path="main.tf"),
         Invalid('{"resource": {"aws_iam_role": {"r": {\n'
                 '  "max_session_duration": 43200}}}}\n', path="infra/role.tf.json", lines=(2,)),
         Invalid("Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
@@ -122,6 +159,25 @@ class RoleSessionDuration(IacRule):
         Invalid('{"Resources": {"Role": {"Type": "AWS::IAM::Role",\n'
                 ' "Properties": {"MaxSessionDuration": 36000}}}}\n',
                 path="cfn/role.json", lines=(2,)),
+        Invalid('{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n'
+                '    "Batch": {\n      "Type": "AWS::IAM::Role",\n      "Properties": {\n'
+                '        "MaxSessionDuration": 43200\n      }\n    }\n  }\n}\n',
+                path="cfn/batch.json", lines=(7,)),
+        Invalid('{"Resources": {"Ops": {"Type": "AWS::IAM::Role",\n'
+                ' "Properties": {"MaxSessionDuration": "21600"}}}}\n',
+                path="cfn/ops.json", lines=(2,)),
+        Invalid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Analyst:\n"
+                "    Type: 'AWS::IAM::Role'\n    Properties:\n"
+                "      RoleName: analyst\n"
+                "      MaxSessionDuration: 28800  # expect: LLC-IAC-002\n",
+                path="cfn/analyst.yml"),
+        Invalid('{\n  "resource": {\n    "aws_iam_role": {\n      "ops": {\n'
+                '        "name": "ops",\n        "max_session_duration": 7200\n'
+                '      }\n    }\n  }\n}\n', path="infra/ops.tf.json", lines=(6,)),
+        Invalid('{"resource": [{"aws_iam_role": {"analyst": {\n'
+                '  "assume_role_policy": "${data.aws_iam_policy_document.sso.json}",\n'
+                '  "max_session_duration": 28800}}}]}\n',
+                path="infra/analyst.tf.json", lines=(3,)),
         Invalid("- hosts: localhost\n  tasks:\n    - amazon.aws.iam_role:\n        name: ci\n"
                 "        max_session_duration: 43200  # expect: LLC-IAC-002\n",
                 path="playbooks/iam.yml"),
@@ -132,6 +188,23 @@ class RoleSessionDuration(IacRule):
         Invalid("- name: role\n  iam_role:\n    name: legacy\n"
                 "    max_session_duration: 10800  # expect: LLC-IAC-002\n",
                 path="roles/iam/tasks/main.yml"),
+        Invalid("import pulumi_aws as aws\n\n"
+                'role = aws.iam.Role("deploy", assume_role_policy=trust,\n'
+                "                    max_session_duration=43200)  # expect: LLC-IAC-002\n",
+                path="infra/__main__.py"),
+        Invalid("from aws_cdk import Duration, Stack, aws_iam as iam\n\n"
+                "class AppStack(Stack):\n    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                '        iam.Role(self, "Deploy", assumed_by=iam.AccountRootPrincipal(),\n'
+                "                 max_session_duration=Duration.hours(12))"
+                "  # expect: LLC-IAC-002\n",
+                path="cdk/stacks/app_stack.py"),
+        Invalid("import aws_cdk as cdk\nfrom aws_cdk import aws_iam as iam\n\n"
+                "SESSION = 28800\n\n"
+                "def build(stack):\n"
+                '    iam.CfnRole(stack, "Ops", assume_role_policy_document=doc,\n'
+                "                max_session_duration=SESSION)  # expect: LLC-IAC-002\n",
+                path="cdk/stacks/app_stack.py"),
     ]
 
     RESOURCE_TYPES = frozenset({"aws.iam.role"})

@@ -80,25 +80,36 @@ class GcpServiceAccountKey(IacRule):
         precision=Precision.VERY_HIGH,
         owasp=_ROW.owasp,
         fix=_ROW.fix,
-        kinds=frozenset({FileKind.TERRAFORM, FileKind.ANSIBLE}),
+        kinds=frozenset({FileKind.TERRAFORM, FileKind.ANSIBLE, FileKind.PYTHON}),
+        # `pulumi_gcp`: Pulumi's `gcp.serviceaccount.Key` in a Python program.
         triggers=("google_service_account_key", "gcp_iam_service_account_key",
-                  *_MODULE_INPUTS),
+                  *_MODULE_INPUTS, "pulumi_gcp"),
     )
 
     VALID = [
         Valid('resource "google_iam_workload_identity_pool_provider" "gh" {\n'
               '  workload_identity_pool_provider_id = "github"\n'
-              "  attribute_condition = \"assertion.repository == 'org/repo'\"\n}\n"),
+              "  attribute_condition = \"assertion.repository == 'org/repo'\"\n}\n",
+              path="main.tf"),
         # Reading the keys of an account, or a module asked not to make any, mints nothing.
         Valid('data "google_service_account_key" "existing" {\n'
               "  name = var.key_name\n}\n"
               'module "sa" {\n  source = "terraform-google-modules/service-accounts/google"\n'
-              "  generate_keys = false\n}\n"),
+              "  generate_keys = false\n}\n", path="main.tf"),
         Valid('resource "google_service_account" "ci" {\n  account_id = "ci"\n}\n'
               "# google_service_account_key is forbidden by org policy here\n"
-              'output "email" {\n  value = google_service_account.ci.email\n}\n'),
+              'output "email" {\n  value = google_service_account.ci.email\n}\n', path="main.tf"),
         Valid('{"data": {"google_service_account_key": {"k": {"name": "x"}}}}\n',
               path="infra/keys.tf.json"),
+        # Keyless: GKE Workload Identity binding and the account's email exported, no key.
+        Valid('{"resource": {"google_service_account_iam_member": {"wi": {\n'
+              '  "service_account_id": "${google_service_account.app.name}",\n'
+              '  "role": "roles/iam.workloadIdentityUser",\n'
+              '  "member": "serviceAccount:acme.svc.id.goog[prod/app]"}}}}\n',
+              path="infra/wi.tf.json"),
+        Valid('{"resource": {"google_service_account": {"ci": {"account_id": "ci"}}},\n'
+              ' "output": {"email": {"value": "${google_service_account.ci.email}"}}}\n',
+              path="infra/sa.tf.json"),
         Valid("- hosts: localhost\n  tasks:\n    - google.cloud.gcp_iam_service_account_key:\n"
               "        service_account: '{{ sa }}'\n        state: absent\n",
               path="playbooks/gcp.yml"),
@@ -109,25 +120,47 @@ class GcpServiceAccountKey(IacRule):
         Valid("- hosts: localhost\n  tasks:\n    - google.cloud.gcp_iam_service_account_key:\n"
               "        service_account: '{{ sa }}'\n        state: '{{ wanted }}'\n",
               path="playbooks/gcp.yml"),
+        # Pulumi programs in Python: impersonation and Workload Identity instead of keys.
+        Valid("import pulumi_gcp as gcp\n\n"
+              'sa = gcp.serviceaccount.Account("ci", account_id="ci")\n'
+              'gcp.serviceaccount.IAMMember("wif", service_account_id=sa.name,\n'
+              '    role="roles/iam.workloadIdentityUser", member=principal)\n',
+              path="infra/__main__.py"),
+        Valid("import pulumi_gcp as gcp\n\n"
+              "# gcp.serviceaccount.Key is banned by org policy\n"
+              'pool = gcp.iam.WorkloadIdentityPool("gh", workload_identity_pool_id="gh")\n',
+              path="infra/__main__.py"),
+        Valid("import pulumi\n\n"
+              'key_file = pulumi.Config().require_secret("serviceAccountKey")\n',
+              path="infra/__main__.py"),
     ]
     INVALID = [
         Invalid('resource "google_service_account_key" "ci" {  # expect: LLC-IAC-003\n'
-                "  service_account_id = google_service_account.ci.name\n}\n"),
+                "  service_account_id = google_service_account.ci.name\n}\n", path="main.tf"),
         Invalid('resource "google_service_account_key" "mykey" {  # expect: LLC-IAC-003\n'
                 "  service_account_id = google_service_account.ci.name\n}\n"
                 'output "key" {\n'
                 "  value     = base64decode(google_service_account_key.mykey.private_key)"
-                "  # expect: LLC-IAC-003\n  sensitive = true\n}\n"),
+                "  # expect: LLC-IAC-003\n  sensitive = true\n}\n", path="main.tf"),
         Invalid('resource "google_service_account_key" "uploaded" {  # expect: LLC-IAC-003\n'
                 "  service_account_id = google_service_account.ci.name\n"
-                '  public_key_data    = filebase64("ci.pub")\n}\n'),
+                '  public_key_data    = filebase64("ci.pub")\n}\n', path="main.tf"),
         Invalid('module "service_accounts" {\n'
                 '  source        = "terraform-google-modules/service-accounts/google"\n'
                 '  names         = ["ci"]\n'
-                "  generate_keys = true  # expect: LLC-IAC-003\n}\n"),
+                "  generate_keys = true  # expect: LLC-IAC-003\n}\n", path="main.tf"),
         Invalid('{"resource": {"google_service_account_key": {\n'
                 '  "ci": {"service_account_id": "${google_service_account.ci.name}"}}}}\n',
                 path="infra/keys.tf.json", lines=(2,)),
+        Invalid('{\n  "resource": {\n    "google_service_account_key": {\n'
+                '      "deploy": {\n'
+                '        "service_account_id": "${google_service_account.deploy.name}",\n'
+                '        "key_algorithm": "KEY_ALG_RSA_2048"\n      }\n    }\n  }\n}\n',
+                path="infra/deploy.tf.json", lines=(4,)),
+        Invalid('{"resource": [{"google_service_account_key": {"up": {\n'
+                '  "service_account_id": "${google_service_account.ci.name}",\n'
+                '  "public_key_data": "${filebase64(\\"ci.pub\\")}"}}}]}\n',
+                path="infra/uploaded.tf.json", lines=(1,)),
         Invalid("- hosts: localhost\n  tasks:\n    - name: key for ci\n"
                 "      google.cloud.gcp_iam_service_account_key:  # expect: LLC-IAC-003\n"
                 "        service_account: '{{ sa }}'\n        private_key_type: "
@@ -140,6 +173,18 @@ class GcpServiceAccountKey(IacRule):
         Invalid("- name: key\n  google.cloud.gcp_iam_service_account_key:"
                 "  # expect: LLC-IAC-003\n    service_account: '{{ sa }}'\n",
                 path="roles/gcp/tasks/main.yml"),
+        Invalid("import pulumi_gcp as gcp\n\n"
+                'sa = gcp.serviceaccount.Account("ci", account_id="ci")\n'
+                'key = gcp.serviceaccount.Key("ci-key",  # expect: LLC-IAC-003\n'
+                "    service_account_id=sa.name)\n", path="infra/__main__.py"),
+        Invalid("from pulumi_gcp import serviceaccount\n\n"
+                'serviceaccount.Key("up", service_account_id=sa.name,  # expect: LLC-IAC-003\n'
+                "    public_key_data=pub)\n", path="infra/__main__.py"),
+        Invalid("import pulumi_gcp\n\n"
+                "for name in ['a', 'b']:\n"
+                "    pulumi_gcp.serviceaccount.Key(name, service_account_id=name)"
+                "  # expect: LLC-IAC-003\n",
+                path="infra/__main__.py"),
     ]
 
     RESOURCE_TYPES = frozenset({"gcp.iam.service_account_key"})

@@ -82,57 +82,99 @@ class EntraSecretEndDate(IacRule):
         precision=Precision.HIGH,
         owasp=_ROW.owasp,
         fix=_ROW.fix,
-        kinds=frozenset({FileKind.TERRAFORM}),
+        kinds=frozenset({FileKind.TERRAFORM, FileKind.PYTHON}),
+        # The last two: Pulumi's `azuread.ApplicationPassword` and friends in Python.
         triggers=("azuread_application_password", "azuread_service_principal_password",
-                  "azuread_application_certificate", "azuread_service_principal_certificate"),
+                  "azuread_application_certificate", "azuread_service_principal_certificate",
+                  "applicationpassword", "serviceprincipalpassword"),
     )
 
     VALID = [
         Valid('resource "azuread_application_federated_identity_credential" "gh" {\n'
               "  application_id = azuread_application.ci.id\n"
               '  issuer         = "https://token.actions.githubusercontent.com"\n'
-              '  subject        = "repo:org/repo:environment:prod"\n}\n'),
+              '  subject        = "repo:org/repo:environment:prod"\n}\n', path="main.tf"),
         Valid('resource "time_rotating" "r" {\n  rotation_days = 30\n}\n'
               'resource "azuread_application_password" "ci" {\n'
               "  application_id = azuread_application.ci.id\n"
               '  end_date       = timeadd(time_rotating.r.id, "1440h")\n'
-              "  rotate_when_changed = { rotation = time_rotating.r.id }\n}\n"),
+              "  rotate_when_changed = { rotation = time_rotating.r.id }\n}\n", path="main.tf"),
         Valid('resource "azuread_service_principal_password" "sp" {\n'
               "  service_principal_id = azuread_service_principal.sp.id\n"
               '  end_date_relative    = "720h"\n}\n'
               'resource "azuread_application_password" "v" {\n'
               "  application_id = azuread_application.ci.id\n"
-              "  end_date       = var.secret_end_date\n}\n"),
+              "  end_date       = var.secret_end_date\n}\n", path="main.tf"),
         Valid('resource "azuread_application_certificate" "c" {\n'
               "  application_id = azuread_application.ci.id\n"
               '  type           = "AsymmetricX509Cert"\n'
-              '  value          = file("cert.pem")\n}\n'),
+              '  value          = file("cert.pem")\n}\n', path="main.tf"),
         Valid('{"resource": {"azuread_application_password": {"p": {\n'
               '  "application_id": "${azuread_application.ci.id}",\n'
               '  "end_date_relative": "240h"}}}}\n', path="infra/app.tf.json"),
+        Valid('{"resource": {"azuread_application_federated_identity_credential": {"gh": {\n'
+              '  "application_id": "${azuread_application.ci.id}",\n'
+              '  "issuer": "https://token.actions.githubusercontent.com",\n'
+              '  "subject": "repo:acme/app:environment:prod"}}}}\n', path="infra/wif.tf.json"),
+        Valid('{"resource": {"azuread_service_principal_password": {"sp": {\n'
+              '  "service_principal_id": "${azuread_service_principal.sp.id}",\n'
+              '  "end_date": "${timeadd(time_rotating.r.id, \\"720h\\")}",\n'
+              '  "rotate_when_changed": {"rotation": "${time_rotating.r.id}"}}}}}\n',
+              path="infra/sp.tf.json"),
+        # Pulumi programs in Python.
+        Valid("import pulumi_azuread as azuread\n\n"
+              'pw = azuread.ApplicationPassword("ci", application_id=app.id,\n'
+              '    end_date="2020-01-01T00:00:00Z")\n', path="infra/__main__.py"),
+        Valid("import pulumi_azuread as azuread\n\n"
+              'pw = azuread.ApplicationPassword("ci", application_id=app.id,\n'
+              "    end_date=rotation.rotation_rfc3339)\n", path="infra/__main__.py"),
+        Valid("import pulumi_azuread as azuread\n\n"
+              'cred = azuread.ApplicationFederatedIdentityCredential("gh", application_id=app.id,\n'
+              '    issuer="https://token.actions.githubusercontent.com", subject=subject,\n'
+              '    audiences=["api://AzureADTokenExchange"], display_name="gh")\n',
+              path="infra/__main__.py"),
     ]
     INVALID = [
         Invalid('resource "azuread_application_password" "ci" {\n'
                 "  application_id = azuread_application.ci.id\n"
-                '  end_date       = "2099-01-01T00:00:00Z"  # expect: LLC-IAC-004\n}\n'),
+                '  end_date       = "2099-01-01T00:00:00Z"  # expect: LLC-IAC-004\n}\n',
+                path="main.tf"),
         Invalid('resource "azuread_application_password" "ci" {  # expect: LLC-IAC-004\n'
                 "  application_id = azuread_application.ci.id\n"
-                '  display_name   = "terraform"\n}\n'),
+                '  display_name   = "terraform"\n}\n', path="main.tf"),
         Invalid('resource "azuread_service_principal_password" "sp" {\n'
                 "  service_principal_id = azuread_service_principal.sp.id\n"
-                '  end_date_relative    = "87600h"  # expect: LLC-IAC-004\n}\n'),
+                '  end_date_relative    = "87600h"  # expect: LLC-IAC-004\n}\n', path="main.tf"),
         Invalid('resource "azuread_application_password" "t" {\n'
                 "  application_id = azuread_application.ci.id\n"
                 '  end_date       = timeadd(timestamp(), "4320h")  # expect: LLC-IAC-004\n'
-                "  rotate_when_changed = { rotation = time_rotating.r.id }\n}\n"),
+                "  rotate_when_changed = { rotation = time_rotating.r.id }\n}\n", path="main.tf"),
         Invalid('resource "azuread_application_certificate" "c" {\n'
                 "  application_id = azuread_application.ci.id\n"
                 '  value          = file("cert.pem")\n'
-                '  end_date       = "2199-12-31T00:00:00Z"  # expect: LLC-IAC-004\n}\n'),
+                '  end_date       = "2199-12-31T00:00:00Z"  # expect: LLC-IAC-004\n}\n',
+                path="main.tf"),
         Invalid('{"resource": {"azuread_application_password": {"p": {\n'
                 '  "application_id": "${azuread_application.ci.id}",\n'
                 '  "end_date": "${timeadd(timestamp(), \\"17520h\\")}"}}}}\n',
                 path="infra/app.tf.json", lines=(3,)),
+        Invalid('{"resource": {"azuread_application_password": {"ci": {\n'
+                '  "application_id": "${azuread_application.ci.id}",\n'
+                '  "display_name": "terraform"}}}}\n', path="infra/ci.tf.json", lines=(1,)),
+        Invalid('{"resource": {"azuread_service_principal_password": {"sp": {\n'
+                '  "service_principal_id": "${azuread_service_principal.sp.id}",\n'
+                '  "end_date_relative": "87600h"}}}}\n', path="infra/sp.tf.json", lines=(3,)),
+        Invalid("import pulumi_azuread as azuread\n\n"
+                'pw = azuread.ApplicationPassword("ci", application_id=app.id,\n'
+                '    end_date="2299-01-01T00:00:00Z")  # expect: LLC-IAC-004\n',
+                path="infra/__main__.py"),
+        Invalid("import pulumi_azuread as azuread\n\n"
+                'pw = azuread.ApplicationPassword(  # expect: LLC-IAC-004\n'
+                '    "ci", application_id=app.id, display_name="ci")\n', path="infra/__main__.py"),
+        Invalid("from pulumi_azuread import ServicePrincipalPassword\n\n"
+                'ServicePrincipalPassword("sp", service_principal_id=sp.id,\n'
+                '    end_date="2399-12-31T00:00:00Z")  # expect: LLC-IAC-004\n',
+                path="infra/__main__.py"),
     ]
 
     RESOURCE_TYPES = frozenset({*_PASSWORDS, *_CERTIFICATES})

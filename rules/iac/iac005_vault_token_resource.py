@@ -71,35 +71,65 @@ class VaultTokenResource(IacRule):
         precision=Precision.VERY_HIGH,
         owasp=_ROW.owasp,
         fix=_ROW.fix,
-        kinds=frozenset({FileKind.TERRAFORM}),
-        triggers=("vault_token",),
+        kinds=frozenset({FileKind.TERRAFORM, FileKind.PYTHON}),
+        # `pulumi_vault`: Pulumi's `vault.Token` in a Python program.
+        triggers=("vault_token", "pulumi_vault"),
     )
 
     VALID = [
         Valid('resource "vault_token" "bootstrap" {\n  policies         = ["bootstrap"]\n'
               '  ttl              = "15m"\n  explicit_max_ttl = "1h"\n'
-              "  renewable        = false\n  num_uses         = 1\n}\n"),
+              "  renewable        = false\n  num_uses         = 1\n}\n", path="main.tf"),
         Valid('resource "vault_token" "short" {\n  policies = ["ci"]\n  ttl = "1h"\n}\n'
               'resource "vault_token" "capped" {\n  ttl = "72h"\n'
-              '  explicit_max_ttl = "12h"\n}\n'),
+              '  explicit_max_ttl = "12h"\n}\n', path="main.tf"),
         Valid('resource "vault_token_auth_backend_role" "r" {\n  role_name = "r"\n}\n'
               'data "vault_token" "x" {}\n'
-              'resource "vault_token" "v" {\n  ttl = var.token_ttl\n}\n'),
+              'resource "vault_token" "v" {\n  ttl = var.token_ttl\n}\n', path="main.tf"),
         Valid('{"resource": {"vault_token": {"t": {"ttl": "30m", "renewable": false}}}}\n',
               path="infra/vault.tf.json"),
+        Valid('{"resource": {"vault_token": {"ci": {\n  "policies": ["ci"],\n'
+              '  "ttl": "1h",\n  "explicit_max_ttl": "2h"}}}}\n', path="infra/ci.tf.json"),
+        Valid('{"resource": {"vault_token": {"v": {"ttl": "${var.token_ttl}"}}},\n'
+              ' "data": {"vault_token": {"x": {}}}}\n', path="infra/vars.tf.json"),
+        # Pulumi programs in Python.
+        Valid("import pulumi_vault as vault\n\n"
+              'tok = vault.Token("ci", policies=["ci"], ttl="1h", renewable=False)\n',
+              path="infra/__main__.py"),
+        Valid("import pulumi_vault as vault\n\n"
+              'tok = vault.Token("ci", policies=["ci"], ttl="24h", explicit_max_ttl="24h")\n',
+              path="infra/__main__.py"),
+        Valid("import pulumi_vault as vault\n\n"
+              'role = vault.jwt.AuthBackendRole("gh", backend="jwt", role_name="gh",\n'
+              '    token_ttl=900, user_claim="sub", role_type="jwt")\n', path="infra/__main__.py"),
     ]
     INVALID = [
         Invalid('resource "vault_token" "app" {\n  policies  = ["app"]\n'
-                '  period    = "24h"  # expect: LLC-IAC-005\n  no_parent = true\n}\n'),
+                '  period    = "24h"  # expect: LLC-IAC-005\n  no_parent = true\n}\n',
+                path="main.tf"),
         Invalid('resource "vault_token" "orphan" {\n  policies  = ["ops"]\n  ttl = "1h"\n'
-                "  no_parent = true  # expect: LLC-IAC-005\n}\n"),
+                "  no_parent = true  # expect: LLC-IAC-005\n}\n", path="main.tf"),
         Invalid('resource "vault_token" "app" {  # expect: LLC-IAC-005\n'
-                '  policies = ["app"]\n}\n'),
+                '  policies = ["app"]\n}\n', path="main.tf"),
         Invalid('resource "vault_token" "long" {\n  policies = ["app"]\n'
-                '  ttl      = "8760h"  # expect: LLC-IAC-005\n}\n'),
+                '  ttl      = "8760h"  # expect: LLC-IAC-005\n}\n', path="main.tf"),
         Invalid('{"resource": {"vault_token": {"t": {\n'
                 '  "policies": ["app"], "period": "768h"}}}}\n',
                 path="infra/vault.tf.json", lines=(2,)),
+        Invalid('{"resource": {"vault_token": {"orphan": {\n  "policies": ["ops"],\n'
+                '  "ttl": "1h",\n  "no_parent": true}}}}\n',
+                path="infra/orphan.tf.json", lines=(4,)),
+        Invalid('{"resource": {"vault_token": {"long": {\n  "policies": ["app"],\n'
+                '  "ttl": "8760h"}}}}\n', path="infra/long.tf.json", lines=(3,)),
+        Invalid("import pulumi_vault as vault\n\n"
+                'tok = vault.Token("agent", policies=["agent"],\n'
+                '    period="768h")  # expect: LLC-IAC-005\n', path="infra/__main__.py"),
+        Invalid("from pulumi_vault import Token\n\n"
+                'Token("orphan", policies=["ci"], ttl="1h",\n'
+                "      no_parent=True)  # expect: LLC-IAC-005\n", path="infra/__main__.py"),
+        Invalid("import pulumi_vault as vault\n\n"
+                'tok = vault.Token("ci", policies=["ci"],\n'
+                '    ttl="720h")  # expect: LLC-IAC-005\n', path="infra/__main__.py"),
     ]
 
     RESOURCE_TYPES = frozenset({"vault.token"})

@@ -99,6 +99,12 @@ class VaultAuthRoleUnbounded(IacRule):
               "  token_ttl = 172800\n  token_explicit_max_ttl = 3600\n}\n"),
         Valid('{"resource": {"vault_approle_auth_backend_role": {"r": {\n'
               '  "role_name": "r", "secret_id_ttl": 300}}}}\n', path="infra/vault.tf.json"),
+        Valid('{"resource": {"vault_kubernetes_auth_backend_role": {"app": {\n'
+              '  "role_name": "app",\n  "bound_service_account_names": ["app"],\n'
+              '  "token_ttl": 3600}}}}\n', path="infra/k8s.tf.json"),
+        Valid('{"resource": {"vault_approle_auth_backend_role": {"n": {\n'
+              '  "role_name": "n", "bind_secret_id": false, "token_max_ttl": 86400}}}}\n',
+              path="infra/nosecret.tf.json"),
     ]
     INVALID = [
         Invalid('resource "vault_approle_auth_backend_role" "ci" {  # expect: LLC-IAC-006\n'
@@ -117,6 +123,12 @@ class VaultAuthRoleUnbounded(IacRule):
         Invalid('{"resource": {"vault_jwt_auth_backend_role": {"r": {\n'
                 '  "role_name": "r", "token_ttl": 604800}}}}\n',
                 path="infra/vault.tf.json", lines=(2,)),
+        Invalid('{"resource": {"vault_approle_auth_backend_role": {"ci": {\n'
+                '  "role_name": "ci",\n  "token_policies": ["ci"]}}}}\n',
+                path="infra/approle.tf.json", lines=(1,)),
+        Invalid('{"resource": {"vault_approle_auth_backend_role": {"svc": {\n'
+                '  "role_name": "svc",\n  "secret_id_ttl": 3600,\n'
+                '  "token_period": 86400}}}}\n', path="infra/svc.tf.json", lines=(4,)),
     ]
 
     RESOURCE_TYPES = frozenset({_APPROLE, _TOKEN_ROLE, "vault.auth_backend_role"})

@@ -203,6 +203,9 @@ class StaticProviderCredentials(IacRule):
         "or ambient credentials of the runner at plan time; never a key in the code.",
         kinds=frozenset({FileKind.TERRAFORM}),
         triggers=("provider", "backend", "cloud"),
+        # A provider or backend block can only hold a credential in one of its slot names.
+        requires=("access_key", "secret_key", "token", "client_secret", "password",
+                  "client_key", "credentials", "api_key", "app_key", "service_key"),
     )
 
     VALID = [
@@ -231,6 +234,12 @@ class StaticProviderCredentials(IacRule):
               '  "assume_role_with_web_identity": {"role_arn": "${var.role}"},\n'
               '  "secret_key": "${var.fallback_secret_key}"}]}}\n',
               path="infra/provider.tf.json"),
+        Valid('{"provider": {"azurerm": {"features": {}, "use_oidc": true,\n'
+              '  "client_secret": "${var.client_secret}"}}}\n', path="infra/azure.tf.json"),
+        Valid('{"provider": {"aws": {"access_key": "test", "secret_key": "test",\n'
+              '  "endpoints": {"s3": "http://localhost:4566"}},\n'
+              '  "github": {"token": "${var.github_token}"}}}\n',
+              path="infra/local.tf.json"),
     ]
     INVALID = [
         Invalid('provider "aws" {\n  region     = "us-east-1"\n'
@@ -256,6 +265,13 @@ class StaticProviderCredentials(IacRule):
         Invalid('{"provider": {"aws": {"region": "eu-west-1",\n'
                 f'  "secret_key": "{_AWS_SECRET}"}}}}}}\n',
                 path="infra/provider.tf.json", lines=(2,)),
+        Invalid('{"provider": {"github": {"owner": "acme",\n'
+                f'  "token": "{_GH_TOKEN}"}}}}}}\n',
+                path="infra/github.tf.json", lines=(2,)),
+        Invalid('{"provider": {"azurerm": {"features": {},\n'
+                '  "client_id": "${var.client_id}",\n'
+                '  "client_secret": "${var.client_secret}"}}}\n',
+                path="infra/azure.tf.json", lines=(3,)),
     ]
 
     def check_yaml(self, doc: YamlDocument) -> None:

@@ -306,6 +306,42 @@ class OpenFederationTrust(IacRule):
             '     "Action": "sts:AssumeRole"}]}}}}}\n',
             path="cfn/lambda.json",
         ),
+        # JSON: the `sub` pinned to one environment; EKS IRSA pinned to one service account.
+        Valid(
+            '{"Resources": {"Gha": {"Type": "AWS::IAM::Role", "Properties": {\n'
+            '  "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow",\n'
+            '    "Principal": {"Federated": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:'
+            'oidc-provider/token.actions.githubusercontent.com"}},\n'
+            '    "Action": "sts:AssumeRoleWithWebIdentity",\n'
+            '    "Condition": {"StringEquals": {\n'
+            '      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",\n'
+            '      "token.actions.githubusercontent.com:sub": '
+            '"repo:acme/app:environment:prod"}}}]}}}}}\n',
+            path="cfn/gha.json",
+        ),
+        Valid(
+            '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Irsa": {\n'
+            '  "Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {\n'
+            '    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",\n'
+            '      "Principal": {"Federated": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:'
+            'oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D4E5F"}},\n'
+            '      "Condition": {"StringEquals": {'
+            '"oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D4E5F:sub":\n'
+            '        "system:serviceaccount:prod:uploader"}}}]}}}}}\n',
+            path="cfn/irsa.json",
+        ),
+        Valid(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+            "  Irsa:\n    Type: AWS::IAM::Role\n    Properties:\n"
+            "      AssumeRolePolicyDocument:\n        Statement:\n"
+            "          - Effect: Allow\n            Action: sts:AssumeRoleWithWebIdentity\n"
+            "            Principal:\n              Federated: !Sub arn:aws:iam::${AWS::AccountId}:"
+            "oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D4E5F\n"
+            "            Condition:\n              StringEquals:\n"
+            "                oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D4E5F:sub: "
+            "system:serviceaccount:prod:uploader\n",
+            path="cfn/irsa.yaml",
+        ),
         # Policy files: pinned; Bitbucket on one repository; Cognito is not a CI issuer.
         Valid(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",\n'
@@ -529,6 +565,16 @@ class OpenFederationTrust(IacRule):
             '       "token.actions.githubusercontent.com:sub": "*"}}}]}}}}}\n',
             path="cfn/gha.json",
             lines=(7,),
+        ),
+        Invalid(
+            '{"Resources": {"Gl": {"Type": "AWS::IAM::Role", "Properties": {\n'
+            '  "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow",\n'
+            '    "Principal": {"Federated": {"Fn::Sub": '
+            '"arn:aws:iam::${AWS::AccountId}:oidc-provider/gitlab.com"}},\n'
+            '    "Action": "sts:AssumeRoleWithWebIdentity",\n'
+            '    "Condition": {"StringEquals": {"gitlab.com:aud": "https://gitlab.com"}}}]}}}}}\n',
+            path="cfn/gitlab.json",
+            lines=(3,),
         ),
         Invalid(
             "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import libcst as cst
+
 from scanner.api import (
     Category,
     FileKind,
@@ -13,6 +15,7 @@ from scanner.api import (
     Invalid,
     Lifetime,
     Precision,
+    PythonDocument,
     Resource,
     RuleContext,
     RuleMeta,
@@ -22,7 +25,14 @@ from scanner.api import (
     credential_resource,
     describe_duration,
 )
-from scanner.api.iac_lifetimes import expression, is_false, nested, relative_end, until
+from scanner.api.iac_lifetimes import (
+    expression,
+    is_false,
+    nested,
+    relative_end,
+    seconds,
+    until,
+)
 
 _SECRET = "aws.secretsmanager.secret"
 _ROTATION = "aws.secretsmanager.rotation"
@@ -33,6 +43,10 @@ _DAY = 86400
 #: Rotation more than this many days apart is flagged (catalogue: 90, as AWS Config's
 #: ``secretsmanager-rotation-enabled-check`` default and CIS).
 _ROTATION_MAX_DAYS = 90
+#: Front ends whose resources come from Python programs (LibCST nodes).
+_PYTHON = (FrontEnd.PULUMI, FrontEnd.CDK)
+#: CDK database methods that rotate the database's secret, wherever it was declared.
+_DB_ROTATIONS = frozenset({"add_rotation_single_user", "add_rotation_multi_user"})
 _RATE = re.compile(r"rate\(\s*(\d+)\s+days?\s*\)", re.IGNORECASE)
 #: A Key Vault secret is a credential when its name or value says so: vaults also hold
 #: usernames, FQDNs and tenant ids, which have nothing to expire.
@@ -52,7 +66,11 @@ class StoredSecretWithoutRotation(IacRule):
     `rate(N days)`); and `azurerm_storage_account` whose `shared_access_key_enabled` is absent
     or `true` (low: account keys work until regenerated, and the default is on). A rotation
     that names a secret this file does not declare (a variable, a module output) leaves the
-    file's secrets alone: it may be theirs.
+    file's secrets alone: it may be theirs. Pulumi programs in Python (`aws.secretsmanager.
+    Secret` without a `SecretRotation` whose `secret_id` is that secret) and CDK apps
+    (`secretsmanager.Secret` without `add_rotation_schedule` or a `RotationSchedule` for it)
+    read the same; an RDS or DocumentDB `add_rotation_single_user`/`add_rotation_multi_user`
+    in the file may rotate any of its secrets, so it leaves them alone.
 
     ## Why is this bad?
     A secret nobody rotates is as old as the system: every copy ever made of it (a laptop, a
@@ -92,7 +110,7 @@ class StoredSecretWithoutRotation(IacRule):
         precision=Precision.MEDIUM,
         owasp=_ROW.owasp,
         fix=_ROW.fix,
-        kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION}),
+        kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.PYTHON}),
         triggers=("azurerm_key_vault_secret", "azurerm_key_vault_key", "secretsmanager",
                   "azurerm_storage_account"),
     )
@@ -100,20 +118,21 @@ class StoredSecretWithoutRotation(IacRule):
     VALID = [
         Valid('resource "azurerm_key_vault_secret" "api" {\n  name = "api-key"\n'
               "  value = var.api_key\n  key_vault_id = azurerm_key_vault.main.id\n"
-              '  expiration_date = timeadd(time_rotating.api.id, "720h")\n}\n'),
+              '  expiration_date = timeadd(time_rotating.api.id, "720h")\n}\n', path="main.tf"),
         Valid('resource "aws_secretsmanager_secret" "db" {\n  name = "db"\n}\n'
               'resource "aws_secretsmanager_secret_rotation" "db" {\n'
               "  secret_id           = aws_secretsmanager_secret.db.id\n"
               "  rotation_lambda_arn = aws_lambda_function.rotate.arn\n"
-              "  rotation_rules {\n    automatically_after_days = 30\n  }\n}\n"),
+              "  rotation_rules {\n    automatically_after_days = 30\n  }\n}\n", path="main.tf"),
         Valid('resource "azurerm_storage_account" "sa" {\n  name = "sa"\n'
               "  shared_access_key_enabled = false\n}\n"
               'resource "azurerm_key_vault_key" "k" {\n  name = "k"\n'
-              "  expiration_date = var.key_expiry\n}\n"),
+              "  expiration_date = var.key_expiry\n}\n", path="main.tf"),
         Valid('resource "aws_secretsmanager_secret" "db" {\n  name = "db"\n}\n'
               'resource "aws_secretsmanager_secret_rotation" "other" {\n'
               "  secret_id = var.secret_arn\n"
-              '  rotation_rules {\n    schedule_expression = "rate(30 days)"\n  }\n}\n'),
+              '  rotation_rules {\n    schedule_expression = "rate(30 days)"\n  }\n}\n',
+              path="main.tf"),
         Valid('{"resource": {"azurerm_storage_account": {"sa": {\n'
               '  "name": "sa", "shared_access_key_enabled": false}}}}\n',
               path="infra/storage.tf.json"),
@@ -131,21 +150,68 @@ class StoredSecretWithoutRotation(IacRule):
               '  "Properties": {"SecretId": {"Ref": "S"},\n'
               '   "RotationRules": {"ScheduleExpression": "rate(7 days)"}}}}}\n',
               path="cfn/db.json"),
+        Valid('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {\n'
+              '  "Db": {"Type": "AWS::SecretsManager::Secret",\n'
+              '   "Properties": {"GenerateSecretString": {"PasswordLength": 32}}},\n'
+              '  "DbRotation": {"Type": "AWS::SecretsManager::RotationSchedule",\n'
+              '   "Properties": {"SecretId": {"Ref": "Db"},\n'
+              '    "RotationRules": {"AutomaticallyAfterDays": 30}}}}}\n',
+              path="cfn/rotated.json"),
+        Valid('{"Resources": {"Role": {"Type": "AWS::IAM::Role",\n'
+              '  "Properties": {"Description": "reads AWS::SecretsManager::Secret values"}}}}\n',
+              path="cfn/reader.json"),
+        Valid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Api:\n"
+              "    Type: AWS::SecretsManager::Secret\n  ApiRotation:\n"
+              "    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n"
+              "      SecretId: !Ref Api\n      RotationLambdaARN: !GetAtt Rotator.Arn\n"
+              "      RotationRules:\n        ScheduleExpression: rate(30 days)\n",
+              path="cfn/api.yaml"),
+        Valid('{"resource": {"aws_secretsmanager_secret": {"db": {"name": "db"}},\n'
+              ' "aws_secretsmanager_secret_rotation": {"db": {\n'
+              '  "secret_id": "${aws_secretsmanager_secret.db.id}",\n'
+              '  "rotation_rules": {"automatically_after_days": 30}}}}}\n',
+              path="infra/secrets.tf.json"),
+        Valid('{"resource": {"azurerm_key_vault_secret": {"api": {\n'
+              '  "name": "api-key", "value": "${var.api_key}",\n'
+              '  "expiration_date": "${timeadd(time_rotating.api.id, \\"720h\\")}"}}}}\n',
+              path="infra/kv.tf.json"),
+        # Pulumi and CDK programs in Python.
+        Valid("import pulumi_aws as aws\n\n"
+              'secret = aws.secretsmanager.Secret("api-token")\n'
+              'aws.secretsmanager.SecretRotation("rot", secret_id=secret.id,\n'
+              "    rotation_lambda_arn=fn.arn,\n"
+              '    rotation_rules={"automatically_after_days": 30})\n', path="infra/__main__.py"),
+        Valid("from aws_cdk import Duration, Stack, aws_secretsmanager as sm\n\n"
+              "class AppStack(Stack):\n    def __init__(self, scope, id):\n"
+              "        super().__init__(scope, id)\n"
+              '        self.token = sm.Secret(self, "Token")\n'
+              '        self.token.add_rotation_schedule("Rotate", rotation_lambda=fn,\n'
+              "            automatically_after=Duration.days(30))\n",
+              path="cdk/stacks/app_stack.py"),
+        Valid("from aws_cdk import Stack, aws_rds as rds, aws_secretsmanager as sm\n\n"
+              "class DbStack(Stack):\n    def __init__(self, scope, id):\n"
+              "        super().__init__(scope, id)\n"
+              '        creds = sm.Secret(self, "DbCreds")\n'
+              '        db = rds.DatabaseInstance(self, "Db", engine=engine,\n'
+              "            credentials=rds.Credentials.from_secret(creds))\n"
+              "        db.add_rotation_single_user()\n", path="cdk/stacks/app_stack.py"),
     ]
     INVALID = [
         Invalid('resource "azurerm_key_vault_secret" "api" {  # expect: LLC-IAC-009\n'
                 '  name = "api-key"\n  value = var.api_key\n'
-                "  key_vault_id = azurerm_key_vault.main.id\n}\n"),
+                "  key_vault_id = azurerm_key_vault.main.id\n}\n", path="main.tf"),
         Invalid('resource "azurerm_key_vault_key" "k" {\n  name = "k"\n'
-                '  expiration_date = "2099-12-31T00:00:00Z"  # expect: LLC-IAC-009\n}\n'),
+                '  expiration_date = "2099-12-31T00:00:00Z"  # expect: LLC-IAC-009\n}\n',
+                path="main.tf"),
         Invalid('resource "aws_secretsmanager_secret" "api" {  # expect: LLC-IAC-009\n'
-                '  name = "api"\n}\n'),
+                '  name = "api"\n}\n', path="main.tf"),
         Invalid('resource "aws_secretsmanager_secret" "db" {\n  name = "db"\n}\n'
                 'resource "aws_secretsmanager_secret_rotation" "db" {\n'
                 "  secret_id = aws_secretsmanager_secret.db.id\n  rotation_rules {\n"
-                "    automatically_after_days = 365  # expect: LLC-IAC-009\n  }\n}\n"),
+                "    automatically_after_days = 365  # expect: LLC-IAC-009\n  }\n}\n",
+                path="main.tf"),
         Invalid('resource "azurerm_storage_account" "sa" {  # expect: LLC-IAC-009\n'
-                '  name = "sa"\n  account_tier = "Standard"\n}\n'),
+                '  name = "sa"\n  account_tier = "Standard"\n}\n', path="main.tf"),
         Invalid('{"resource": {"azurerm_key_vault_secret": {\n'
                 '  "s": {"name": "api-token", "value": "${var.v}"}}}}\n',
                 path="infra/kv.tf.json", lines=(2,)),
@@ -157,9 +223,46 @@ class StoredSecretWithoutRotation(IacRule):
                 "    Properties:\n      SecretId: !Ref Db\n      RotationRules:\n"
                 "        AutomaticallyAfterDays: 180  # expect: LLC-IAC-009\n",
                 path="cfn/db.yaml"),
+        Invalid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+                "  Token:  # expect: LLC-IAC-009\n    Type: 'AWS::SecretsManager::Secret'\n"
+                "    Properties:\n      Name: !Sub ${AWS::StackName}-token\n"
+                "      SecretString: '{{resolve:ssm:/bootstrap/token}}'\n",
+                path="cfn/token.yml"),
+        Invalid('{\n  "Resources": {\n    "ApiKey": {\n'
+                '      "Type": "AWS::SecretsManager::Secret",\n'
+                '      "Properties": {"Name": "api-key"}\n    }\n  }\n}\n',
+                path="cfn/api.json", lines=(3,)),
+        Invalid('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {\n'
+                '  "Db": {"Type": "AWS::SecretsManager::Secret"},\n'
+                '  "DbRotation": {"Type": "AWS::SecretsManager::RotationSchedule",\n'
+                '   "Properties": {"SecretId": {"Ref": "Db"},\n'
+                '    "RotationRules": {"AutomaticallyAfterDays": 365}}}}}\n',
+                path="cfn/db.json", lines=(5,)),
+        Invalid('{"resource": {"aws_secretsmanager_secret": {\n'
+                '  "api": {"name": "api"}}}}\n', path="infra/sm.tf.json", lines=(2,)),
+        Invalid('{"resource": {"azurerm_storage_account": {\n'
+                '  "sa": {"name": "sa", "account_tier": "Standard"}}}}\n',
+                path="infra/storage.tf.json", lines=(2,)),
         Invalid('{"Resources": {\n  "Token": {"Type": "AWS::SecretsManager::Secret",\n'
                 '            "Properties": {"Name": "token"}}}}\n',
                 path="cfn/token.json", lines=(2,)),
+        Invalid("import pulumi_aws as aws\n\n"
+                'secret = aws.secretsmanager.Secret("api-token")  # expect: LLC-IAC-009\n'
+                'aws.secretsmanager.SecretVersion("v", secret_id=secret.id,\n'
+                "    secret_string=token)\n", path="infra/__main__.py"),
+        Invalid("from aws_cdk import Stack, aws_secretsmanager as secretsmanager\n\n"
+                "class AppStack(Stack):\n    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                '        secretsmanager.Secret(self, "ApiKey")  # expect: LLC-IAC-009\n',
+                path="cdk/stacks/app_stack.py"),
+        Invalid("from aws_cdk import Duration, Stack, aws_secretsmanager as sm\n\n"
+                "class AppStack(Stack):\n    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                '        a = sm.Secret(self, "A")\n'
+                '        b = sm.Secret(self, "B")  # expect: LLC-IAC-009\n'
+                '        a.add_rotation_schedule("R", rotation_lambda=fn,\n'
+                "            automatically_after=Duration.days(365))  # expect: LLC-IAC-009\n",
+                path="cdk/stacks/app_stack.py"),
     ]
 
     RESOURCE_TYPES = frozenset({_SECRET, _ROTATION, *_KEY_VAULT, _STORAGE})
@@ -176,6 +279,14 @@ class StoredSecretWithoutRotation(IacRule):
     def check_yaml(self, doc: YamlDocument) -> None:
         self._file = []
         super().check_yaml(doc)
+        self._rotations()
+
+    def check_python(self, doc: PythonDocument) -> None:
+        self._file = []
+        super().check_python(doc)
+        if any(isinstance(call.func, cst.Attribute) and call.func.attr.value in _DB_ROTATIONS
+               for call in doc.calls()):
+            self._file = []  # a database's managed rotation may rotate any secret here
         self._rotations()
 
     def check_resource(self, resource: Resource) -> None:
@@ -249,6 +360,8 @@ class StoredSecretWithoutRotation(IacRule):
         for secret in secrets:
             if secret.name in rotated or secret.has("rotation_lambda_arn"):
                 continue
+            if secret.front_end in _PYTHON and secret.has("rotation_rules"):
+                continue
             if any(True for _ in nested(secret, "rotation_rules")):
                 continue
             self.report(
@@ -259,6 +372,11 @@ class StoredSecretWithoutRotation(IacRule):
             )
 
     def _interval(self, rotation: Resource) -> None:
+        after = rotation.attr("automatically_after")  # CDK: a Duration, in seconds
+        every = seconds(after) if rotation.front_end is FrontEnd.CDK else None
+        if after is not None and every is not None and every > _ROTATION_MAX_DAYS * _DAY:
+            self.report(after.node, f"This secret rotates every {every // _DAY} days, more "
+                        f"than every {_ROTATION_MAX_DAYS}.", lifetime=Lifetime.seconds(every))
         for key, node, text in nested(rotation, _rules_name(rotation)):
             days: int | None = None
             if key.lower() in ("automatically_after_days", "automaticallyafterdays"):
@@ -306,6 +424,10 @@ def _rules_name(rotation: Resource) -> str:
 def _rotated_secret(rotation: Resource, names: set[str]) -> str | None:
     """The name of the file's secret a rotation rotates, or None when it names another."""
     attr = rotation.attr("secret_id")
+    if rotation.front_end in _PYTHON:
+        attr = attr or rotation.attr("secret")
+        origin = attr.origin if attr is not None else None
+        return origin.text if origin is not None and origin.text in names else None
     if attr is None:
         return None
     if rotation.front_end is FrontEnd.CLOUDFORMATION:

@@ -90,7 +90,8 @@ class HardcodedCredentialLiteral(IacRule):
     (`password`, `secret`, `token`, `api_key`, `access_key`, `private_key`, `client_secret`,
     `credentials`, also env-style `AWS_SECRET_ACCESS_KEY`) in Terraform; a CloudFormation
     property or `Parameters.*.Default`; an Ansible play, task or module argument; a
-    `serverless.yml` environment (`provider.environment`, `functions.*.environment`). The
+    `serverless.yml` environment (`provider.environment`, `functions.*.environment`); a
+    `config:` value of `Pulumi.<stack>.yaml` or `Pulumi.yaml` that is not `secure:`. The
     value must have a provider format (critical) or pass the same test LLC-SRC-014 applies
     (high): long enough, not a word, path, URL, number or placeholder, random-looking.
     Known sinks get their own message: Lambda environment variables, EC2 user data and other
@@ -149,7 +150,7 @@ class HardcodedCredentialLiteral(IacRule):
         "...}}`, `${ssm:...}`, a data source, Ansible Vault), generate it (`random_password`, "
         "`manage_master_user_password`), or better, let the workload use its own identity.",
         kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.ANSIBLE,
-                         FileKind.SERVERLESS}),
+                         FileKind.SERVERLESS, FileKind.PULUMI}),
         triggers=("passw", "secret", "token", "api_key", "apikey", "api-key", "access_key",
                   "accesskey", "private_key", "privatekey", "credential", "user_data",
                   "userdata", "plaintext_value", "custom_data", "startup_script"),
@@ -181,6 +182,29 @@ class HardcodedCredentialLiteral(IacRule):
         Valid('{"Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {\n'
               '  "Description": "token signing key", "EnableKeyRotation": true}}}}\n',
               path="cfn/kms.json"),
+        Valid('{"AWSTemplateFormatVersion": "2010-09-09",\n'
+              ' "Parameters": {"DbPassword": {"Type": "String", "NoEcho": true}},\n'
+              ' "Resources": {"Db": {"Type": "AWS::RDS::DBInstance", "Properties": {\n'
+              '  "MasterUserPassword": {"Ref": "DbPassword"}}}}}\n', path="cfn/db-param.json"),
+        Valid('{"Resources": {"Db": {"Type": "AWS::RDS::DBCluster", "Properties": {\n'
+              '  "MasterUserPassword": '
+              '"{{resolve:secretsmanager:prod/db:SecretString:password}}"}}}}\n',
+              path="cfn/cluster.json"),
+        Valid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Db:\n"
+              "    Type: AWS::RDS::DBCluster\n    Properties:\n"
+              "      ManageMasterUserPassword: true\n      MasterUsername: app\n",
+              path="cfn/managed.yaml"),
+        Valid('{"variable": {"db_password": {"type": "string", "sensitive": true}},\n'
+              ' "resource": {"aws_db_instance": {"main": {\n'
+              '  "username": "app", "password": "${var.db_password}"}}}}\n',
+              path="infra/db.tf.json"),
+        Valid('{"resource": {"aws_db_instance": {"main": {\n'
+              '  "password": "${random_password.db.result}",\n'
+              '  "manage_master_user_password": null}}}}\n', path="infra/random.tf.json"),
+        Valid('{"resource": {"aws_ssm_parameter": {"db": {\n'
+              '  "name": "/app/db-password", "type": "SecureString",\n'
+              '  "value": "${data.aws_secretsmanager_secret_version.db.secret_string}"}}}}\n',
+              path="infra/ssm.tf.json"),
         Valid("- hosts: db\n  vars:\n    db_password: \"{{ vault_db_password }}\"\n"
               "  tasks:\n    - name: create user\n      community.postgresql.postgresql_user:\n"
               "        name: app\n        password: \"{{ db_password }}\"\n      no_log: true\n",
@@ -202,6 +226,12 @@ class HardcodedCredentialLiteral(IacRule):
         Valid("service: api\nprovider:\n  name: aws\n  environment:\n"
               "    SECRET_KEY: your-secret-key\n    ACCESS_TOKEN: xxxxxxxxxxxxxxxxxxxx\n",
               path="serverless.yml"),
+        Valid("config:\n  aws:region: eu-west-1\n  app:dbPassword:\n"
+              "    secure: v1:Zm9vYmFyYmF6:cXV4cXV1eGNvcmdlZ3JhdWx0\n", path="Pulumi.prod.yaml"),
+        Valid("config:\n  app:apiToken: changeme\n  app:tokenTtl: '3600'\n"
+              "  app:secretName: prod/api-token\n", path="infra/Pulumi.dev.yaml"),
+        Valid("name: app\nruntime: python\nconfig:\n  dbPassword:\n    type: string\n"
+              "    secret: true\n", path="Pulumi.yaml"),
     ]
     INVALID = [
         Invalid('resource "aws_db_instance" "main" {\n  username = "app"\n'
@@ -251,6 +281,22 @@ class HardcodedCredentialLiteral(IacRule):
         Invalid('{"Resources": {"Db": {"Type": "AWS::RDS::DBCluster", "Properties": {\n'
                 f'  "MasterUserPassword": "{_PASSWORD}"}}}}}}}}\n',
                 path="cfn/db.json", lines=(2,)),
+        Invalid('{\n  "Parameters": {\n    "ApiToken": {\n      "Type": "String",\n'
+                f'      "Default": "{_TOKEN}"\n    }}\n  }},\n'
+                '  "Resources": {"Role": {"Type": "AWS::IAM::Role"}}\n}\n',
+                path="cfn/params.json", lines=(5,)),
+        Invalid('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Fn": {\n'
+                '  "Type": "AWS::Lambda::Function", "Properties": {"Environment": {\n'
+                '    "Variables": {"LOG_LEVEL": "info",\n'
+                f'      "SLACK_TOKEN": "{_SLACK}"}}}}}}}}}}}}\n',
+                path="cfn/fn.json", lines=(4,)),
+        Invalid('{"resource": {"aws_db_instance": {"main": {\n  "username": "app",\n'
+                f'  "password": "{_PASSWORD}"}}}}}}}}\n',
+                path="infra/db.tf.json", lines=(3,)),
+        Invalid('{"resource": {"aws_lambda_function": {"api": {\n'
+                '  "function_name": "api",\n  "environment": {"variables": {\n'
+                f'    "SLACK_TOKEN": "{_SLACK}",\n    "LOG_LEVEL": "info"}}}}}}}}}}}}\n',
+                path="infra/lambda.tf.json", lines=(4,)),
         Invalid("- hosts: db\n  vars:\n"
                 f"    db_password: {_PASSWORD}  # expect: LLC-IAC-010\n"
                 "  tasks:\n    - ansible.builtin.ping:\n",
@@ -274,6 +320,14 @@ class HardcodedCredentialLiteral(IacRule):
                 "      Type: AWS::RDS::DBInstance\n      Properties:\n"
                 f"        MasterUserPassword: {_PASSWORD}  # expect: LLC-IAC-010\n",
                 path="serverless.yml"),
+        Invalid("config:\n  aws:region: eu-west-1\n"
+                f"  app:dbPassword: {_PASSWORD}  # expect: LLC-IAC-010\n",
+                path="Pulumi.prod.yaml"),
+        Invalid("config:\n  app:stripe:\n    secure: v1:abc\n"
+                f"  app:slackToken: {_SLACK}  # expect: LLC-IAC-010\n",
+                path="infra/Pulumi.staging.yaml"),
+        Invalid("name: app\nruntime: python\nconfig:\n  apiKey:\n"
+                f"    default: {_TOKEN}  # expect: LLC-IAC-010\n", path="Pulumi.yaml"),
     ]
 
     # ---- Terraform -------------------------------------------------------------------
@@ -375,6 +429,8 @@ class HardcodedCredentialLiteral(IacRule):
                            "and works until someone rotates it")
             self._hcl_value(doc, values, key, node, expr, message)
             return
+        if not _may_nest_credentials(doc, expr):
+            return  # no object element in it can be named like a credential: skip the walk
         for elem_key, elem_node, elem_value in _object_elements(doc, expr):
             self._hcl_pair(doc, values, elem_key, elem_node, elem_value, where, sink)
 
@@ -406,6 +462,10 @@ class HardcodedCredentialLiteral(IacRule):
     # ---- YAML front ends -------------------------------------------------------------
 
     def check_yaml(self, doc: YamlDocument) -> None:
+        if doc.path.lower().rsplit("/", 1)[-1].startswith("pulumi."):
+            for root in doc.roots:
+                self._pulumi(root)
+            return
         if doc.path.lower().endswith((".tf.json", ".tfvars.json")):
             for root in doc.roots:
                 self._terraform_json(doc.path.lower().endswith(".tfvars.json"), root)
@@ -447,6 +507,22 @@ class HardcodedCredentialLiteral(IacRule):
         text = yamlnodes.scalar(value)
         if text is not None and "${" not in text:
             self._judge(key, text, value, message)
+
+    def _pulumi(self, root: yamlnodes.Node) -> None:
+        """``config:`` of ``Pulumi.<stack>.yaml`` (``project:key: value``) and of
+        ``Pulumi.yaml`` (``key: {default: value}``); ``secure:`` values are ciphertext."""
+        for key, _, value in yamlnodes.items(yamlnodes.get(root, "config")):
+            name = key.rsplit(":", 1)[-1]
+            if not credential_key(name):
+                continue
+            if isinstance(value, yamlnodes.MappingNode):
+                if yamlnodes.get(value, "secure") is not None:
+                    continue
+                value = yamlnodes.get(value, "value") or yamlnodes.get(value, "default")
+            self._yaml_value(name, value,
+                             f"Pulumi config `{key[:60]}` is a literal credential in plain "
+                             "text: set it with `pulumi config set --secret`, which stores it "
+                             "encrypted (`secure:`)")
 
     def _serverless(self, doc: YamlDocument, root: yamlnodes.Node) -> None:
         for where, env in serverless_yaml.environments(root):
@@ -582,6 +658,16 @@ class HardcodedCredentialLiteral(IacRule):
 
 def _where(block: HclBlock) -> str:
     return " ".join([block.type, *(f'"{label}"' for label in block.labels)])
+
+
+_ANY_CREDENTIAL_WORD = re.compile(r"(?i)pass|pwd|secret|token|key|credential")
+
+
+def _may_nest_credentials(doc: HclDocument, expr: object) -> bool:
+    """Whether an expression's text could hold an object element named like a credential:
+    a cheap test on the source that spares walking the tree of every attribute."""
+    text = doc.source(expr)
+    return ("=" in text or ":" in text) and _ANY_CREDENTIAL_WORD.search(text) is not None
 
 
 def _object_elements(doc: HclDocument, expr: object) -> Iterator[tuple[str, object, object]]:

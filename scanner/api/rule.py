@@ -18,7 +18,7 @@ import libcst as cst
 from scanner.config import Thresholds
 from scanner.documents.ci import Command, Job, Pipeline, Step
 from scanner.documents.hcl import HclDocument
-from scanner.documents.iac import Resource, load_hcl, load_yaml
+from scanner.documents.iac import Resource, load_hcl, load_python, load_yaml
 from scanner.documents.python import PythonDocument
 from scanner.documents.text import TextDocument
 from scanner.documents.yaml import YamlDocument
@@ -284,7 +284,8 @@ class IacRule(Rule):
 
     A rule lists the canonical types it wants in ``RESOURCE_TYPES`` (``documents/iac/types.py``)
     and gets each such resource, whether Terraform, ``.tf.json``, CloudFormation or Ansible
-    declared it. ``check_hcl`` and ``check_yaml`` are what the engine calls per parsed file; they
+    declared it (Pulumi and CDK programs in Python too). ``check_hcl``, ``check_yaml`` and
+    ``check_python`` are what the engine calls per parsed file; they
     load the resources with the front ends' loaders and hand on the wanted ones. A rule that needs
     what the model does not hold (provider blocks) overrides them and calls ``super()``.
     """
@@ -305,6 +306,12 @@ class IacRule(Rule):
         """A CloudFormation template (YAML or JSON), a ``.tf.json`` file or Ansible YAML."""
         if self.RESOURCE_TYPES:
             self._check_resources(load_yaml(doc))
+
+    def check_python(self, doc: PythonDocument) -> None:
+        """A Pulumi program or CDK app in Python (only files that import ``pulumi_*`` or
+        ``aws_cdk`` get here)."""
+        if self.RESOURCE_TYPES:
+            self._check_resources(load_python(doc))
 
     def _check_resources(self, resources: Sequence[Resource]) -> None:
         for resource in resources:

@@ -181,11 +181,17 @@ def _mark_locate(rel: str) -> Callable[[Any], Location]:
 
 
 def _iac(docs: Documents) -> Built | None:
-    """A ``.tf`` file as HCL; CloudFormation, ``.tf.json`` and Ansible as composed YAML/JSON."""
+    """A ``.tf`` file as HCL; CloudFormation, ``.tf.json`` and Ansible as composed YAML/JSON;
+    a Python file that imports ``pulumi_*`` or ``aws_cdk`` as the Python document (a text check
+    first: a Python file that mentions neither is never parsed for the IaC rules)."""
     if docs.syntax == "hcl":
         return docs.get("hcl")
     if docs.syntax == "yaml":
         return docs.get("yaml")
+    if docs.syntax == "python":
+        from scanner.documents.iac.pulumi_cdk import mentions
+
+        return docs.get("python") if mentions(docs.source.text) else None
     return None
 
 

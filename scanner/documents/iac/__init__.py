@@ -10,6 +10,7 @@ kept per document, so several rules on one file share one load.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from scanner.documents import yaml as yamlnodes
@@ -22,6 +23,9 @@ from scanner.documents.iac.types import TYPES, ResourceType, by_native, canonica
 from scanner.documents.iac.values import Origin, Resolved
 from scanner.documents.yaml import YamlDocument
 
+if TYPE_CHECKING:
+    from scanner.documents.python import PythonDocument
+
 #: Loaders tried on every root of a YAML stream, in this order.
 YAML_LOADERS: tuple[Callable[[yamlnodes.Node], Iterator[Resource]], ...] = (
     cloudformation.load,
@@ -31,6 +35,7 @@ YAML_LOADERS: tuple[Callable[[yamlnodes.Node], Iterator[Resource]], ...] = (
 
 _HCL: WeakKeyDictionary[HclDocument, tuple[Resource, ...]] = WeakKeyDictionary()
 _YAML: WeakKeyDictionary[YamlDocument, tuple[Resource, ...]] = WeakKeyDictionary()
+_PYTHON: WeakKeyDictionary[PythonDocument, tuple[Resource, ...]] = WeakKeyDictionary()
 
 
 def load_hcl(doc: HclDocument) -> tuple[Resource, ...]:
@@ -50,6 +55,16 @@ def load_yaml(doc: YamlDocument) -> tuple[Resource, ...]:
     return found
 
 
+def load_python(doc: PythonDocument) -> tuple[Resource, ...]:
+    """The Pulumi and CDK resources of a Python program (``pulumi_cdk``), in source order."""
+    found = _PYTHON.get(doc)
+    if found is None:
+        from scanner.documents.iac import pulumi_cdk  # LibCST only for Python programs
+
+        found = _PYTHON[doc] = tuple(pulumi_cdk.load(doc))
+    return found
+
+
 __all__ = [
     "TYPES",
     "YAML_LOADERS",
@@ -64,5 +79,6 @@ __all__ = [
     "canonical",
     "hcl_values",
     "load_hcl",
+    "load_python",
     "load_yaml",
 ]

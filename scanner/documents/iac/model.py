@@ -25,6 +25,8 @@ class FrontEnd(str, Enum):
     TERRAFORM_JSON = "terraform-json"  # .tf.json through YamlDocument (same native names)
     CLOUDFORMATION = "cloudformation"  # YAML or JSON templates, short-form tags kept
     ANSIBLE = "ansible"  # module invocations inside playbooks, roles and task files
+    PULUMI = "pulumi"  # Python programs: constructor calls of pulumi_* provider classes
+    CDK = "cdk"  # Python CDK apps: constructor calls of aws_cdk construct classes
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -19,6 +19,9 @@ from types import MappingProxyType
 TF = "terraform"
 CFN = "cloudformation"
 ANSIBLE = "ansible"
+#: Python programs: qualified class names, through the program's import aliases.
+PULUMI = "pulumi"
+CDK = "cdk"
 
 #: Front ends that spell resource and attribute names as another one does.
 _SAME_NAMES = {"terraform-json": TF}
@@ -42,13 +45,17 @@ TYPES: tuple[ResourceType, ...] = (
             # The legacy short name is what playbooks written before collections use.
             ANSIBLE: ("amazon.aws.iam_access_key", "community.aws.iam_access_key",
                       "iam_access_key"),
+            PULUMI: ("pulumi_aws.iam.AccessKey",),
+            CDK: ("aws_cdk.aws_iam.AccessKey", "aws_cdk.aws_iam.CfnAccessKey"),
         },
         {"user": {CFN: "UserName", ANSIBLE: "user_name"}, "status": {CFN: "Status"}},
     ),
     ResourceType(
         "aws.iam.role",
         {TF: ("aws_iam_role",), CFN: ("AWS::IAM::Role",),
-         ANSIBLE: ("amazon.aws.iam_role", "community.aws.iam_role", "iam_role")},
+         ANSIBLE: ("amazon.aws.iam_role", "community.aws.iam_role", "iam_role"),
+         PULUMI: ("pulumi_aws.iam.Role",),
+         CDK: ("aws_cdk.aws_iam.Role", "aws_cdk.aws_iam.CfnRole")},
         {
             "max_session_duration": {CFN: "MaxSessionDuration"},
             "assume_role_policy": {CFN: "AssumeRolePolicyDocument",
@@ -62,33 +69,42 @@ TYPES: tuple[ResourceType, ...] = (
     ),
     ResourceType(
         "aws.secretsmanager.secret",
-        {TF: ("aws_secretsmanager_secret",), CFN: ("AWS::SecretsManager::Secret",)},
+        {TF: ("aws_secretsmanager_secret",), CFN: ("AWS::SecretsManager::Secret",),
+         PULUMI: ("pulumi_aws.secretsmanager.Secret",),
+         CDK: ("aws_cdk.aws_secretsmanager.Secret", "aws_cdk.aws_secretsmanager.CfnSecret")},
     ),
     ResourceType(
         "aws.secretsmanager.rotation",
         {TF: ("aws_secretsmanager_secret_rotation",),
-         CFN: ("AWS::SecretsManager::RotationSchedule",)},
+         CFN: ("AWS::SecretsManager::RotationSchedule",),
+         PULUMI: ("pulumi_aws.secretsmanager.SecretRotation",),
+         CDK: ("aws_cdk.aws_secretsmanager.RotationSchedule",
+               "aws_cdk.aws_secretsmanager.CfnRotationSchedule")},
         {"secret_id": {CFN: "SecretId"}, "rotation_rules": {CFN: "RotationRules"}},
     ),
     ResourceType(
         "gcp.iam.service_account_key",
         {TF: ("google_service_account_key",),
-         ANSIBLE: ("google.cloud.gcp_iam_service_account_key", "gcp_iam_service_account_key")},
+         ANSIBLE: ("google.cloud.gcp_iam_service_account_key", "gcp_iam_service_account_key"),
+         PULUMI: ("pulumi_gcp.serviceaccount.Key",)},
     ),
     ResourceType(
         "gcp.iam.workload_identity_pool_provider",
         {TF: ("google_iam_workload_identity_pool_provider",)},
     ),
-    ResourceType("azuread.application_password", {TF: ("azuread_application_password",)}),
+    ResourceType("azuread.application_password",
+                 {TF: ("azuread_application_password",),
+                  PULUMI: ("pulumi_azuread.ApplicationPassword",)}),
     ResourceType("azuread.service_principal_password",
-                 {TF: ("azuread_service_principal_password",)}),
+                 {TF: ("azuread_service_principal_password",),
+                  PULUMI: ("pulumi_azuread.ServicePrincipalPassword",)}),
     ResourceType("azuread.application_certificate", {TF: ("azuread_application_certificate",)}),
     ResourceType("azuread.service_principal_certificate",
                  {TF: ("azuread_service_principal_certificate",)}),
     ResourceType("azurerm.key_vault_secret", {TF: ("azurerm_key_vault_secret",)}),
     ResourceType("azurerm.key_vault_key", {TF: ("azurerm_key_vault_key",)}),
     ResourceType("azurerm.storage_account", {TF: ("azurerm_storage_account",)}),
-    ResourceType("vault.token", {TF: ("vault_token",)}),
+    ResourceType("vault.token", {TF: ("vault_token",), PULUMI: ("pulumi_vault.Token",)}),
     ResourceType("vault.approle_auth_backend_role", {TF: ("vault_approle_auth_backend_role",)}),
     ResourceType("vault.token_auth_backend_role", {TF: ("vault_token_auth_backend_role",)}),
     # The other auth methods' roles share the token_* fields (Vault's tokenutil).
