@@ -22,11 +22,7 @@ RULES = [r for r in all_rules() if r.META.id.startswith(PREFIXES)]
 
 #: Rules whose Terraform side reads HCL blocks only (no ``.tf.json`` model): for them a
 #: ``.tf.json`` example could never fire, so it counts as outside what the rule reads.
-HCL_ONLY = {
-    "LLC-IAC-008": "trust policies are read from HCL roles and aws_iam_policy_document blocks",
-    "LLC-K8S-001": "the Kubernetes view of Terraform reads kubernetes_* HCL blocks",
-    "LLC-K8S-004": "the Kubernetes view of Terraform reads kubernetes_* HCL blocks",
-}
+HCL_ONLY: dict[str, str] = {}
 
 
 def _path(rule: type[Rule], example: Valid | Invalid) -> str:

@@ -14,9 +14,11 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
+    YamlDocument,
     credential_resource,
     describe_duration,
     parse_duration,
+    yamlnodes,
 )
 from scanner.api.iac_lifetimes import seconds
 
@@ -32,7 +34,7 @@ class RoleSessionDuration(IacRule):
     """## What it does
     Flags IAM roles whose `max_session_duration` is above `role_session_max_seconds` (default
     3600): Terraform `aws_iam_role` (`.tf` and `.tf.json`), the same input of a role module
-    call, CloudFormation `AWS::IAM::Role` `MaxSessionDuration` and Ansible
+    call (HCL or `.tf.json`), CloudFormation `AWS::IAM::Role` `MaxSessionDuration` and Ansible
     `amazon.aws.iam_role` `max_session_duration`. Low above the threshold, medium at 4 hours
     or more. Values that come from variables or parameters are not known and are left alone.
 
@@ -137,6 +139,14 @@ class RoleSessionDuration(IacRule):
               '                 assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),\n'
               "                 max_session_duration=Duration.hours(1))\n",
               path="cdk/stacks/app_stack.py"),
+        Valid('{"module": {"role": {"source": "./role", "max_session_duration": 3600}}}\n',
+              path="infra/role_module.tf.json"),
+        Valid('{"module": {"role": {\n  "source": "./role",\n'
+              '  "max_session_duration": "${var.session_seconds}"}}}\n',
+              path="infra/role_module.tf.json"),
+        Valid('{"module": [{"ci_role": {\n'
+              '  "source": "terraform-aws-modules/iam/aws//modules/iam-assumable-role",\n'
+              '  "role_max_session_duration": 3600}}]}\n', path="infra/ci.tf.json"),
     ]
     INVALID = [
         Invalid('resource "aws_iam_role" "batch" {\n'
@@ -205,6 +215,16 @@ class RoleSessionDuration(IacRule):
                 '    iam.CfnRole(stack, "Ops", assume_role_policy_document=doc,\n'
                 "                max_session_duration=SESSION)  # expect: LLC-IAC-002\n",
                 path="cdk/stacks/app_stack.py"),
+        Invalid('{"module": {"deploy_role": {\n'
+                '  "source": "terraform-aws-modules/iam/aws//modules/iam-assumable-role",\n'
+                '  "max_session_duration": 28800}}}\n', path="infra/deploy.tf.json",
+                lines=(3,)),
+        Invalid('{\n  "module": {\n    "irsa": {\n      "source": "./irsa",\n'
+                '      "role_max_session_duration": 7200\n    }\n  }\n}\n',
+                path="infra/irsa.tf.json", lines=(5,)),
+        Invalid('{"module": [{"ops": {"source": "./role",\n'
+                '  "max_session_duration": 43200}}]}\n', path="infra/ops_module.tf.json",
+                lines=(2,)),
     ]
 
     RESOURCE_TYPES = frozenset({"aws.iam.role"})
@@ -220,6 +240,26 @@ class RoleSessionDuration(IacRule):
                 if value is not None:
                     self._check(attribute.node, value, f"module {module.labels[0]!r}"
                                 if module.labels else "a module")
+
+    def check_yaml(self, doc: YamlDocument) -> None:
+        super().check_yaml(doc)
+        if not doc.path.lower().endswith(".tf.json"):
+            return
+        for root in doc.roots:
+            modules = yamlnodes.get(root, "module")
+            for group in [modules, *yamlnodes.elements(modules)]:
+                for label, _, body in yamlnodes.items(group):
+                    for name in _MODULE_INPUTS:
+                        node = yamlnodes.get(body, name)
+                        # A JSON number, as in HCL: a quoted string or `${...}` is not read.
+                        if not isinstance(node, yamlnodes.ScalarNode) or node.style \
+                                or not str(node.value).isdigit():
+                            continue
+                        value = parse_duration(str(node.value))
+                        key = yamlnodes.get_key(body, name)
+                        if value is not None and key is not None:
+                            # On the key, as the `.tf.json` resources are reported.
+                            self._check(key, value, f"module {label!r}")
 
     def check_resource(self, resource: Resource) -> None:
         state = resource.attr("state")

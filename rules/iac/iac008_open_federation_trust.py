@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,18 @@ _DEFAULT_SESSION = 3600
 _ALWAYS_TRUE = frozenset({"", "true", "1==1", "true==true"})
 
 
+_GHA = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+
+
+def _tf_json_role(name: str, conditions: dict[str, dict[str, object]]) -> str:
+    """A ``.tf.json`` role whose trust policy is a JSON string (line 3), for the examples."""
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": _GHA},
+        "Action": "sts:AssumeRoleWithWebIdentity", "Condition": conditions}]})
+    return (f'{{"resource": {{"aws_iam_role": {{"{name}": {{\n  "name": "{name}",\n'
+            f'  "assume_role_policy": {json.dumps(policy)}}}}}}}}}\n')
+
+
 @dataclass(frozen=True, slots=True)
 class Trust:
     """A policy to check, with what the file says about the role that uses it."""
@@ -85,9 +98,11 @@ class OpenFederationTrust(IacRule):
     medium the catalogue says: STS already rejects tokens whose `aud` is not in the provider's
     client ID list, so it is reported (medium) only where the provider, declared in the same
     file, lists more than one audience. Azure federated identity credentials are skipped:
-    their subjects are exact strings, with no wildcards to misuse. `.tf.json` and Ansible
-    trust policies are not read yet. CloudFormation parameters with a literal `Default` are
-    read as the stack deployed with its defaults would see them (`RepositoryName: "*"`).
+    their subjects are exact strings, with no wildcards to misuse. In `.tf.json` a role's
+    `assume_role_policy` written as a JSON string is read (one with `${...}` is a template, not
+    read); Ansible trust policies are not read yet. CloudFormation parameters with a literal
+    `Default` are read as the stack deployed with its defaults would see them
+    (`RepositoryName: "*"`).
     On GCP the API now checks that a condition references a claim, and Google's guides ask
     for one on public CI issuers (**UNVERIFIED** for every issuer); pools created earlier,
     and the file's intent, still deserve the finding.
@@ -372,6 +387,19 @@ class OpenFederationTrust(IacRule):
             '"us-east-1:pool-id"}}}]}\n',
             path="iam/cognito-trust-policy.json",
         ),
+        # `.tf.json`: the trust policy as a JSON string.
+        Valid(_tf_json_role("deploy", {"StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repo:acme/app:environment:prod"}}),
+            path="infra/deploy.tf.json"),
+        Valid('{"resource": {"aws_iam_role": {"gha": {\n'
+              '  "assume_role_policy": "${data.aws_iam_policy_document.gha.json}"}}}}\n',
+              path="infra/gha.tf.json"),
+        Valid(_tf_json_role("ci", {"StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+            "StringLike": {"token.actions.githubusercontent.com:sub":
+                           "repo:acme/app:ref:refs/heads/main"}}),
+            path="infra/ci.tf.json"),
     ]
     INVALID = [
         # The catalogue's positive: aud only, the provider resolved from the same file.
@@ -619,6 +647,16 @@ class OpenFederationTrust(IacRule):
             path="deploy/gitlab-role-policy.json",
             lines=(9,),
         ),
+        Invalid(_tf_json_role("open", {"StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}),
+            path="infra/open.tf.json", lines=(3,)),
+        Invalid(_tf_json_role("org", {"StringLike": {
+            "token.actions.githubusercontent.com:sub": "repo:acme/*"}}),
+            path="infra/org.tf.json", lines=(3,)),
+        Invalid(_tf_json_role("any", {"StringLike": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "*"}}),
+            path="infra/any.tf.json", lines=(3,)),
     ]
 
     # --- Terraform ---------------------------------------------------------------------------
@@ -693,6 +731,10 @@ class OpenFederationTrust(IacRule):
     # --- CloudFormation and policy files -----------------------------------------------------
 
     def check_yaml(self, doc: YamlDocument) -> None:
+        if doc.path.lower().endswith(".tf.json"):
+            for root in doc.roots:
+                self._tf_json(root)
+            return
         for root in doc.roots:
             resources = yamlnodes.get(root, "Resources")
             if resources is None:  # a policy file of its own
@@ -704,6 +746,23 @@ class OpenFederationTrust(IacRule):
             defaults = iam_policy.parameter_defaults(root)
             for properties in cfn_roles(resources):
                 self._cfn_role(properties, providers, defaults)
+
+    def _tf_json(self, root: yamlnodes.Node) -> None:
+        """``.tf.json`` roles whose ``assume_role_policy`` is a JSON string written out. A
+        string with ``${...}`` is a template (a data source, ``jsonencode``, a variable): not
+        read. An object value is no string: Terraform rejects it, so it is not read either."""
+        resources = yamlnodes.get(root, "resource")
+        for group in [resources, *yamlnodes.elements(resources)]:
+            for _, _, body in yamlnodes.items(yamlnodes.get(group, "aws_iam_role")):
+                node = yamlnodes.get(body, "assume_role_policy")
+                text = yamlnodes.scalar(node)
+                if node is None or text is None or "${" in text:
+                    continue
+                policy = iam_policy.parse_json(text, lambda _n, at=node: at)
+                if policy is None:
+                    continue
+                duration = yamlnodes.scalar(yamlnodes.get(body, "max_session_duration"))
+                self._check(Trust(policy, _session(duration)), lambda _text: None)
 
     def _cfn_role(self, properties: yamlnodes.Node, providers: dict[str, Provider],
                   defaults: dict[str, str]) -> None:

@@ -116,6 +116,11 @@ class StoredSecretWithoutRotation(IacRule):
     )
 
     VALID = [
+        # The public half of a key pair kept in Key Vault: nothing secret to expire.
+        Valid('resource "tls_private_key" "vm" {\n  algorithm = "RSA"\n}\n'
+              'resource "azurerm_key_vault_secret" "vm_pub" {\n  name = "vm-ssh-private-key-pub"\n'
+              "  value = tls_private_key.vm.public_key_openssh\n"
+              "  key_vault_id = azurerm_key_vault.kv.id\n}\n", path="main.tf"),
         Valid('resource "azurerm_key_vault_secret" "api" {\n  name = "api-key"\n'
               "  value = var.api_key\n  key_vault_id = azurerm_key_vault.main.id\n"
               '  expiration_date = timeadd(time_rotating.api.id, "720h")\n}\n', path="main.tf"),
@@ -400,19 +405,23 @@ def _holds_credential(secret: Resource) -> bool:
     identifiers it reads (``random_password.db.result``, ``var.smtp_password``); plumbing
     names (``key_vault_id``, ``each.key``, ``secret_prefix``) say nothing.
     """
+    value = secret.attr("value")
+    value_text = expression(secret, value) if value is not None else None
+    if value_text is not None and _PUBLIC_HALF.search(value_text):
+        return False  # a public key or its fingerprint, whatever the name: nothing to rotate
     name = secret.attr("name")
     if name is not None:
         quoted = " ".join(re.findall(r'"([^"]*)"', expression(secret, name) or ""))
         if _CREDENTIAL_WORDS.search(quoted or name.literal or ""):
             return True
-    value = secret.attr("value")
-    value_text = expression(secret, value) if value is not None else None
     for token in re.findall(r"[A-Za-z_][\w-]*", value_text or ""):
         if token.lower() not in _PLUMBING and _CREDENTIAL_WORDS.search(token):
             return True
     return False
 
 
+#: The public half of a generated key pair (``tls_private_key.x.public_key_openssh``).
+_PUBLIC_HALF = re.compile(r"\.public_key_(?:openssh|pem|fingerprint)")
 _PLUMBING = frozenset({"key", "keys", "keyvault", "keyvaults", "key_vault", "key_vault_id",
                        "keyvault_id", "keyvault_key", "lz_key", "secret_prefix", "secrets"})
 

@@ -205,6 +205,13 @@ class HardcodedCredentialLiteral(IacRule):
               '  "name": "/app/db-password", "type": "SecureString",\n'
               '  "value": "${data.aws_secretsmanager_secret_version.db.secret_string}"}}}}\n',
               path="infra/ssm.tf.json"),
+        Valid('{"resource": {"aws_ssm_parameter": {"region": {\n'
+              '  "name": "/app/region", "type": "String", "value": "eu-west-1"}}}}\n',
+              path="infra/ssm_region.tf.json"),
+        Valid('{"resource": [{"aws_ssm_parameter": {"token": {\n'
+              '  "name": "/app/api-token", "type": "String",\n'
+              '  "value": "${random_password.token.result}"}}}]}\n',
+              path="infra/ssm_ref.tf.json"),
         Valid("- hosts: db\n  vars:\n    db_password: \"{{ vault_db_password }}\"\n"
               "  tasks:\n    - name: create user\n      community.postgresql.postgresql_user:\n"
               "        name: app\n        password: \"{{ db_password }}\"\n      no_log: true\n",
@@ -267,6 +274,14 @@ class HardcodedCredentialLiteral(IacRule):
                 "    Type: String\n"
                 f"    Default: {_PASSWORD}  # expect: LLC-IAC-010\n",
                 path="cfn/db.yaml"),
+        Invalid('{"resource": {"aws_ssm_parameter": {"token": {\n'
+                '  "name": "/app/api-token",\n  "type": "String",\n'
+                f'  "value": "{_TOKEN}"}}}}}}}}\n', path="infra/ssm_token.tf.json",
+                lines=(4,)),
+        Invalid('{\n  "resource": [\n    {"aws_ssm_parameter": {"db": {\n'
+                '      "name": "/app/db-password",\n'
+                f'      "insecure_value": "{_PASSWORD}"\n    }}}}}}\n  ]\n}}\n',
+                path="infra/ssm_db.tf.json", lines=(5,)),
         Invalid("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n"
                 "    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n"
                 "        Variables:\n"
@@ -502,6 +517,29 @@ class HardcodedCredentialLiteral(IacRule):
             for key, value in _yaml_pairs(yamlnodes.get(root, section)):
                 self._json_value(key, value, message.format(key=key[:60],
                                                             where=f"a `{section}` block"))
+        resources = yamlnodes.get(root, "resource")
+        for group in [resources, *yamlnodes.elements(resources)]:
+            for label, _, body in yamlnodes.items(yamlnodes.get(group, "aws_ssm_parameter")):
+                self._json_ssm(f"aws_ssm_parameter.{label}", body)
+
+    def _json_ssm(self, where: str, body: yamlnodes.Node) -> None:
+        """As ``_ssm`` for HCL: the parameter's name says what it holds, its value is judged
+        whatever its type (a ``SecureString`` literal is still in the code and the state)."""
+        kind = yamlnodes.scalar(yamlnodes.get(body, "type"))
+        param = yamlnodes.scalar(yamlnodes.get(body, "name")) or ""
+        plain = kind is None or kind == "String"
+        key = param.rsplit("/", 1)[-1] or "secret"
+        for attr_name in ("value", "insecure_value"):
+            node = yamlnodes.get(body, attr_name)
+            text = yamlnodes.scalar(node)
+            if node is None or text is None or "${" in text:
+                continue
+            if not credential_key(key.replace("-", "_")) and credential_format(text) is None:
+                continue
+            how = "a plain `String` parameter" if plain else "a literal in the code and state"
+            self._judge(key, text, node,
+                        f"`{where}` stores a credential as {how}: anyone who can read the "
+                        "parameter, the code or the state has it")
 
     def _json_value(self, key: str, value: yamlnodes.Node, message: str) -> None:
         text = yamlnodes.scalar(value)

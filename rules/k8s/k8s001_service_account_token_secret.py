@@ -135,6 +135,15 @@ class ServiceAccountTokenSecret(K8sRule):
             '  data = { note = "kubernetes.io/service-account-token" }\n}\n',
             path="infra/cfg.tf",
         ),
+        Valid('{"resource": {"kubernetes_secret_v1": {"app": {\n'
+              '  "metadata": {"name": "app-config"},\n  "type": "Opaque",\n'
+              '  "data": {"LOG_LEVEL": "info"}}}}}\n', path="infra/app.tf.json"),
+        Valid('{"resource": {"kubernetes_service_account_v1": {"ci": {\n'
+              '  "metadata": [{"name": "ci", "namespace": "build"}],\n'
+              '  "automount_service_account_token": false}}}}\n', path="infra/ci.tf.json"),
+        Valid('{"resource": {"kubernetes_secret": {"ci": {\n'
+              '  "metadata": {"name": "ci-token"},\n'
+              '  "type": "${var.secret_type}"}}}}\n', path="infra/var.tf.json"),
     ]
     INVALID = [
         Invalid(
@@ -209,6 +218,23 @@ class ServiceAccountTokenSecret(K8sRule):
             "}\n",
             path="infra/bot.tf",
         ),
+        Invalid('{"resource": {"kubernetes_secret_v1": {"ci": {\n'
+                '  "metadata": {"name": "ci-token", "annotations": {\n'
+                '    "kubernetes.io/service-account.name": "ci"}},\n'
+                '  "type": "kubernetes.io/service-account-token"}}}}\n',
+                path="infra/ci.tf.json", lines=(4,)),
+        Invalid('{\n  "resource": {\n    "kubernetes_secret": {\n      "argocd_manager": {\n'
+                '        "metadata": [{"name": "argocd-manager-token",'
+                ' "namespace": "kube-system"}],\n'
+                '        "type": "kubernetes.io/service-account-token",\n'
+                '        "wait_for_service_account_token": true\n'
+                '      }\n    }\n  }\n}\n',
+                path="modules/cluster/argocd.tf.json", lines=(6,)),
+        Invalid('{"resource": [\n'
+                ' {"kubernetes_service_account_v1": {"bot": {"metadata": {"name": "bot"}}}},\n'
+                ' {"kubernetes_secret_v1": {"bot": {"metadata": {"name": "bot-token"},\n'
+                '  "type": "kubernetes.io/service-account-token"}}}]}\n',
+                path="infra/bot.tf.json", lines=(4,)),
     ]
 
     def check_secret(self, secret: Secret) -> None:

@@ -74,6 +74,14 @@ class ServiceAccountTokenSecrets(K8sRule):
     )
 
     VALID = [
+        # A recorded live object (a `kubectl get -o yaml` snapshot in test data): the cluster
+        # wrote the token name, nothing in the repository declares it.
+        Valid(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: bot\n"
+            "  uid: a5a9401b-0000-4000-8000-000000000000\n  resourceVersion: '12102423'\n"
+            "secrets:\n  - name: bot-token-7m6xs\n",
+            path="testdata/bot-sa-live.yaml",
+        ),
         Valid(
             "apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ci }\n"
             "automountServiceAccountToken: false\n"
@@ -154,6 +162,11 @@ class ServiceAccountTokenSecrets(K8sRule):
     def check_service_account(self, account: ServiceAccount) -> None:
         if not account.secrets or account.secrets_key is None:
             return
+        metadata = yamlnodes.get(account.manifest.node, "metadata")
+        if yamlnodes.get(metadata, "uid") is not None or yamlnodes.get(
+            metadata, "resourceVersion"
+        ) is not None:
+            return  # a recorded live object (`kubectl get -o yaml`): the cluster wrote that list
         types = {secret.manifest.name: secret.type for secret in self.view.secrets}
         tokens = []
         for entry in account.secrets:

@@ -76,7 +76,8 @@ class StaticCloudCredentialsInWorkload(K8sRule):
     `azure.workload.identity/client-id`); a literal never is. In chart templates only literals
     count: what a template computes depends on values the chart's user chooses. Terraform's
     `kubernetes_deployment`, `kubernetes_pod`, `kubernetes_cron_job_v1`, ... `env` blocks are
-    read the same way, a `value` expression (`var.key`) counting as a reference (medium).
+    read the same way (`.tf` and `.tf.json`), a `value` expression (`var.key`, `"${...}"`)
+    counting as a reference (medium).
 
     ## Why is this bad?
     A static cloud key in a pod is a standing credential that every replica, crash dump and
@@ -219,6 +220,36 @@ class StaticCloudCredentialsInWorkload(K8sRule):
             "    }\n  }\n}\n",
             path="infra/migrate.tf",
         ),
+        # `.tf.json`: nested blocks are objects or lists of objects.
+        Valid(
+            '{"resource": {\n'
+            ' "kubernetes_service_account_v1": {"app": {"metadata": {"name": "app",\n'
+            '  "annotations": {"eks.amazonaws.com/role-arn": "${aws_iam_role.app.arn}"}}}},\n'
+            ' "kubernetes_deployment_v1": {"app": {"metadata": {"name": "app"},\n'
+            '  "spec": {"template": {"metadata": {}, "spec": {\n'
+            '   "service_account_name": "app",\n'
+            '   "container": [{"name": "app", "image": "app:1", "env": [{\n'
+            '    "name": "AWS_SECRET_ACCESS_KEY",\n'
+            '    "value_from": {"secret_key_ref": {"name": "legacy", "key": "secret"}}}]}]\n'
+            '  }}}}}}}\n',
+            path="infra/app.tf.json",
+        ),
+        Valid(
+            '{"resource": {"kubernetes_pod_v1": {"test": {\n'
+            '  "metadata": {"name": "test"},\n'
+            '  "spec": {"container": {"name": "localstack", "image": "localstack/localstack",\n'
+            '   "env": [{"name": "AWS_ACCESS_KEY_ID", "value": "test"},\n'
+            '           {"name": "AWS_REGION", "value": "eu-west-1"}]}}}}}}\n',
+            path="infra/test.tf.json",
+        ),
+        Valid(
+            '{"resource": {"kubernetes_job_v1": {"migrate": {\n'
+            '  "metadata": {"name": "migrate"},\n'
+            '  "spec": {"template": {"metadata": {}, "spec": {"container": [{\n'
+            '   "name": "m", "image": "m:1",\n'
+            '   "env": [{"name": "DATABASE_URL", "value": "${var.database_url}"}]}]}}}}}}}\n',
+            path="infra/migrate.tf.json",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -316,6 +347,38 @@ class StaticCloudCredentialsInWorkload(K8sRule):
             f"        value = \"{fake_token('hvs.', 24, seed=44)}\"\n      }}\n"
             "    }\n  }\n}\n",
             path="infra/sync.tf",
+        ),
+        Invalid(
+            '{"resource": {"kubernetes_deployment_v1": {"worker": {\n'
+            '  "metadata": {"name": "worker"},\n'
+            '  "spec": {"template": {"metadata": {}, "spec": {"container": [{\n'
+            '   "name": "worker", "image": "worker:1",\n'
+            '   "env": [{"name": "AWS_SECRET_ACCESS_KEY",\n'
+            '    "value_from": {"secret_key_ref": {"name": "worker-aws", "key": "secret"}}}]\n'
+            '  }]}}}}}}}\n',
+            path="infra/worker.tf.json",
+            lines=(5,),
+        ),
+        Invalid(
+            '{\n  "resource": {\n    "kubernetes_cron_job_v1": {\n      "backup": {\n'
+            '        "metadata": {"name": "backup"},\n'
+            '        "spec": {"schedule": "@daily", "job_template": {"metadata": {},\n'
+            '          "spec": {"template": {"metadata": {}, "spec": {\n'
+            '            "container": [{"name": "backup", "image": "backup:1", "env": [{\n'
+            '              "name": "ARM_CLIENT_SECRET",\n'
+            '              "value": "${var.backup_client_secret}"}]}]}}}}}\n'
+            '      }\n    }\n  }\n}\n',
+            path="infra/backup.tf.json",
+            lines=(9,),
+        ),
+        Invalid(
+            '{"resource": [{"kubernetes_pod": {"sync": {\n'
+            '  "metadata": {"name": "sync"},\n'
+            '  "spec": {"container": {"name": "sync", "image": "sync:1", "env": {\n'
+            '   "name": "VAULT_TOKEN",\n'
+            f'   "value": "{fake_token("hvs.", 24, seed=45)}"}}}}}}}}}}}}]}}\n',
+            path="infra/sync.tf.json",
+            lines=(4,),
         ),
     ]
 

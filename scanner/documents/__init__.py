@@ -209,6 +209,15 @@ def _k8s(docs: Documents) -> Built | None:
         from scanner.documents.k8s import terraform
 
         return Built(terraform.build(cast(HclDocument, hcl.doc)), _mark_locate(docs.source.rel))
+    if kind is K.TERRAFORM and docs.syntax == "yaml":  # ``.tf.json``
+        tfjson = docs.get("yaml")
+        if tfjson is None:
+            return None
+        from scanner.documents.k8s import terraform
+        from scanner.documents.yaml import YamlDocument
+
+        roots = cast(YamlDocument, tfjson.doc).roots
+        return Built(terraform.build_json(docs.source.rel, roots), tfjson.locate)
     if kind not in (K.KUBERNETES, K.HELM, K.KUBECONFIG) or docs.syntax != "yaml":
         return None
     from scanner.documents.k8s import build

@@ -181,3 +181,150 @@ def _container(doc: HclDocument, block: HclBlock, *, init: bool) -> Container:
     ]
     return Container(_literal(block, "name"), _span(doc, block.node), tuple(env),
                      tuple(env_from), init)
+
+
+# ---- Terraform JSON (``.tf.json``) -----------------------------------------------------------
+# The same resources in JSON syntax: a nested block is an object, or a list of objects when it
+# repeats (``"container": [{...}, {...}]``); a string holding ``${...}`` is an expression. The
+# nodes are the composed JSON's own, so positions are exact.
+
+
+def build_json(rel: str, roots: tuple[Node, ...]) -> K8sView:
+    manifests: list[Manifest] = []
+    pods: list[PodSpec] = []
+    accounts: list[ServiceAccount] = []
+    secrets: list[Secret] = []
+    for root in roots:
+        resources = y.get(root, "resource")
+        for group in [resources, *y.elements(resources)]:
+            for native_type, _, by_name in y.items(group):
+                kind = KINDS.get(_VERSION.sub("", native_type))
+                if kind is None:
+                    continue
+                for label, key_node, body in y.items(by_name):
+                    if not isinstance(body, y.MappingNode):
+                        continue
+                    metadata = _json_block(body, "metadata")
+                    manifest = Manifest(
+                        None, kind, _json_literal(metadata, "name") or label,
+                        _json_literal(metadata, "namespace"), key_node, key_node,
+                        annotations=_json_strings(y.get(metadata, "annotations")),
+                        labels=_json_strings(y.get(metadata, "labels")))
+                    manifests.append(manifest)
+                    if kind == "Secret":
+                        node = y.get(body, "type")
+                        secrets.append(Secret(manifest, _json_literal(body, "type"), node))
+                    elif kind == "ServiceAccount":
+                        accounts.append(_json_account(manifest, body, metadata))
+                    else:
+                        pods.extend(_json_pods(manifest, body))
+    return K8sView(rel=rel, manifests=tuple(manifests), pod_specs=tuple(pods),
+                   service_accounts=tuple(accounts), secrets=tuple(secrets), terraform=True)
+
+
+def _json_blocks(body: Node | None, name: str) -> Iterator[y.MappingNode]:
+    value = y.get(body, name)
+    for item in [value, *y.elements(value)]:
+        if isinstance(item, y.MappingNode):
+            yield item
+
+
+def _json_block(body: Node | None, name: str) -> y.MappingNode | None:
+    return next(_json_blocks(body, name), None)
+
+
+def _json_literal(body: Node | None, name: str) -> str | None:
+    """A written value (string, number, bool); None for an expression or anything else."""
+    text = y.scalar(y.get(body, name))
+    return text if text is not None and "${" not in text else None
+
+
+def _json_strings(node: Node | None) -> dict[str, str]:
+    return {key: text for key, _, value in y.items(node) if (text := y.scalar(value)) is not None}
+
+
+def _json_account(manifest: Manifest, body: y.MappingNode,
+                  metadata: y.MappingNode | None) -> ServiceAccount:
+    listed = list(_json_blocks(body, "secret"))
+    entries = tuple(
+        y.MappingNode("tag:yaml.org,2002:map", [(
+            y.ScalarNode("tag:yaml.org,2002:str", "name"),
+            y.ScalarNode("tag:yaml.org,2002:str", _json_literal(b, "name") or ""),
+        )])
+        for b in listed
+    )
+    words = [f"{k} {v}" for key in ("annotations", "labels")
+             for k, v in _json_strings(y.get(metadata, key)).items()]
+    source = " ".join(words)
+    federated = next((k for k in FEDERATION_KEYS if k in source), None)
+    return ServiceAccount(manifest, listed[0] if listed else None, entries, federated)
+
+
+def _json_pods(manifest: Manifest, body: y.MappingNode) -> Iterator[PodSpec]:
+    """The objects that hold ``container``: the pod specs, at whatever depth."""
+    stack: list[Node] = [body]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, y.MappingNode) and y.get(current, "container") is not None:
+            yield _json_pod(manifest, current)
+            continue
+        if isinstance(current, y.MappingNode):
+            stack.extend(reversed([v for _, _, v in y.items(current)
+                                   if isinstance(v, (y.MappingNode, y.SequenceNode))]))
+        elif isinstance(current, y.SequenceNode):
+            stack.extend(reversed(list(y.elements(current))))
+
+
+def _json_pod(manifest: Manifest, spec: y.MappingNode) -> PodSpec:
+    containers = [
+        _json_container(c, init=kind == "init_container")
+        for kind in ("container", "init_container") for c in _json_blocks(spec, kind)
+    ]
+    tokens: list[TokenProjection] = []
+    mounted: list[str] = []
+    for volume in _json_blocks(spec, "volume"):
+        secret = _json_literal(_json_block(volume, "secret"), "secret_name")
+        if secret:
+            mounted.append(secret)
+        for sources in _json_blocks(_json_block(volume, "projected"), "sources"):
+            for token in _json_blocks(sources, "service_account_token"):
+                node = y.get(token, "expiration_seconds")
+                text = (_json_literal(token, "expiration_seconds") or "").strip()
+                tokens.append(TokenProjection(
+                    token, node, int(text) if text.isdigit() else None,
+                    _json_literal(token, "audience")))
+    return PodSpec(manifest, spec, _json_literal(spec, "service_account_name"),
+                   tuple(containers), tuple(tokens), tuple(mounted))
+
+
+def _json_container(block: y.MappingNode, *, init: bool) -> Container:
+    env: list[EnvVar] = []
+    for entry in _json_blocks(block, "env"):
+        name_node = y.get(entry, "name")
+        name = _json_literal(entry, "name")
+        if name is None or name_node is None:
+            continue
+        value = y.get(entry, "value")
+        text = _json_literal(entry, "value")
+        ref = _json_block(_json_block(entry, "value_from"), "secret_key_ref")
+        env.append(EnvVar(
+            name=name,
+            name_node=name_node,
+            entry=entry,
+            value_node=value,
+            text=text,
+            templated=value is not None and text is None,
+            secret_name=_json_literal(ref, "name"),
+            secret_key=_json_literal(ref, "key"),
+            ref_node=ref,
+        ))
+    env_from = [
+        EnvFrom(_json_literal(ref, "name"), ref)
+        for entry in _json_blocks(block, "env_from")
+        if (ref := _json_block(entry, "secret_ref")) is not None
+    ]
+    return Container(_json_literal(block, "name"), block, tuple(env), tuple(env_from), init)
