@@ -1,7 +1,7 @@
 """Measure tree-sitter-bash (``scanner.documents.shell``) against ``shlex`` for CI commands.
 
 ``python bench/shell_parsers.py [MIRROR_DIR]`` extracts the ``run:`` commands of every GitHub
-workflow in the bare repositories under MIRROR_DIR (default ``/work/.mirror``, one
+workflow in the bare repositories under MIRROR_DIR (default ``$OUTLIVE_MIRROR_DIR``, one
 ``<owner>+<name>/repo`` git directory each), split by the GitHub loader exactly as rules see
 them (continuations joined), and prints
 
@@ -16,6 +16,7 @@ them (continuations joined), and prints
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -140,7 +141,10 @@ def timed(label: str, texts: list[str], run: object) -> tuple[float, int]:
 
 
 def main() -> int:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/.mirror")
+    default = os.environ.get("OUTLIVE_MIRROR_DIR", "")
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(default)
+    if not str(root) or str(root) == ".":
+        root = Path("mirror-not-given")
     files = workflows(root) if root.is_dir() else []
     texts = commands(files)
     if not texts:
