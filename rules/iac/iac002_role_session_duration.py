@@ -14,6 +14,7 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
+    ValueOrigin,
     YamlDocument,
     credential_resource,
     describe_duration,
@@ -79,6 +80,12 @@ class RoleSessionDuration(IacRule):
     )
 
     VALID = [
+        # A default within the threshold, and a variable with no default (fed at apply time).
+        Valid('variable "session_seconds" {\n  type    = number\n  default = 3600\n}\n'
+              'variable "long_session" {\n  type = number\n}\n'
+              'resource "aws_iam_role" "a" {\n  max_session_duration = var.session_seconds\n}\n'
+              'resource "aws_iam_role" "b" {\n  max_session_duration = var.long_session\n}\n',
+              path="main.tf"),
         Valid('resource "aws_iam_role" "deploy" {\n  name = "deploy"\n'
               "  assume_role_policy = data.aws_iam_policy_document.gha.json\n}\n", path="main.tf"),
         Valid('resource "aws_iam_role" "deploy" {\n  max_session_duration = 3600\n}\n',
@@ -149,6 +156,20 @@ class RoleSessionDuration(IacRule):
               '  "role_max_session_duration": 3600}}]}\n', path="infra/ci.tf.json"),
     ]
     INVALID = [
+        # Through a default the file sets: a variable's, a parameter's (YAML and JSON).
+        Invalid('variable "session_seconds" {\n  type    = number\n  default = 43200\n}\n'
+                'resource "aws_iam_role" "ci" {\n  name = "ci"\n'
+                "  max_session_duration = var.session_seconds  # expect: LLC-IAC-002\n}\n",
+                path="main.tf"),
+        Invalid("Parameters:\n  SessionSeconds: {Type: Number, Default: 21600}\nResources:\n"
+                "  CiRole:\n    Type: AWS::IAM::Role\n    Properties:\n"
+                "      AssumeRolePolicyDocument: {}\n"
+                "      MaxSessionDuration: !Ref SessionSeconds  # expect: LLC-IAC-002\n",
+                path="cfn/role.yaml"),
+        Invalid('{"Parameters": {"S": {"Type": "Number", "Default": 43200}},\n'
+                ' "Resources": {"Role": {"Type": "AWS::IAM::Role",\n'
+                '  "Properties": {"MaxSessionDuration": {"Ref": "S"}}}}}\n',
+                path="cfn/param-default.json", lines=(3,)),
         Invalid('resource "aws_iam_role" "batch" {\n'
                 "  assume_role_policy   = data.aws_iam_policy_document.batch.json\n"
                 "  max_session_duration = 43200  # expect: LLC-IAC-002\n}\n", path="main.tf"),
@@ -242,6 +263,14 @@ class RoleSessionDuration(IacRule):
                                 if module.labels else "a module")
 
     def check_yaml(self, doc: YamlDocument) -> None:
+        # CloudFormation parameters with a `Default`: a `!Ref` to one gets that value unless
+        # the stack is deployed with another.
+        self._defaults = {
+            name: default
+            for root in doc.roots
+            for name, _, body in yamlnodes.items(yamlnodes.get(root, "Parameters"))
+            if (default := yamlnodes.get(body, "Default")) is not None
+        }
         super().check_yaml(doc)
         if not doc.path.lower().endswith(".tf.json"):
             return
@@ -266,20 +295,56 @@ class RoleSessionDuration(IacRule):
         if state is not None and (state.text or "present") != "present":
             return
         attr = resource.attr("max_session_duration")
+        if attr is None:
+            return
+        what = f"role {resource.name!r}" if resource.name else "this role"
         value = seconds(attr)
-        if attr is not None and value is not None:
-            self._check(attr.node, value, f"role {resource.name!r}" if resource.name
-                        else "this role")
+        if value is not None:
+            self._check(attr.node, value, what)
+            return
+        # A default the file sets: a Terraform variable's, or a CloudFormation parameter's.
+        if attr.origin is not None and attr.origin.origin is ValueOrigin.DEFAULT:
+            constant = attr.constant
+            value = parse_duration(constant) if constant and constant.isdigit() else None
+            if value is not None:
+                self._check(attr.node, value, what, via="the variable's default")
+            return
+        ref = _cfn_ref(attr.value)
+        default = getattr(self, "_defaults", {}).get(ref) if ref else None
+        text = yamlnodes.scalar(default)
+        if default is not None and text is not None and text.isdigit():
+            self._check(attr.node, int(text), what, via=f"the default of parameter `{ref}`",
+                        related=[(default, "the default is set here")])
 
-    def _check(self, node: object, value: int, what: str) -> None:
+    def _check(
+        self,
+        node: object,
+        value: int,
+        what: str,
+        via: str = "",
+        related: list[tuple[object, str]] | None = None,
+    ) -> None:
         limit = self.context.thresholds.role_session_max_seconds
         if value <= limit:
             return
+        through = f" (through {via})" if via else ""
         self.report(
             node,
-            f"Sessions of {what} may last {describe_duration(value)}, above the "
+            f"Sessions of {what} may last {describe_duration(value)}{through}, above the "
             f"{describe_duration(limit)} threshold: credentials handed to a job keep working "
             "long after it is done.",
             lifetime=Lifetime.seconds(value),
             severity=Severity.MEDIUM if value >= _MEDIUM_AT else None,
+            related=related or [],
         )
+
+
+def _cfn_ref(node: object) -> str | None:
+    """The parameter a CloudFormation `!Ref X` or `{"Ref": "X"}` names, else None."""
+    if isinstance(node, yamlnodes.ScalarNode) and node.tag == "!Ref":
+        return str(node.value)
+    if isinstance(node, yamlnodes.MappingNode) and len(node.value) == 1:
+        key, value = node.value[0]
+        if yamlnodes.scalar(key) == "Ref":
+            return yamlnodes.scalar(value)
+    return None
