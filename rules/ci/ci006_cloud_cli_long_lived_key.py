@@ -23,48 +23,12 @@ from scanner.api import (
     invalid_in,
     valid_in,
 )
+from scanner.api.ci.mint import AZ_VALUED as _AZ_VALUED
+from scanner.api.ci.mint import GCLOUD_VALUED as _GCLOUD_VALUED
 from scanner.api.ci.mint import ci_fix, flag, invocations, span, through, verbs
 
 _GCP_KIND = "gcp-service-account-key"
 _AZURE_KIND = "azure-client-secret"
-_GCLOUD_VALUED = frozenset(
-    {
-        "--project",
-        "--account",
-        "--configuration",
-        "--format",
-        "--verbosity",
-        "--impersonate-service-account",
-        "--billing-project",
-        "--flags-file",
-        "--iam-account",
-        "--key-file",
-        "--key-file-type",
-    }
-)
-_AZ_VALUED = frozenset(
-    {
-        "--subscription",
-        "-o",
-        "--output",
-        "--query",
-        "-n",
-        "--name",
-        "--id",
-        "--role",
-        "--years",
-        "--end-date",
-        "--display-name",
-        "-u",
-        "--username",
-        "-p",
-        "--password",
-        "-t",
-        "--tenant",
-        "--cert",
-        "--keyvault",
-    }
-)
 _YEAR_DAYS = 365
 _DAY = 86400
 _CERT_FILE = re.compile(r"\.(?:pem|crt|cer|pfx|p12)$", re.IGNORECASE)

@@ -94,6 +94,12 @@ class SecretInImageEnvOrArg(CiRule):
     )
 
     VALID = [
+        # A front-end build's public variables: Vite and Next.js inline them into the bundle.
+        Valid(
+            "FROM node:20 AS ui\nARG VITE_AMPLITUDE_API_KEY=\"\"\n"
+            "ENV VITE_AMPLITUDE_API_KEY=$VITE_AMPLITUDE_API_KEY\n"
+            "ARG NEXT_PUBLIC_MAPS_API_KEY\nRUN npm run build\n"
+        ),
         Valid(
             "# syntax=docker/dockerfile:1\nFROM node:20\n"
             "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n"

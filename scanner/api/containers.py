@@ -37,12 +37,21 @@ _CREDENTIAL_HOME = re.compile(
 _HARMLESS = re.compile(r"(?i)known_hosts|\.pub$|^[/\\]config$|^[/\\]buildx|^[/\\]cli-plugins")
 
 
+#: Prefixes front-end build tools reserve for values they inline into the client bundle
+#: (Vite, Next.js, Create React App, Nuxt, Expo, Gatsby): public by design, not secrets.
+_PUBLIC_BUILD_VAR = re.compile(
+    r"(?i)^(?:VITE_|NEXT_PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_|GATSBY_|PUBLIC_)"
+)
+
+
 def credential_name(name: str) -> bool:
     """Whether an env name (``ENV``, ``ARG``, ``environment:``) carries a credential as its
     value: the credential-kinds table's secret names, and names ending in a credential word;
     never a name of a path (``GOOGLE_APPLICATION_CREDENTIALS``) or a public identifier."""
     if name.upper() in _NOT_SECRET or credentials.for_path_env(name) is not None:
         return False
+    if _PUBLIC_BUILD_VAR.match(name):
+        return False  # a front-end build's public variable: bundled into the browser by design
     kind = credentials.for_env(name)
     if kind is not None:
         return kind.secret

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from scanner.api import Command, SimpleCommand, Word, credentials, yamlnodes
+from scanner.api.ci.mint import AZ_VALUED, GCLOUD_VALUED
 
 AWS = credentials.by_id("aws-access-key")
 #: `aws configure set <name> <value>` writes a key into the CLI's credentials file.
@@ -86,19 +87,6 @@ _LOGIN_PROGRAMS = frozenset(
     {"docker", "podman", "buildah", "nerdctl", "skopeo", "oras", "helm", "crane"}
 )
 _PASSWORD_FLAGS = ("-p", "--password")
-#: gcloud and az options that take a value, so their command words are found.
-_GCLOUD_VALUED = (
-    "--project",
-    "--account",
-    "--configuration",
-    "--format",
-    "--verbosity",
-    "--impersonate-service-account",
-    "--billing-project",
-    "--key-file",
-)
-_AZ_VALUED = ("--subscription", "-o", "--output", "--query", "-u", "--username", "-p",
-              "--password", "-t", "--tenant", "--client-secret")  # fmt: skip
 #: Registries whose stdin login CI-001 reports when a stored secret is piped in.
 _CLOUD_REGISTRY = re.compile(
     r"\.dkr\.ecr|public\.ecr\.aws|docker\.pkg\.dev|gcr\.io|\.azurecr\.|_json_key"
@@ -206,11 +194,11 @@ def signs_in_with_key(simple: SimpleCommand) -> bool:
     """``gcloud auth activate-service-account`` and ``az login --service-principal -p``:
     the sign-ins LLC-CI-006 reports, so the CI-system rules leave their reads to it."""
     if simple.name == "gcloud":
-        words = [w.value for w in simple.positionals(*_GCLOUD_VALUED)[:3]]
+        words = [w.value for w in simple.positionals(*GCLOUD_VALUED)[:3]]
         words = words[1:] if words[:1] in (["alpha"], ["beta"]) else words
         return words[:2] == ["auth", "activate-service-account"]
     if simple.name == "az":
-        words = [w.value for w in simple.positionals(*_AZ_VALUED)[:1]]
+        words = [w.value for w in simple.positionals(*AZ_VALUED)[:1]]
         return (
             words == ["login"]
             and simple.has("--service-principal")

@@ -24,6 +24,48 @@ SYSTEM_NAMES: dict[str, str] = {
 _TRUE = frozenset({"1", "t", "true", "yes", "y"})
 
 
+#: gcloud and az options that take a value, so a command's verbs are found past them (one
+#: list for LLC-CI-006 and for the CI-system rules that leave its lines to it).
+GCLOUD_VALUED = frozenset(
+    {
+        "--project",
+        "--account",
+        "--configuration",
+        "--format",
+        "--verbosity",
+        "--impersonate-service-account",
+        "--billing-project",
+        "--flags-file",
+        "--iam-account",
+        "--key-file",
+        "--key-file-type",
+    }
+)
+AZ_VALUED = frozenset(
+    {
+        "--subscription",
+        "-o",
+        "--output",
+        "--query",
+        "-n",
+        "--name",
+        "--id",
+        "--role",
+        "--years",
+        "--end-date",
+        "--display-name",
+        "-u",
+        "--username",
+        "-p",
+        "--password",
+        "-t",
+        "--tenant",
+        "--cert",
+        "--keyvault",
+    }
+)
+
+
 def invocations(command: Command, *programs: str) -> Iterator[SimpleCommand]:
     """Every run of one of ``programs`` in the command, including those inside ``$(...)``
     (a key minted into a variable, ``KEY=$(aws iam create-access-key ...)``), each once."""
