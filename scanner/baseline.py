@@ -9,6 +9,11 @@ never holds a secret.
 Two findings can share a key (two identical ``jwt.encode(...)`` calls in one file hash the same
 code), so an entry records how many findings had its key when it was written, and applying the
 baseline hides at most that many: a new, identical occurrence is a new finding, not a known one.
+
+An entry can carry a human's judgement: ``reason`` (why it is accepted) and ``verdict``
+(``true-positive``: a real credential, accepted until it is rotated; ``false-positive``: not a
+credential). An entry with neither is *unaudited*: ``baseline audit`` walks those, and
+``scan --fail-on-unaudited`` fails while the baseline hides a finding through one.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ DEFAULT_BASELINE = ".outlive-baseline.json"
 MAX_BASELINE_SIZE = 64 * 1024 * 1024
 
 Key = tuple[str, str, str]
+#: What ``verdict`` may say; an audit records one of them.
+VERDICTS = ("true-positive", "false-positive")
 
 
 class BaselineError(Exception):
@@ -49,10 +56,16 @@ class Entry:
     fingerprint: str
     reason: str = ""
     count: int = 1
+    verdict: str = ""  # "" (not audited) or one of VERDICTS
 
     @property
     def key(self) -> Key:
         return (self.path, self.rule, self.fingerprint)
+
+    @property
+    def audited(self) -> bool:
+        """A human said why this entry is accepted, or whether it is a real credential."""
+        return bool(self.reason.strip() or self.verdict)
 
 
 def key_of(finding: Finding) -> Key:
@@ -123,7 +136,15 @@ def load(path: Path, create_hint: str = "outlive baseline create") -> list[Entry
                 f"baseline {path} has a malformed entry (`count` must be a whole number of at "
                 f"least 1): {_excerpt(item)}"
             )
-        entries.append(Entry(item["path"], item["rule"], item["fingerprint"], reason, count))
+        verdict = item.get("verdict", "")
+        if verdict not in ("", *VERDICTS):
+            raise BaselineError(
+                f"baseline {path} has a malformed entry (`verdict` must be "
+                f"{' or '.join(VERDICTS)}): {_excerpt(item)}"
+            )
+        entries.append(
+            Entry(item["path"], item["rule"], item["fingerprint"], reason, count, str(verdict))
+        )
     return entries
 
 
@@ -146,7 +167,10 @@ def _merged(entries: Iterable[Entry]) -> dict[Key, Entry]:
             out[entry.key] = entry
         else:
             out[entry.key] = replace(
-                seen, count=max(seen.count, entry.count), reason=seen.reason or entry.reason
+                seen,
+                count=max(seen.count, entry.count),
+                reason=seen.reason or entry.reason,
+                verdict=seen.verdict or entry.verdict,
             )
     return out
 
@@ -157,23 +181,99 @@ def _counts(findings: Iterable[Finding]) -> Counter[Key]:
 
 
 def entries_for(findings: Iterable[Finding], keep: Iterable[Entry] = ()) -> list[Entry]:
-    """One entry per key of the unsuppressed ``findings``, counting its occurrences; reasons of
-    ``keep`` entries carry over."""
-    reasons = {k: e.reason for k, e in _merged(keep).items()}
+    """One entry per key of the unsuppressed ``findings``, counting its occurrences; reasons
+    and verdicts of ``keep`` entries carry over."""
+    kept = _merged(keep)
     counts = _counts(findings)
-    return [Entry(*k, reasons.get(k, ""), counts[k]) for k in sorted(counts)]
+    out = []
+    for k in sorted(counts):
+        old = kept.get(k)
+        reason, verdict = (old.reason, old.verdict) if old is not None else ("", "")
+        out.append(Entry(*k, reason, counts[k], verdict))
+    return out
 
 
-def updated(old: Iterable[Entry], findings: Iterable[Finding]) -> list[Entry]:
-    """``old`` narrowed to what still exists: per key the smaller of the recorded and the
-    current count, keys without a current finding dropped, reasons kept. An update never adds:
-    a finding that is new since the baseline was written stays new."""
+def updated(
+    old: Iterable[Entry], findings: Iterable[Finding], *, add: bool = True
+) -> list[Entry]:
+    """``old`` brought up to date with ``findings``, reasons and verdicts kept.
+
+    With ``add`` (``baseline update``) the result records what exists now: new keys are
+    added, each count becomes the current one, keys without a finding are pruned. Without it
+    (``--no-add``) it only narrows: per key the smaller of the recorded and the current count,
+    so a finding that is new since the baseline was written stays new.
+    """
     counts = _counts(findings)
+    if add:
+        return entries_for(findings, old)
     return sorted(
         replace(e, count=min(e.count, counts[k]))
         for k, e in _merged(old).items()
         if counts[k] > 0
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an update did, per entry: for the line ``baseline update`` prints."""
+
+    added: int = 0
+    added_findings: int = 0
+    pruned: int = 0
+    raised: int = 0
+    lowered: int = 0
+    kept: int = 0
+
+    def sentence(self) -> str:
+        parts = []
+        if self.added:
+            s = "s" if self.added_findings != 1 else ""
+            parts.append(f"{self.added} added ({self.added_findings} new finding{s})")
+        if self.pruned:
+            parts.append(f"{self.pruned} pruned (no finding left)")
+        if self.raised:
+            parts.append(f"{self.raised} with more findings")
+        if self.lowered:
+            parts.append(f"{self.lowered} with fewer findings left")
+        parts.append(f"{self.kept} unchanged")
+        return ", ".join(parts)
+
+
+def changes(old: Iterable[Entry], new: Iterable[Entry]) -> Changes:
+    """How ``new`` differs from ``old``, key by key."""
+    before = {k: e.count for k, e in _merged(old).items()}
+    after = {k: e.count for k, e in _merged(new).items()}
+    fresh = [k for k in after if k not in before]
+    common = [k for k in after if k in before]
+    return Changes(
+        added=len(fresh),
+        added_findings=sum(after[k] for k in fresh),
+        pruned=sum(1 for k in before if k not in after),
+        raised=sum(1 for k in common if after[k] > before[k]),
+        lowered=sum(1 for k in common if after[k] < before[k]),
+        kept=sum(1 for k in common if after[k] == before[k]),
+    )
+
+
+def unaudited_hidden(findings: Iterable[Finding], entries: Iterable[Entry]) -> list[Finding]:
+    """The findings the baseline hides through an entry with neither reason nor verdict
+    (``scan --fail-on-unaudited``)."""
+    known = _merged(entries)
+    out = []
+    for finding in findings:
+        if finding.suppression is None or finding.suppression.kind != "external":
+            continue
+        entry = known.get(key_of(finding))
+        if entry is not None and not entry.audited:
+            out.append(finding)
+    return out
+
+
+def judged(entry: Entry, verdict: str, reason: str) -> Entry:
+    """``entry`` with an audit's answer; an empty answer keeps what it had."""
+    if verdict and verdict not in VERDICTS:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    return replace(entry, verdict=verdict or entry.verdict, reason=reason.strip() or entry.reason)
 
 
 def hide_known(findings: Sequence[Finding], entries: Iterable[Entry]) -> list[Finding]:
@@ -190,7 +290,10 @@ def hide_known(findings: Sequence[Finding], entries: Iterable[Entry]) -> list[Fi
             out.append(finding)
         elif left[key] > 0:
             left[key] -= 1
-            reason = known[key].reason or "recorded in the baseline"
+            entry = known[key]
+            reason = entry.reason or "recorded in the baseline"
+            if entry.verdict:  # the audit's answer, where --show-suppressed and SARIF show it
+                reason = f"{entry.verdict.replace('-', ' ')}: {reason}"
             out.append(replace(finding, suppression=Suppression("external", reason)))
         else:
             recorded = known[key].count
@@ -214,6 +317,8 @@ def dump(entries: Iterable[Entry]) -> str:
         }
         if entry.reason:
             item["reason"] = entry.reason
+        if entry.verdict:
+            item["verdict"] = entry.verdict
         results.append(item)
     doc = {"version": BASELINE_VERSION, "outlive_version": __version__, "results": results}
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -51,10 +51,15 @@ def finding_to(f: Finding) -> dict[str, Any]:
         "lt": f.lifetime.value,
         "fx": f.fix,
         "r": [[_loc(r.location), r.message] for r in f.related],
-        "sp": None if f.suppression is None else [f.suppression.kind, f.suppression.justification],
+        "sp": None if f.suppression is None else _suppression_to(f.suppression),
         "no": list(f.notes),
         "ss": None if f.snippet_span is None else list(f.snippet_span),
     }
+
+
+def _suppression_to(s: Suppression) -> list[str]:
+    """``[kind, justification]``, plus ``until`` when the directive has one."""
+    return [s.kind, s.justification, s.until] if s.until else [s.kind, s.justification]
 
 
 def error_to(e: ScanError) -> list[Any]:
@@ -110,10 +115,11 @@ def finding_from(d: object, rel: str, rule_ids: frozenset[str] | None) -> Findin
     sp = d.get("sp")
     suppression = None
     if sp is not None:
-        kind, justification = _list(sp, 2)
-        if kind not in _SUPPRESSION_KINDS:
+        parts = _list(sp)
+        if len(parts) not in (2, 3) or _str(parts[0]) not in _SUPPRESSION_KINDS:
             raise DamagedEntryError
-        suppression = Suppression(kind, _str(justification))
+        until = _str(parts[2]) if len(parts) == 3 else ""
+        suppression = Suppression(parts[0], _str(parts[1]), until)
     if "ss" not in d:  # written before snippet spans existed: a miss, so carets stay right
         raise DamagedEntryError
     span = None

@@ -78,6 +78,10 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     allow_blanket_ignores: bool = False
     require_reason: bool = True
+    #: Command-line only (``scan --honour-other-pragmas``, ``--report-unused-ignores``); they
+    #: change what a file's scan reports, so they are in ``repr`` and the cache key.
+    honour_other_pragmas: bool = False
+    report_unused_ignores: bool = False
     placeholder_words: tuple[str, ...] = ()
     allowlist: tuple[str, ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -327,12 +331,12 @@ def _check_selectors(
 ) -> None:
     """Every rule id or family the config names must name a rule: a misspelt id in ``select``
     silently narrows the scan to the other ids, and one in ``ignore`` or ``per-path-ignores``
-    does nothing the user asked for, and nothing says so. The registry (and with it every rule
-    module) is imported here, not at the top: ``scanner.api`` imports this module, and a scan
-    loads the rules anyway."""
-    from scanner.registry import all_rules, matches
+    does nothing the user asked for, and nothing says so. The registry is imported here, not at
+    the top: ``scanner.api`` imports this module; its index names every rule without importing
+    one."""
+    from scanner.registry import catalogue, matches
 
-    ids = [r.META.id for r in all_rules()]
+    ids = [r.META.id for r in catalogue()]  # the index: no rule module is imported
     named = [("select", s) for s in select] + [("ignore", s) for s in ignore]
     named += [(f"per-path-ignores.{json.dumps(glob)}", s) for glob, ids_ in per_path for s in ids_]
     for key, selector in named:

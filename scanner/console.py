@@ -25,13 +25,16 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 MAX_LISTED_NOTES = 10
 
 
-def echo_errors(result: ScanResult) -> None:
+def echo_errors(result: ScanResult, quiet: bool = False) -> None:
     """Scan errors on stderr: every error and warning, the first few notes, then the rest of
-    the notes counted by reason (``12 binary, 3 ignored by .gitignore``)."""
+    the notes counted by reason (``12 binary, 3 ignored by .gitignore``); ``quiet``
+    (``--quiet``) leaves the notes out."""
     listed = 0
     hidden: Counter[str] = Counter()
     for error in result.errors:
         if error.level == "note":
+            if quiet:
+                continue
             if listed >= MAX_LISTED_NOTES:
                 hidden[skip_reason(error) or "other"] += 1
                 continue

@@ -9,7 +9,9 @@ from __future__ import annotations
 import inspect
 import re
 
-from scanner.api.rule import Rule
+from scanner.durations import describe_duration, parse_duration
+from scanner.rulemeta import RuleSpec
+from scanner.secrets import catalogue
 
 REQUIRED_SECTIONS = (
     "## What it does",
@@ -47,16 +49,16 @@ def owasp_url(nhi: str) -> str:
     return OWASP_BASE + OWASP_NHI[nhi][1] + "/"
 
 
-def docstring(rule: type[Rule]) -> str:
+def docstring(rule: RuleSpec) -> str:
     return inspect.cleandoc(rule.__doc__ or "")
 
 
-def missing_sections(rule: type[Rule]) -> list[str]:
+def missing_sections(rule: RuleSpec) -> list[str]:
     doc = docstring(rule)
     return [s for s in REQUIRED_SECTIONS if s not in doc]
 
 
-def what_it_does(rule: type[Rule]) -> str:
+def what_it_does(rule: RuleSpec) -> str:
     """The first paragraph of ``## What it does``, as one line."""
     doc = docstring(rule)
     match = re.search(r"## What it does\s*\n(.*?)(?:\n\s*\n|\n##|$)", doc, re.S)
@@ -96,12 +98,12 @@ def project_url() -> str | None:
     return None
 
 
-def rule_anchor(rule: type[Rule]) -> str:
+def rule_anchor(rule: RuleSpec) -> str:
     """The anchor of a rule's section in docs/rules.md (``<a id="llc-py-001">``)."""
     return rule.META.id.lower()
 
 
-def help_uri(rule: type[Rule], home: str | None) -> str | None:
+def help_uri(rule: RuleSpec, home: str | None) -> str | None:
     """Where a rule's page is on the web: docs/rules.md in the repository at ``home``.
 
     Only a GitHub repository has a known address for a file in it; for any other home, or
@@ -112,7 +114,7 @@ def help_uri(rule: type[Rule], home: str | None) -> str | None:
     return f"{home.removesuffix('.git')}/blob/main/docs/rules.md#{rule_anchor(rule)}"
 
 
-def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
+def rule_markdown(rule: RuleSpec, heading: str = "#") -> str:
     """The full page of a rule: title, a metadata table, then the docstring."""
     meta = rule.META
     owasp = ", ".join(f"[{o}:2025 {OWASP_NHI[o][0]}]({owasp_url(o)})" for o in meta.owasp)
@@ -132,10 +134,42 @@ def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
         f"| OWASP NHI | {owasp} |\n"
         f"| files | {kinds} |\n\n"
         f"{body}\n\n"
+        f"{provider_table(meta.id, heading)}"
         f"**Session-scoped fix:** {meta.fix}\n"
     )
 
 
-def rule_text(rule: type[Rule]) -> str:
+def lifetime_text(value: str) -> str:
+    """A row's lifetime for the docs: ``static``, ``none``, ``unknown`` or a duration."""
+    words = {"static": "no expiry (until revoked)", "none": "never expires",
+             "unknown": "chosen at creation (may be none)"}
+    if value in words:
+        return words[value]
+    seconds = parse_duration(value)
+    return f"{describe_duration(seconds)} (`{value}`)" if seconds is not None else value
+
+
+def provider_table(rule_id: str, heading: str = "#") -> str:
+    """The provider formats a rule reads from the provider table, with their lifetimes.
+
+    Generated from the rows (``scanner/secrets/providers.toml``), so the page lists every
+    provider the rule knows and how long each credential lives, with the provider's page.
+    Empty for a rule without rows.
+    """
+    rows = [c.format for c in catalogue.formats(rule_id)]
+    if not rows:
+        return ""
+    lines = [f"{heading}## Providers", "",
+             "| provider | credential | anchor | lifetime | severity |", "|---|---|---|---|---|"]
+    for row in rows:
+        anchor = ", ".join(f"`{a}`" for a in row.anchors)
+        label = f"[{row.label}]({row.source})" if row.source else row.label
+        keyword = " (keyword)" if row.context else ""
+        lines.append(f"| {row.provider} | {label} | {anchor}{keyword} | "
+                     f"{lifetime_text(row.lifetime.value)} | {row.severity.value} |")
+    return "\n".join(lines) + "\n\n"
+
+
+def rule_text(rule: RuleSpec) -> str:
     """Plain text for a terminal: the Markdown minus heading marks."""
     return re.sub(r"(?m)^#+ ", "", rule_markdown(rule))

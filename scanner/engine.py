@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from scanner.api.rule import (
     CiRule,
     IacRule,
-    PythonRule,
     Report,
     Rule,
     RuleContext,
@@ -31,51 +31,67 @@ from scanner.api.rule import (
 from scanner.comment_syntaxes import comment_syntax
 from scanner.config import Config, compile_allowlist
 from scanner.documents import BUILDERS, Documents, Source
-from scanner.documents.ci import Pipeline
-from scanner.documents.cstwalk import batched
-from scanner.documents.hcl import HclDocument
-from scanner.documents.python import PythonDocument
-from scanner.documents.text import TextDocument
-from scanner.documents.yaml import YamlDocument
 from scanner.filekinds import FileKind, classify
 from scanner.findings import (
     Finding,
+    Location,
     ScanError,
     SecretMasker,
     Suppression,
-    fingerprint,
 )
-from scanner.findings_build import Locator, build_finding, mask_finding, redact_snippets
+from scanner.findings_build import (
+    Locator,
+    build_finding,
+    fold_covered,
+    mask_finding,
+    one_credential_once,
+    redact_snippets,
+    specificity,
+)
 from scanner.prefilter import Prefilter
 from scanner.project import ProjectFacts
-from scanner.registry import matches
-from scanner.suppress import Directive, parse_text
+from scanner.registry import load, matches, rule_info
+from scanner.rulemeta import RuleSpec
+from scanner.suppress import Directive, expiring, parse_text, unused
+
+if TYPE_CHECKING:  # parsers and LibCST load with the first file that needs them
+    from scanner.api.python_rule import PythonRule
+    from scanner.documents.ci import Pipeline
+    from scanner.documents.python import PythonDocument
+    from scanner.documents.text import TextDocument
+    from scanner.documents.yaml import YamlDocument
 
 HEAD_BYTES = 8192
+#: The ``ScanError.kind`` of an ``outlive: ignore`` id that matched nothing
+#: (``--report-unused-ignores``, which fails the run with it).
+UNUSED_KIND = "unused-suppression"
 #: The document whose rules share one pass (LibCST's batched visit) instead of an entry call.
 BATCHED = "python"
 
 
 def _check_text(rule: Rule, doc: object) -> None:
-    cast(TextRule, rule).check(cast(TextDocument, doc))
+    cast(TextRule, rule).check(cast("TextDocument", doc))
 
 
 def _check_yaml(rule: Rule, doc: object) -> None:
-    cast(YamlRule, rule).check(cast(YamlDocument, doc))
+    cast(YamlRule, rule).check(cast("YamlDocument", doc))
 
 
 def _check_ci(rule: Rule, doc: object) -> None:
-    cast(CiRule, rule).check_ci(cast(Pipeline, doc))
+    cast(CiRule, rule).check_ci(cast("Pipeline", doc))
 
 
 def _check_iac(rule: Rule, doc: object) -> None:
+    from scanner.documents.hcl import HclDocument
+    from scanner.documents.python import PythonDocument
+
     iac = cast(IacRule, rule)
     if isinstance(doc, HclDocument):
         iac.check_hcl(doc)
     elif isinstance(doc, PythonDocument):
         iac.check_python(doc)
     else:
-        iac.check_yaml(cast(YamlDocument, doc))
+        iac.check_yaml(cast("YamlDocument", doc))
 
 
 def _check_k8s(rule: Rule, doc: object) -> None:
@@ -106,13 +122,16 @@ class Engine:
 
     def __init__(
         self,
-        rules: Sequence[type[Rule]],
+        rules: Sequence[RuleSpec],
         config: Config,
         *,
         today: dt.date | None = None,
         project: ProjectFacts | None = None,
     ) -> None:
+        # Rule classes or the registry's RuleInfo: a rule's module is imported when the first
+        # file that needs the rule is scanned (``_class``), not here.
         self.rules = tuple(rules)
+        self._classes: dict[str, type[Rule]] = {}
         for rule in self.rules:
             if rule.DOCUMENT not in BUILDERS or (
                 rule.DOCUMENT not in ENTRIES and rule.DOCUMENT != BATCHED
@@ -124,6 +143,9 @@ class Engine:
                 )
         self.config = config
         self.prefilter = Prefilter(self.rules)
+        #: Screen Python files with ``ast`` before LibCST (``_run_python``); off only to compare
+        #: (``OUTLIVE_AST_PRESCREEN=0``, read by the tests and ``bench/prescreen.py``).
+        self.ast_prescreen = os.environ.get("OUTLIVE_AST_PRESCREEN", "1") != "0"
         self.today = today or dt.date.today()
         # One clock for the whole scan, pinned to the day so that two runs on an unchanged tree
         # print the same bytes (a deadline "3650 days from now" must not tick by the second)
@@ -141,6 +163,7 @@ class Engine:
             placeholder_words=config.placeholder_words,
             allowlist=tuple(compile_allowlist(p) for p in config.allowlist),
             now=self.now,
+            project=project or ProjectFacts(),
         )
         # The kinds other files decide, as the mapping classify reads, built once.
         self._decided = (project or ProjectFacts()).kinds
@@ -177,6 +200,7 @@ class Engine:
             build_finding(rule, report, locate, text_doc) for rule, report, locate in reports
         ]
         findings = redact_snippets(findings, reports, text_doc)
+        aligned = findings  # one per report, before duplicates merge
         valued = {
             f.fingerprint
             for f, (_, r, _) in zip(findings, reports, strict=True)
@@ -184,9 +208,10 @@ class Engine:
         }
         findings = list(dict.fromkeys(findings))  # a rule reporting one place twice
         findings = _merge_same_value(findings, valued)
-        findings = _drop_covered(findings, reports)
+        findings = fold_covered(findings, aligned, reports)
         secrets = (s for _, r, _ in reports for s in (r.value, *r.secrets))
         findings = self._suppress(text, rel, findings, errors, kind, SecretMasker(secrets))
+        findings = one_credential_once(findings, reports)
         findings.sort(key=lambda f: f.sort_key)
         errors.sort()
         return FileResult(tuple(findings), tuple(errors))
@@ -204,10 +229,17 @@ class Engine:
                 return True
         return False
 
+    def _class(self, rule: RuleSpec) -> type[Rule]:
+        """The class of a selected rule, its module imported on first use."""
+        cls = self._classes.get(rule.META.id)
+        if cls is None:
+            cls = self._classes[rule.META.id] = load(rule)
+        return cls
+
     def _run_rules(
         self,
         docs: Documents,
-        rules: list[type[Rule]],
+        rules: list[RuleSpec],
         reports: list[tuple[type[Rule], Report, Locator]],
         errors: list[ScanError],
     ) -> None:
@@ -215,9 +247,11 @@ class Engine:
         rel = docs.source.rel
 
         def collect(rule: Rule, locate: Locator) -> None:
+            if rule.reports:
+                locate = _elsewhere(locate)
             reports.extend((type(rule), r, locate) for r in rule.reports)
 
-        def rule_failed(rule_cls: type[Rule], exc: BaseException) -> None:
+        def rule_failed(rule_cls: RuleSpec, exc: BaseException) -> None:
             errors.append(
                 ScanError(
                     rel,
@@ -229,40 +263,61 @@ class Engine:
             )
 
         batch = [r for r in rules if r.DOCUMENT == BATCHED]
-        for rule_cls in rules:
-            if rule_cls.DOCUMENT == BATCHED:
-                if rule_cls is batch[0]:
+        for spec in rules:
+            if spec.DOCUMENT == BATCHED:
+                if spec is batch[0]:
                     self._run_python(docs, batch, collect, rule_failed, errors)
                 continue
             try:
-                built = docs.get(rule_cls.DOCUMENT)
+                built = docs.get(spec.DOCUMENT)
             except Exception as exc:  # a loader's bug: the rule could not run
-                rule_failed(rule_cls, exc)
+                rule_failed(spec, exc)
                 continue
             if built is None:  # not this file's syntax, or a parse error already reported
                 continue
-            rule = rule_cls(self.context)
             try:
-                ENTRIES[rule_cls.DOCUMENT](rule, built.doc)
+                rule = self._class(spec)(self.context)
+                ENTRIES[spec.DOCUMENT](rule, built.doc)
             except Exception as exc:
-                rule_failed(rule_cls, exc)
+                rule_failed(spec, exc)
                 continue
             collect(rule, built.locate)
 
     def _run_python(
         self,
         docs: Documents,
-        rule_classes: Sequence[type[Rule]],
+        rule_classes: Sequence[RuleSpec],
         collect: Callable[[Rule, Locator], None],
-        rule_failed: Callable[[type[Rule], BaseException], None],
+        rule_failed: Callable[[RuleSpec, BaseException], None],
         errors: list[ScanError],
     ) -> None:
-        """All Python rules of a file in one batched LibCST visit; one by one if it fails."""
+        """All Python rules of a file in one batched LibCST visit; one by one if it fails.
+
+        CPython's ``ast`` screens the file first (``guard.screen``, the parse the nesting check
+        makes anyway): rules whose sink cannot occur are dropped, and a file left with none is
+        never handed to LibCST (nor to the guard's tokenizer checks, which run just before
+        LibCST). Text ``ast`` cannot parse goes to the builder, which says why.
+        """
+        if self.ast_prescreen and docs.syntax == "python":
+            from scanner.documents.python.guard import screen
+
+            verdict = screen(docs.source.text)
+            if verdict.facts is not None:
+                rule_classes = [s for s in rule_classes if verdict.may_fire(s.META.id)]
+                if not rule_classes:
+                    return
         built = docs.get(BATCHED)
         if built is None:
             return
-        doc = cast(PythonDocument, built.doc)
-        classes = [cast(type[PythonRule], cls) for cls in rule_classes]
+        from scanner.documents.cstwalk import batched
+
+        doc = cast("PythonDocument", built.doc)
+        classes: list[type[PythonRule]] = []
+        for spec in rule_classes:
+            try:
+                classes.append(cast("type[PythonRule]", self._class(spec)))
+            except Exception as exc:  # the rule's module failed to import
+                rule_failed(spec, exc)
         visitors = [cls(self.context, doc) for cls in classes]
         try:
             batched(doc.module, visitors)
@@ -305,6 +360,7 @@ class Engine:
             allow_blanket=self.config.allow_blanket_ignores,
             require_reason=self.config.require_reason,
             syntax=comment_syntax(rel, kind, text[:256]),
+            other_pragmas=self.config.honour_other_pragmas,
         )
         # A malformed directive suppresses nothing and says so on its line; it is no reason to
         # stop the run (exit 2 is for configuration and usage errors).
@@ -315,18 +371,48 @@ class Engine:
                 )
             )
         if directives:
-            findings = [self._apply(finding, directives, rel, errors) for finding in findings]
+            used: set[tuple[int, str]] = set()  # (directive index, rule id) that it matched
+            findings = [self._apply(f, directives, rel, errors, used) for f in findings]
+            self._directive_notes(directives, used, rel, errors)
         masker = masker or SecretMasker(())
         errors[:] = [replace(e, message=masker.mask_quoted(e.message)) for e in errors]
         return [mask_finding(f, masker) for f in findings]
 
+    def _directive_notes(
+        self,
+        directives: list[Directive],
+        used: set[tuple[int, str]],
+        rel: str,
+        errors: list[ScanError],
+    ) -> None:
+        """Warnings for suppressions about to expire, and (``--report-unused-ignores``) for
+        the ids of those that matched nothing."""
+        for note in expiring(directives, used, self.today):
+            errors.append(ScanError(rel, note.message, "warning", "suppression", note.line))
+        if not self.config.report_unused_ignores:
+            return
+        ran = {r.META.id for r in self.rules}
+        for note in unused(
+            directives,
+            used,
+            lambda rule: rule in ran and not self._ignored_for_path(rule, rel),
+            lambda rule: rule_info(rule) is not None,
+        ):
+            errors.append(ScanError(rel, note.message, "warning", UNUSED_KIND, note.line))
+
     def _apply(
-        self, finding: Finding, directives: list[Directive], rel: str, errors: list[ScanError]
+        self,
+        finding: Finding,
+        directives: list[Directive],
+        rel: str,
+        errors: list[ScanError],
+        used: set[tuple[int, str]],
     ) -> Finding:
         line = finding.location.line
-        for directive in directives:
+        for index, directive in enumerate(directives):
             if not directive.covers(line) or not directive.applies_to(finding.rule_id):
                 continue
+            used.add((index, finding.rule_id))
             if directive.expired(self.today):
                 note = (
                     f"the outlive: ignore on line {directive.line} expired on "
@@ -336,7 +422,8 @@ class Engine:
                     ScanError(rel, note, level="warning", kind="suppression", line=directive.line)
                 )
                 return replace(finding, notes=(*finding.notes, note))
-            return replace(finding, suppression=Suppression("inSource", directive.reason))
+            until = directive.until.isoformat() if directive.until is not None else ""
+            return replace(finding, suppression=Suppression("inSource", directive.reason, until))
         return finding
 
 
@@ -401,31 +488,17 @@ def _blank_nul(rel: str, text: str, errors: list[ScanError]) -> str:
     return text
 
 
-def _specificity(rule_id: str) -> int:
-    """rules.md 10.1: specific rules > SRC provider formats > SRC-013 URLs > SRC-014 generic."""
-    if not rule_id.startswith("LLC-SRC-"):
-        return 3
-    return {"LLC-SRC-013": 1, "LLC-SRC-014": 0}.get(rule_id, 2)
+_specificity = specificity  # one order for both merges (findings_build.specificity)
 
 
-def _drop_covered(
-    findings: list[Finding], reports: list[tuple[type[Rule], Report, Locator]]
-) -> list[Finding]:
-    """A value another finding already covers (the secret key of a reported AWS key pair) is
-    not reported again by a less specific rule, on whatever line it sits."""
-    covered: dict[str, int] = {}
-    for rule, report, _ in reports:
-        for secret in report.secrets:
-            if secret:
-                fp = fingerprint(secret)
-                covered[fp] = max(covered.get(fp, -1), _specificity(rule.META.id))
-    if not covered:
-        return findings
-    return [
-        f
-        for f in findings
-        if f.fingerprint not in covered or _specificity(f.rule_id) > covered[f.fingerprint]
-    ]
+def _elsewhere(locate: Locator) -> Locator:
+    """``locate``, but a ``Location`` passes as it is: a related place in another file of the
+    tree (a module's key resource, a ServiceAccount) that the project facts hold."""
+
+    def located(target: object) -> Location:
+        return target if isinstance(target, Location) else locate(target)
+
+    return located
 
 
 def _merge_same_value(findings: list[Finding], valued: set[str]) -> list[Finding]:

@@ -87,6 +87,13 @@ _SAM_TRANSFORM = re.compile(rb"Transform[\"']?\s*:\s*[\"']?AWS::Serverless")
 _K8S_API_VERSION = re.compile(rb"(?m)(?:^|[{,])[ \t]*[\"']?apiVersion[\"']?\s*:")
 _K8S_KIND = re.compile(rb"(?m)(?:^|[{,])[ \t]*[\"']?kind[\"']?\s*:\s*[\"']?(\w+)")
 _ANSIBLE_PLAY = re.compile(rb"(?m)^-[ \t]+(?:name:.*\n[ \t]+)?hosts[ \t]*:")
+# An included task file: a top-level list whose item calls a module by its collection name
+# (`ansible.builtin.copy:`) or includes tasks, roles or playbooks.
+_ANSIBLE_TASK = re.compile(
+    rb"(?m)^-[ \t]+(?:name:.*\n[ \t]+)?(?:(?:ansible\.(?:builtin|posix|windows)|"
+    rb"community\.[a-z_]+|amazon\.aws|kubernetes\.core)\.[a-z_]+|"
+    rb"(?:include|import)_(?:tasks|role|playbook))[ \t]*:"
+)
 
 
 def _is_cloudformation(head: bytes) -> bool:
@@ -130,8 +137,18 @@ def _is_iam_trust_policy(head: bytes) -> bool:
     return b"assumerolewithwebidentity" in head.lower() and _IAM_STATEMENT.match(head) is not None
 
 
+# The first line of content (after blank lines, comments, directives and `---`) opens a list:
+# a task list or a play, never a Kubernetes object, a template or a pipeline.
+_FIRST_CONTENT = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*|%[^\n]*|---[ \t]*)?\r?\n)*")
+
+
+def _top_level_list(head: bytes) -> bool:
+    rest = head[_FIRST_CONTENT.match(head).end():]  # type: ignore[union-attr]
+    return rest.startswith((b"- ", b"-\n", b"-\r\n", b"[")) or rest == b"-"
+
+
 def _is_ansible(head: bytes) -> bool:
-    return _ANSIBLE_PLAY.search(head) is not None
+    return _ANSIBLE_PLAY.search(head) is not None or _ANSIBLE_TASK.search(head) is not None
 
 
 # An Azure pipeline under a name its path does not settle (`.pipelines/ci.yml`,
@@ -333,9 +350,21 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec(
         _K.ANSIBLE,
         "playbooks/site.yml",
-        # The conventional layout of playbooks and roles, then a play's `- hosts:` in the head.
-        globs=_yml("**/playbooks/*", "**/roles/*/tasks/*", "**/roles/*/handlers/*"),
+        # The conventional layout of playbooks and roles, inventory variables (`group_vars/`,
+        # `host_vars/`: a file per group or host, YAML with or without a suffix, or a
+        # directory of them), role variables, loose task and handler files; then a play's
+        # `- hosts:` or a task list of Ansible modules in the head. A Kubernetes object, a
+        # CloudFormation template or an Azure pipeline in `tasks/` is what its content says.
+        globs=(
+            *_yml("**/playbooks/*", "**/roles/*/tasks/*", "**/roles/*/handlers/*"),
+            *_yml("**/group_vars/*", "**/host_vars/*"),
+            "**/group_vars/[!/.]*", "**/group_vars/[!/]*/[!/.]*",
+            "**/host_vars/[!/.]*", "**/host_vars/[!/]*/[!/.]*",
+            *_yml("**/roles/*/vars/*", "**/roles/*/defaults/*"),
+            *_yml("**/tasks/[!/]*", "**/handlers/[!/]*"),
+        ),
         sniff=_is_ansible,
+        yields_to=(_K.CLOUDFORMATION, _K.KUBERNETES, _K.AZURE_PIPELINES),
         syntax="yaml",
         comments="yaml",
     ),
@@ -412,11 +441,19 @@ _check_table()
 
 def _glob_regex(pattern: str) -> str:
     """fnmatch semantics (``*`` crosses ``/``); a ``**/`` prefix also matches at the root, and
-    ``[!/]*`` stays within one path segment (a flat directory: a library's ``vars/``)."""
+    ``[!/]*`` stays within one path segment (a flat directory: a library's ``vars/``), and
+    ``[!/.]*`` within one segment without a dot (a file with no suffix: ``group_vars/all``)."""
     prefix = ""
     if pattern.startswith("**/"):
         prefix, pattern = "(?:.*/)?", pattern[3:]
-    return prefix + "[^/]*".join(fnmatch.translate(p)[4:-3] for p in pattern.split("[!/]*"))
+    parts = _SEGMENT.split(pattern)
+    return prefix + "".join(
+        fnmatch.translate(part)[4:-3] if i % 2 == 0 else ("[^/.]*" if part else "[^/]*")
+        for i, part in enumerate(parts)
+    )
+
+
+_SEGMENT = re.compile(r"\[!/(\.?)\]\*")
 
 
 # All path globs in one alternation, tried once per file: the first that matches wins, as in
@@ -457,7 +494,7 @@ def classify(
     match = _PATH_REGEX.match(lowered)
     if match is not None and match.lastgroup is not None:
         kind = _PATH_GLOBS[int(match.lastgroup[1:])][1]
-        if head and base.endswith(SNIFFED_SUFFIXES):
+        if head and base.endswith(SNIFFED_SUFFIXES) and not _top_level_list(head):
             for other in SPECS[kind].yields_to:
                 sniff = SPECS[other].sniff
                 if sniff is not None and sniff(head):

@@ -156,6 +156,21 @@ class Suppression:
 
     kind: str  # "inSource" | "external"
     justification: str
+    #: An inline suppression's ``until=`` date (ISO), "" when it has none: --show-suppressed
+    #: shows it.
+    until: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """The commit a history scan (``scan --history``) found a finding in.
+
+    Kept out of the fingerprint on purpose: a key found in history and the same key in the
+    work tree are one finding to the baseline, so one entry covers both.
+    """
+
+    sha: str
+    author_date: str  # ISO 8601, as git prints ``%aI``
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +196,8 @@ class Finding:
     #: exclusive, or None when unknown (a finding built by hand). Masking a secret moves and
     #: shrinks what the columns point at, so the text format draws its carets from this.
     snippet_span: tuple[int, int] | None = None
+    #: Set by a history scan only: the commit whose blob held the finding.
+    commit: Commit | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -8,15 +8,17 @@ quote. It needs no document parser or rule runner, only the text document and th
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
+from urllib.parse import unquote
 
 import ahocorasick_rs as ahocorasick
 
 from scanner.api.rule import Report, Rule
 from scanner.documents.text import TextDocument
 from scanner.findings import (
+    Category,
     Finding,
     Location,
     RelatedLocation,
@@ -320,3 +322,143 @@ def _long_line_snippet(
         highs.append(length)
     snippet = "".join(out).rstrip()
     return snippet, _clip_span(_span_of(lows, highs, first_col, last_col), snippet)
+
+
+def specificity(rule_id: str) -> int:
+    """rules.md 10.1: specific rules > SRC provider formats > SRC-013 URLs > SRC-023
+    passwords > SRC-014 generic secrets. The higher wins when two rules report one value."""
+    if not rule_id.startswith("LLC-SRC-"):
+        return 4
+    return {"LLC-SRC-013": 2, "LLC-SRC-023": 1, "LLC-SRC-014": 0}.get(rule_id, 3)
+
+
+#: Copies listed on the one finding of a credential; a generated file may repeat a value
+#: thousands of times, and the first few say where it is.
+MAX_COPIES = 20
+COPY_NOTE = "the same credential again (one credential, reported once)"
+
+
+def _canonical(value: str) -> str:
+    """One spelling of a value for its JSON (``\\/``) and query-string (``%2B``) copies."""
+    return unquote(value.replace("\\/", "/")).strip()
+
+
+def one_credential_once(
+    findings: list[Finding], reports: Sequence[tuple[type[Rule], Report, Locator]]
+) -> list[Finding]:
+    """Every place of one file that holds the same credential is one finding.
+
+    Static-secret findings whose values are the same credential (after undoing JSON and URL
+    escapes) merge: the most specific rule wins (``specificity``), then the higher severity,
+    then the first place; the other places become related locations of the winner. Only
+    findings of the same suppression state merge, so an ``outlive: ignore`` on one copy never
+    hides another. Findings of other categories (a CI job that reads a stored secret twice)
+    stand apart: each place is its own problem there.
+    """
+    keys: dict[str, str] = {}
+    for _, report, _ in reports:
+        if report.value:
+            keys.setdefault(fingerprint(report.value), fingerprint(_canonical(report.value)))
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for index, finding in enumerate(findings):
+        key = keys.get(finding.fingerprint)
+        if key is None or finding.category is not Category.STATIC_SECRET:
+            continue
+        groups.setdefault((key, finding.suppression is None), []).append(index)
+    drop: set[int] = set()
+    winners: dict[int, Finding] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ranked = sorted(
+            members,
+            key=lambda i: (
+                -specificity(findings[i].rule_id),
+                -findings[i].severity.rank,
+                findings[i].sort_key,
+            ),
+        )
+        best = findings[ranked[0]]
+        explained = {r.location.line for r in best.related}  # "the literal is defined here"
+        places = sorted(
+            {findings[i].location for i in ranked[1:]} - {best.location},
+            key=lambda loc: (loc.line, loc.column),
+        )
+        places = [loc for loc in places if loc.line not in explained]
+        copies = tuple(RelatedLocation(loc, COPY_NOTE) for loc in places[:MAX_COPIES])
+        best = replace(best, related=(*best.related, *copies))
+        for i in ranked[1:]:  # a line the winner already points at: say who matched it there
+            other = findings[i]
+            if other.location.line in explained and other.rule_id != best.rule_id:
+                best = _with_match(best, other)
+        winners[ranked[0]] = best
+        drop.update(ranked[1:])
+    if not drop:
+        return findings
+    return [winners.get(i, f) for i, f in enumerate(findings) if i not in drop]
+
+
+def fold_covered(
+    findings: list[Finding],
+    built: Sequence[Finding],
+    reports: Sequence[tuple[type[Rule], Report, Locator]],
+) -> list[Finding]:
+    """A value a more specific finding already names among its secrets is one credential,
+    reported once (issue 13): the literal refresh token an FS finding redeems, the client
+    secret a PY finding sees passed to an SDK, the secret key of a reported AWS key pair.
+
+    The finding that carries the lifetime and the fix (FS, PY, AGT: ``specificity`` 4) wins;
+    the provider-format or generic SRC finding on the same value becomes a related location
+    of it, saying which rule matched it and as what (its message's first clause names the
+    provider). Where the winner already points at that line (``the stored refresh token comes
+    from here``), the note is added to that related location instead of a second one.
+    """
+    covering: dict[Finding, tuple[str, ...]] = {}
+    for finding, (_, report, _) in zip(built, reports, strict=True):
+        if report.secrets:
+            covering[finding] = tuple(fingerprint(s) for s in report.secrets if s)
+    if not covering:
+        return findings
+    by_secret: dict[str, list[int]] = {}
+    for index, finding in enumerate(findings):
+        for secret in covering.get(finding, ()):
+            by_secret.setdefault(secret, []).append(index)
+    if not by_secret:
+        return findings
+    notes: dict[int, list[Finding]] = {}
+    drop: set[int] = set()
+    for index, finding in enumerate(findings):
+        holders = [h for h in by_secret.get(finding.fingerprint, ()) if h != index]
+        if not holders or finding in covering:
+            continue
+        top = max(specificity(findings[h].rule_id) for h in holders)
+        if specificity(finding.rule_id) > top:
+            continue
+        drop.add(index)
+        for holder in holders:
+            if specificity(findings[holder].rule_id) == top:
+                notes.setdefault(holder, []).append(finding)
+    out: list[Finding] = []
+    for index, finding in enumerate(findings):
+        if index in drop:
+            continue
+        for covered in notes.get(index, ()):
+            finding = _with_match(finding, covered)
+        out.append(finding)
+    return out
+
+
+def _with_match(winner: Finding, covered: Finding) -> Finding:
+    """``winner`` with a note that ``covered``'s rule matched the same value where it sits."""
+    head = covered.message.split(":", 1)[0].strip().rstrip(".")
+    note = f"{covered.rule_id} matches the same credential here ({head})"
+    related = list(winner.related)
+    for at, place in enumerate(related):
+        if place.location.path == covered.location.path and (
+            place.location.line == covered.location.line
+        ):
+            related[at] = RelatedLocation(place.location, f"{place.message}; {note}")
+            return replace(winner, related=tuple(related))
+    if covered.location == winner.location:
+        return replace(winner, notes=(*winner.notes, note))
+    return replace(winner, related=(*related, RelatedLocation(covered.location, note)))

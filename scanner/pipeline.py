@@ -11,12 +11,11 @@ import datetime as dt
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from scanner.api.rule import Rule
 from scanner.baseline import Entry, hide_known
 from scanner.cache import ResultCache, Stamp, cache_key, stamp_of
 from scanner.config import Config
@@ -32,7 +31,11 @@ from scanner.discovery import (
 from scanner.engine import Engine, FileResult
 from scanner.findings import Finding, ScanError, Severity
 from scanner.project import ProjectFacts, survey
-from scanner.registry import get_rule
+from scanner.registry import rule_info
+from scanner.rulemeta import RuleSpec
+
+if TYPE_CHECKING:  # worker pools are imported by the scans that start one
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Below this many files a pool costs more to start than it saves.
 PARALLEL_MIN_FILES = 64
@@ -58,7 +61,7 @@ class ScanResult:
     root: Path
     findings: tuple[Finding, ...]  # suppressed ones included, marked
     errors: tuple[ScanError, ...]
-    rules: tuple[type[Rule], ...]
+    rules: tuple[RuleSpec, ...]
     stats: Stats
 
     @property
@@ -80,7 +83,7 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
 def scan(
     paths: Sequence[Path],
     config: Config,
-    rules: Sequence[type[Rule]],
+    rules: Sequence[RuleSpec],
     *,
     jobs: int | None = None,
     baseline: Sequence[Entry] = (),
@@ -89,9 +92,13 @@ def scan(
     cache: bool = False,
     cache_dir: Path | None = None,
     gitignore: bool = True,
+    progress: Progress | None = None,
 ) -> ScanResult:
+    """``progress``, when given, is called after each file with the files done, the files in
+    the scan, the bytes read and the findings so far (the terminal's progress bar)."""
     root = config.root
     discovered = discover(paths, root, config.exclude, config.base_relative, gitignore=gitignore)
+    tick = _Ticker(progress, len(discovered.files))
     facts = survey(root, (f.rel for f in discovered.files))
     errors: list[ScanError] = list(discovered.errors)
     results: list[tuple[FileResult, int, bool]] = []
@@ -112,20 +119,25 @@ def scan(
             stamp = stamps[source.rel] = stamp_of(source.path)
             hit = store.get(source.rel, stamp)
             if hit is not None:
-                results.append((FileResult(hit[0], hit[1]), hit[2], True))
+                read = not _skipped(hit[1])  # a binary file's note is kept too: not re-read
+                results.append((FileResult(hit[0], hit[1]), hit[2] if read else 0, read))
+                tick(results[-1])
                 continue
         files.append(source)
     fresh: list[tuple[FileResult, int, bool]]
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
-        chunk = max(1, len(files) // (workers * 8))
-        fresh = _scan_parallel(files, workers, chunk, (rule_ids, config, today, facts))
+        batches = shard([_cost(f, stamps.get(f.rel)) for f in files], workers)
+        fresh = _scan_parallel(files, workers, batches, (rule_ids, config, today, facts), tick)
     else:
-        engine = Engine(rules, config, today=today, project=facts)
-        fresh = [_scan_one(engine, f, config.max_file_size) for f in files]
+        fresh = []
+        engine = Engine(rules, config, today=today, project=facts) if files else None
+        for source in files:
+            fresh.append(_scan_one(cast(Engine, engine), source, config.max_file_size))
+            tick(fresh[-1])
     results.extend(fresh)
     if store is not None:
         for source, (result, _, was_scanned) in zip(files, fresh, strict=True):
-            if was_scanned:
+            if was_scanned or (result.errors and _skipped(result.errors)):
                 store.put(source.rel, stamps.get(source.rel), result.findings, result.errors)
         store.save()
         store.close()
@@ -138,12 +150,42 @@ def scan(
         if was_scanned:
             scanned += 1
             size += nbytes
-    return _result(root, rules, findings, errors, scanned, size, baseline, show_info)
+    return assemble(root, rules, findings, errors, scanned, size, baseline, show_info)
 
 
-def _result(
+def _skipped(errors: Sequence[ScanError]) -> bool:
+    """A file not scanned on purpose (binary, too large): only the read says ``skipped``, and
+    it depends only on the bytes (and the config, in the cache key), so it is cached too. An
+    unreadable file is not: a permission can change without its stamp."""
+    return any(e.kind == "skipped" for e in errors)
+
+
+#: ``progress(done, total, bytes, findings)``: see ``scan``.
+Progress = Callable[[int, int, int, int], None]
+
+
+class _Ticker:
+    """Counts what ``scan`` has done and tells ``progress``, if any, after every file."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total = progress, total
+        self.done = self.size = self.found = 0
+
+    def __call__(self, item: tuple[FileResult, int, bool]) -> None:
+        if self.progress is None:
+            return
+        result, nbytes, _ = item
+        self.done += 1
+        self.size += nbytes
+        self.found += sum(
+            1 for f in result.findings if f.suppression is None and f.severity is not Severity.INFO
+        )
+        self.progress(self.done, self.total, self.size, self.found)
+
+
+def assemble(
     root: Path,
-    rules: Sequence[type[Rule]],
+    rules: Sequence[RuleSpec],
     findings: list[Finding],
     errors: list[ScanError],
     scanned: int,
@@ -183,7 +225,7 @@ def scan_stdin(
     name: str | None,
     read: Callable[[int], bytes],
     config: Config,
-    rules: Sequence[type[Rule]],
+    rules: Sequence[RuleSpec],
     *,
     baseline: Sequence[Entry] = (),
     show_info: bool = False,
@@ -212,7 +254,7 @@ def scan_stdin(
         errors.extend(scanned.errors)
         size = len(data)
     scanned_files = 1 if data is not None else 0
-    return _result(root, rules, findings, errors, scanned_files, size, baseline, show_info)
+    return assemble(root, rules, findings, errors, scanned_files, size, baseline, show_info)
 
 
 def _read_stdin(
@@ -221,15 +263,85 @@ def _read_stdin(
     """Standard input under the same limits as a file: at most ``max_size`` bytes (one more
     is read to tell), and binary data skipped by the same test as discovery's."""
     data = read(max_size + 1)
-    if len(data) > max_size:
-        return None, ScanError(
+    problem = screen(rel, data, len(data), max_size)
+    return (None, problem) if problem is not None else (data, None)
+
+
+def screen(rel: str, head: bytes, size: int, max_size: int) -> ScanError | None:
+    """Why content of ``size`` bytes starting with ``head`` is not scanned (too big, binary),
+    or None: the one test for standard input and git blobs, the same as discovery's."""
+    if size > max_size:
+        return ScanError(
             rel, f"larger than max-file-size (more than {max_size} bytes); skipped",
             level="note", kind="skipped",
         )
-    wide = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
-    if not wide and b"\0" in data[:BINARY_SNIFF]:
-        return None, ScanError(rel, "binary file; skipped", level="note", kind="skipped")
-    return data, None
+    wide = head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+    if not wide and b"\0" in head[:BINARY_SNIFF]:
+        return ScanError(rel, "binary file; skipped", level="note", kind="skipped")
+    return None
+
+
+#: A batch of contents handed to the worker processes at once: bounds the memory a long
+#: history holds while keeping every worker busy.
+CONTENT_BATCH_BYTES = 64 * 1024 * 1024
+
+
+def scan_contents(
+    contents: Iterable[tuple[str, bytes]],
+    config: Config,
+    rules: Sequence[RuleSpec],
+    *,
+    jobs: int | None = None,
+    today: dt.date | None = None,
+    facts: ProjectFacts | None = None,
+) -> Iterator[FileResult]:
+    """Each ``(rel, data)`` scanned as the file ``rel`` would be, results in order.
+
+    For content that is not a file in the tree (a staged blob, a blob from history): the
+    caller has screened it (``screen``) and applied ``exclude``. Large runs go to worker
+    processes in batches, so a long history is never held in memory whole.
+    """
+    facts = facts if facts is not None else survey(config.root)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    engine: Engine | None = None
+    batch: list[tuple[str, bytes]] = []
+    held = 0
+    rule_ids = tuple(r.META.id for r in rules)
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for item in _with_end(contents):
+            if item is not None:
+                batch.append(item)
+                held += len(item[1])
+                if held < CONTENT_BATCH_BYTES and len(batch) < 4096:
+                    continue
+            if not batch:
+                break
+            if workers > 1 and (pool is not None or len(batch) >= PARALLEL_MIN_FILES):
+                if pool is None:
+                    from concurrent.futures import ProcessPoolExecutor
+
+                    pool = ProcessPoolExecutor(
+                        max_workers=workers, initializer=_init_worker,
+                        initargs=(os.getpid(), rule_ids, config, today, facts),
+                    )
+                chunk = max(1, len(batch) // (workers * 8))
+                yield from pool.map(_worker_scan_content, batch, chunksize=chunk)
+            else:
+                engine = engine or Engine(rules, config, today=today, project=facts)
+                yield from (engine.scan_bytes(rel, data) for rel, data in batch)
+            batch, held = [], 0
+    except BaseException:
+        if pool is not None:
+            _stop_pool(pool)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
+
+
+def _with_end(items: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes] | None]:
+    yield from items
+    yield None
 
 
 # -- worker processes ---------------------------------------------------------------------------
@@ -240,25 +352,88 @@ _WorkerArgs = tuple[tuple[str, ...], Config, "dt.date | None", ProjectFacts]
 _STOP_GRACE_SECONDS = 2.0
 
 
+#: What reading, classifying and prefiltering one file costs, in bytes of scanning.
+FILE_OVERHEAD_BYTES = 4096
+#: A Python file may reach LibCST: its byte costs this many of another file's.
+PYTHON_WEIGHT = 4
+#: Batches per worker: enough that the last ones even out the workers' ends.
+BATCHES_PER_WORKER = 8
+
+
+def _cost(source: SourceFile, stamp: Stamp | None) -> int:
+    """The estimated work of one file: its size (a stat, unless the cache already took one),
+    weighted for Python, plus a per-file overhead."""
+    if stamp is None:
+        try:
+            size = source.path.stat().st_size
+        except OSError:
+            size = 0
+    else:
+        size = stamp[0]
+    weight = PYTHON_WEIGHT if source.rel.endswith((".py", ".pyi")) else 1
+    return size * weight + FILE_OVERHEAD_BYTES
+
+
+def shard(costs: Sequence[int], workers: int) -> list[list[int]]:
+    """The files (their indices) in batches by bytes, costliest first: longest processing
+    time first, onto whichever worker is free next (the pool's queue), so one large Python
+    file starts at once instead of ending the run alone, and a batch of small files costs
+    one round trip. A file costlier than a batch's share is a batch of its own."""
+    order = sorted(range(len(costs)), key=lambda i: (-costs[i], i))
+    target = max(1, sum(costs) // max(1, workers * BATCHES_PER_WORKER))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    held = 0
+    for index in order:
+        current.append(index)
+        held += costs[index]
+        if held >= target:
+            batches.append(current)
+            current, held = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
 def _scan_parallel(
-    files: Sequence[SourceFile], workers: int, chunk: int, args: _WorkerArgs
+    files: Sequence[SourceFile],
+    workers: int,
+    batches: Sequence[Sequence[int]],
+    args: _WorkerArgs,
+    tick: Callable[[tuple[FileResult, int, bool]], None] = lambda _: None,
 ) -> list[tuple[FileResult, int, bool]]:
-    """``files`` scanned by a pool of processes, in order.
+    """``files`` scanned by a pool of processes, one ``batches`` entry per task in the given
+    order (``shard``), the results put back in the files' order: the output is the same for
+    any number of workers.
 
     Leaving the pool through an exception (Ctrl-C, SIGTERM turned into an exception by the
     CLI, a broken worker) must not wait for the queued work, which ``with`` does, nor leave
     workers behind: they are stopped before the exception goes on.
     """
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(os.getpid(), *args)
     )
+    from concurrent.futures import as_completed
+
+    results: list[tuple[FileResult, int, bool] | None] = [None] * len(files)
     try:
-        results = list(pool.map(_worker_scan, files, chunksize=chunk))
+        tasks = {
+            pool.submit(_worker_scan_batch, [files[i] for i in batch]): batch for batch in batches
+        }
+        for task in as_completed(tasks):
+            for index, item in zip(tasks[task], task.result(), strict=True):
+                results[index] = item
+                tick(item)
     except BaseException:
         _stop_pool(pool)
         raise
     pool.shutdown(wait=True)
-    return results
+    missing = [files[i].rel for i, item in enumerate(results) if item is None]
+    if missing:
+        raise RuntimeError(f"no result for {len(missing)} files (first: {missing[0]})")
+    return [item for item in results if item is not None]
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
@@ -317,7 +492,7 @@ def _init_worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
-    rules = [r for r in (get_rule(i) for i in rule_ids) if r is not None]
+    rules = [r for r in (rule_info(i) for i in rule_ids) if r is not None]
     _WORKER["engine"] = Engine(rules, config, today=today, project=facts)
     _WORKER["max_size"] = config.max_file_size
 
@@ -328,3 +503,14 @@ def _worker_scan(source: SourceFile) -> tuple[FileResult, int, bool]:
     if not isinstance(engine, Engine) or not isinstance(max_size, int):
         raise RuntimeError("worker process used before _init_worker ran")
     return _scan_one(engine, source, max_size)
+
+
+def _worker_scan_batch(sources: list[SourceFile]) -> list[tuple[FileResult, int, bool]]:
+    return [_worker_scan(source) for source in sources]
+
+
+def _worker_scan_content(item: tuple[str, bytes]) -> FileResult:
+    engine = _WORKER["engine"]
+    if not isinstance(engine, Engine):
+        raise RuntimeError("worker process used before _init_worker ran")
+    return engine.scan_bytes(*item)

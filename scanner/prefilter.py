@@ -12,13 +12,13 @@ from collections.abc import Iterable
 
 import ahocorasick_rs
 
-from scanner.api.rule import Rule
+from scanner.rulemeta import RuleSpec
 
 
 class Prefilter:
     """The triggers of a set of rules, compiled once per scan (and once per worker)."""
 
-    def __init__(self, rules: Iterable[type[Rule]]) -> None:
+    def __init__(self, rules: Iterable[RuleSpec]) -> None:
         triggers = sorted({t for rule in rules for t in (*rule.META.triggers, *rule.META.requires)})
         self._patterns = [t.encode("utf-8") for t in triggers]
         self._automaton = (
@@ -36,7 +36,7 @@ class Prefilter:
         return frozenset(self._patterns[i].decode("utf-8") for i in found)
 
     @staticmethod
-    def can_fire(rule: type[Rule], hits: frozenset[str]) -> bool:
+    def can_fire(rule: RuleSpec, hits: frozenset[str]) -> bool:
         meta = rule.META
         if not meta.triggers:
             return True

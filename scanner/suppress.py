@@ -3,13 +3,17 @@
 The grammar is strict on purpose (zizmor's lesson): a suppression that silently fails to parse
 hides nothing, and one that parses too loosely hides too much. A blanket ``ignore`` is refused,
 a reason is required, and a suppression past its ``until`` date stops suppressing and says so.
-detect-secrets' ``pragma: allowlist secret`` is honoured for teams migrating from it.
+detect-secrets' ``pragma: allowlist secret`` is honoured for teams migrating from it; gitleaks'
+``gitleaks:allow`` and trufflehog's ``trufflehog:ignore`` only when asked
+(``--honour-other-pragmas``): they name no rule and give no reason, so they hide every rule's
+finding on their line, which a team should choose knowingly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scanner.comment_syntaxes import LINES, PYTHON
@@ -22,6 +26,14 @@ _HEAD = re.compile(r"(?:^|\s|;)(?:#|//|--|;|/\*|<!--|\{\{-?\s*/\*|\bREM\b)\s*out
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # fromisoformat alone also takes 20270131 on 3.11+
 _RULE_ID = re.compile(r"^LLC-[A-Z0-9]+-\d{3}$")
 _PRAGMA = re.compile(r"pragma:\s*allowlist\s+(?P<next>nextline\s+)?secret")
+#: Other scanners' inline allows, honoured only with ``other_pragmas`` (same line only, as
+#: gitleaks and trufflehog read them).
+_OTHER_PRAGMAS = (
+    (re.compile(r"\bgitleaks:allow\b"), "gitleaks:allow (gitleaks)"),
+    (re.compile(r"\btrufflehog:ignore\b"), "trufflehog:ignore (trufflehog)"),
+)
+#: Soon enough to warn that an ``until=`` will end a suppression (and fail a gate).
+EXPIRY_WARNING_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +57,10 @@ class Directive:
     def expired(self, today: dt.date) -> bool:
         return self.until is not None and self.until < today
 
+    def expires_soon(self, today: dt.date, days: int = EXPIRY_WARNING_DAYS) -> bool:
+        """Still in force, but not ``days`` days from ``today``."""
+        return self.until is not None and today <= self.until < today + dt.timedelta(days=days)
+
 
 @dataclass(frozen=True, slots=True)
 class DirectiveError:
@@ -53,13 +69,28 @@ class DirectiveError:
 
 
 def parse_line(
-    text: str, line: int, *, allow_blanket: bool = False, require_reason: bool = True
+    text: str,
+    line: int,
+    *,
+    allow_blanket: bool = False,
+    require_reason: bool = True,
+    other_pragmas: bool = False,
 ) -> Directive | DirectiveError | None:
     """Parse one source line; None when it holds no directive at all."""
     pragma = _PRAGMA.search(text)
     if pragma is not None and "outlive:" not in text:
         target = line + 1 if pragma.group("next") else line
         return Directive(target, (), "pragma: allowlist secret (detect-secrets)", None, pragma=True)
+    if other_pragmas and "outlive:" not in text:
+        for pattern, reason in _OTHER_PRAGMAS:
+            found_pragma = pattern.search(text)
+            if found_pragma is not None:
+                # Free text after the pragma is often the why (`# trufflehog:ignore (test
+                # fixture)`): kept with it, cut short, for --show-suppressed.
+                why = text[found_pragma.end() :].strip(" \t\r\n-:;()[]+*/>")
+                if why:
+                    reason = f"{reason}: {why[:120]}"
+                return Directive(line, (), reason, None, pragma=True)
     found = _directive_body(text)
     if found is None:
         return None
@@ -214,6 +245,11 @@ def _read_args(rest: str) -> tuple[list[tuple[str, str]], int]:
     return pairs, pos
 
 
+#: Words without which a text holds no directive (the pragmas' own words: cheap to look for).
+_TRIGGERS = ("outlive:", "allowlist")
+_TRIGGERS_ALL = (*_TRIGGERS, "gitleaks:allow", "trufflehog:ignore")
+
+
 def parse_text(
     text: str,
     *,
@@ -221,25 +257,32 @@ def parse_text(
     require_reason: bool = True,
     python: bool = False,
     syntax: CommentSyntax | None = None,
+    other_pragmas: bool = False,
 ) -> tuple[list[Directive], list[DirectiveError]]:
     """Every directive in the comments of a file, and at most one error per line.
 
     ``syntax`` says which text is a comment (``comment_syntax``); without it ``python=True``
-    reads Python and anything else reads every line. Cheap: files that mention neither
-    ``outlive:`` nor the pragma are not lexed at all.
+    reads Python and anything else reads every line. ``other_pragmas`` honours gitleaks' and
+    trufflehog's allows too. Cheap: files that mention neither ``outlive:`` nor a pragma are
+    not lexed at all.
     """
     directives: list[Directive] = []
     errors: list[DirectiveError] = []
-    if "outlive:" not in text and "allowlist" not in text:
+    triggers = _TRIGGERS_ALL if other_pragmas else _TRIGGERS
+    if not any(t in text for t in triggers):
         return directives, errors
     if syntax is None:
         syntax = PYTHON if python else LINES
     failed: set[int] = set()
     for number, piece in comment_pieces(text, syntax):
-        if "outlive:" not in piece and "allowlist" not in piece:
+        if not any(t in piece for t in triggers):
             continue
         parsed = parse_line(
-            piece, number, allow_blanket=allow_blanket, require_reason=require_reason
+            piece,
+            number,
+            allow_blanket=allow_blanket,
+            require_reason=require_reason,
+            other_pragmas=other_pragmas,
         )
         if isinstance(parsed, Directive):
             directives.append(parsed)
@@ -247,3 +290,72 @@ def parse_text(
             failed.add(number)
             errors.append(parsed)
     return directives, errors
+
+
+def expiring(
+    directives: list[Directive], used: set[tuple[int, str]], today: dt.date
+) -> list[DirectiveError]:
+    """A warning per directive that suppressed something and whose ``until`` comes within
+    ``EXPIRY_WARNING_DAYS``: the day it passes, the finding fails the gate again."""
+    out = []
+    for index, directive in enumerate(directives):
+        if directive.until is None or not directive.expires_soon(today):
+            continue
+        if not any(i == index for i, _ in used):
+            continue
+        days = (directive.until - today).days
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        out.append(
+            DirectiveError(
+                directive.line,
+                f"the outlive: ignore on line {directive.line} expires on {directive.until} "
+                f"({when}); after that its finding counts again: fix it, or renew `until=` "
+                "with a reason",
+            )
+        )
+    return out
+
+
+def unused(
+    directives: list[Directive],
+    used: set[tuple[int, str]],
+    judged: Callable[[str], bool],
+    known: Callable[[str], bool],
+) -> list[DirectiveError]:
+    """``--report-unused-ignores``: each rule id of an ``outlive: ignore`` that suppressed
+    nothing on its lines (ruff's RUF100). Only ids the scan could have reported here count
+    (``judged``: selected, not per-path ignored), so ``--select`` never makes a directive
+    look unused; an id that names no rule (``known``) is always reported. Other tools'
+    pragmas are left alone: they may still serve the tool they were written for."""
+    out = []
+    for index, directive in enumerate(directives):
+        if directive.pragma:
+            continue
+        hit = {rule for i, rule in used if i == index}
+        if not directive.rule_ids:
+            if not hit:
+                out.append(
+                    DirectiveError(
+                        directive.line,
+                        f"unused suppression: the blanket outlive: ignore on line "
+                        f"{directive.line} matched no finding; remove it",
+                    )
+                )
+            continue
+        for rule_id in directive.rule_ids:
+            if rule_id in hit:
+                continue
+            if not known(rule_id):
+                why = f"names {rule_id}, which is not an outlive rule"
+            elif judged(rule_id):
+                why = f"matched no {rule_id} finding on its line or the next"
+            else:
+                continue
+            out.append(
+                DirectiveError(
+                    directive.line,
+                    f"unused suppression: the outlive: ignore on line {directive.line} {why}; "
+                    "remove the id (or the whole comment)",
+                )
+            )
+    return out

@@ -129,9 +129,10 @@ def test_update_drops_stale_entries_and_keeps_reasons(repo: Path) -> None:
     before = len(doc["results"])
     (repo / "src/b.txt").write_text("aws = from the vault\n", encoding="utf-8")  # fixed
     (repo / "src/d.txt").write_text(f"aws = {THIRD_KEY}\n", encoding="utf-8")  # new
-    result = cli("baseline", "update", "src")
+    result = cli("baseline", "update", "--no-add", "src")
     assert result.exit_code == 0, result.stderr
-    assert f"of {before} entries" in result.stderr
+    assert "1 pruned (no finding left)" in result.stderr
+    assert f"{before - 1} entr" in result.stderr
     updated = json.loads(path.read_text(encoding="utf-8"))
     assert updated["version"] == BASELINE_VERSION
     kept = [r for r in updated["results"] if r["rule"] == "LLC-SRC-001"]
@@ -143,7 +144,7 @@ def test_update_drops_stale_entries_and_keeps_reasons(repo: Path) -> None:
             "count": 1,
             "reason": "accepted: src/a.txt",
         }
-    ]  # b is gone, and the new d is not added by an update
+    ]  # b is gone, and the new d is not added by a --no-add update
     result = scan("--baseline", DEFAULT_BASELINE, "--show-suppressed", "src")
     assert result.exit_code == 1
     assert "accepted: src/a.txt" in result.stdout

@@ -147,7 +147,7 @@ def test_create_reports_entries_and_findings(repo: Path) -> None:
     assert f"wrote 1 entry (3 findings) to {DEFAULT_BASELINE}" in result.stderr
 
 
-def test_update_lowers_counts_never_raises_them_and_keeps_reasons(repo: Path) -> None:
+def test_update_no_add_lowers_counts_never_raises_them_and_keeps_reasons(repo: Path) -> None:
     write_calls(repo, 3)
     (repo / "keys.txt").write_text(f"aws = {KEY}\n", encoding="utf-8")
     create()
@@ -159,18 +159,18 @@ def test_update_lowers_counts_never_raises_them_and_keeps_reasons(repo: Path) ->
 
     write_calls(repo, 2)  # one call fixed
     (repo / "keys.txt").write_text("aws = from the vault\n", encoding="utf-8")  # key fixed
-    result = cli("baseline", "update")
+    result = cli("baseline", "update", "--no-add")
     assert result.exit_code == 0, result.stderr
-    assert "kept 1 of 2 entries" in result.stderr
-    assert "1 no longer match, 1 with fewer findings left" in result.stderr
+    assert "1 pruned (no finding left), 1 with fewer findings left" in result.stderr
+    assert "1 entry now" in result.stderr
     after = json.loads(path.read_text(encoding="utf-8"))
     assert after["version"] == 2
     assert [(r["rule"], r["count"], r["reason"]) for r in after["results"]] == [
         (RULE, 2, "accepted in review")
     ]
 
-    write_calls(repo, 4)  # two new calls: an update does not accept them
-    assert cli("baseline", "update").exit_code == 0
+    write_calls(repo, 4)  # two new calls: a --no-add update does not accept them
+    assert cli("baseline", "update", "--no-add").exit_code == 0
     assert entries_of(json.loads(path.read_text(encoding="utf-8")))[0]["count"] == 2
     assert len(active("--baseline", DEFAULT_BASELINE)) == 2
 
@@ -223,7 +223,7 @@ def test_update_rewrites_a_version_1_file_as_version_2(repo: Path) -> None:
     v1 = write_v1(repo, raw_findings(repo), reason="known since 2024")
     result = cli("baseline", "update", "--output", str(v1))
     assert result.exit_code == 0, result.stderr
-    assert "kept 2 of 2 entries" in result.stderr
+    assert "2 unchanged; 2 entries now" in result.stderr
     doc = json.loads(v1.read_text(encoding="utf-8"))
     assert doc["version"] == 2
     assert all(r["count"] == 1 and r["reason"] == "known since 2024" for r in doc["results"])

@@ -150,7 +150,7 @@ def test_usage_errors_exit_2(clean_tree, args):
     assert "Traceback" not in res.stderr
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "gitlab"])
 def test_missing_path_exit_2(clean_tree, fmt):
     """A path that does not exist is a usage error; the report of the rest is still written."""
     res = run("scan", "--format", fmt, "app", "no-such-dir")
@@ -187,7 +187,7 @@ def test_config_found_upward_is_validated(clean_tree):
 # -- output routing -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "gitlab"])
 def test_output_file(dirty_tree, fmt):
     res = run("scan", "--format", fmt, "--output", "report.out", ".")
     assert res.exit_code == 1
@@ -195,7 +195,7 @@ def test_output_file(dirty_tree, fmt):
     report = (dirty_tree / "report.out").read_text(encoding="utf-8")
     assert "LLC-IAC-001" in report
     assert "infra/main.tf" in report
-    if fmt in ("json", "sarif"):
+    if fmt in ("json", "sarif", "gitlab"):
         json.loads(report)
 
 

@@ -190,7 +190,7 @@ def test_color_on_a_terminal(tree: Path) -> None:
 # -- missing paths ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "gitlab"])
 def test_a_missing_path_fails_before_any_report(tree: Path, fmt: str) -> None:
     res = run("scan", "--format", fmt, "main.tf", "does-not-exist")
     assert res.exit_code == 2

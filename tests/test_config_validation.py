@@ -141,10 +141,15 @@ def test_the_configured_baseline_is_written_and_used(here: Path) -> None:
 
     (here / "b.txt").write_text(f"aws key: {OTHER_KEY}\n", encoding="utf-8")
     assert active(scan(".")) == ["b.txt"]
-    # `create` and `update` scan without the baseline: the known finding stays recorded.
-    assert cli("baseline", "update", ".").exit_code == 0
+    # `create` and `update` scan without the baseline: the known finding stays recorded, and
+    # `update` records the new one in the configured file (`--no-add` would only narrow).
+    assert cli("baseline", "update", "--no-add", ".").exit_code == 0
     doc = json.loads((here / "ci/known.json").read_text(encoding="utf-8"))
     assert [r["path"] for r in doc["results"]] == ["a.txt"]
+    assert cli("baseline", "update", ".").exit_code == 0
+    doc = json.loads((here / "ci/known.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in doc["results"]] == ["a.txt", "b.txt"]
+    assert active(scan(".")) == []
 
 
 def test_the_command_line_baseline_wins(here: Path) -> None:

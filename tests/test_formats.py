@@ -263,8 +263,9 @@ def test_github_escaping():
 # -- every format -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "gitlab"])
 def test_no_absolute_paths(tree, fmt, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # gitlab reports carry times
     (tree / "dangling.py").symlink_to(tree / "gone.py")
     res = scan("--format", fmt, ".")
     # The same tree given by its absolute path from somewhere else reports the same paths.
@@ -279,8 +280,9 @@ def test_no_absolute_paths(tree, fmt, monkeypatch):
     assert "\\" not in re.sub(r'\\[nu"\\]', "", res.stdout)
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
-def test_deterministic(tree, fmt):
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "gitlab"])
+def test_deterministic(tree, fmt, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # gitlab reports carry times
     first = scan("--format", fmt, ".")
     second = scan("--format", fmt, ".")
     assert first.stdout == second.stdout

@@ -216,7 +216,8 @@ def test_literal_is_critical_and_reference_medium() -> None:
 
 
 def test_projected_token_lifetime_is_the_duration() -> None:
-    (finding,) = run_rule(ProjectedTokenLongExpiry, ProjectedTokenLongExpiry.INVALID[0].code)
+    first = ProjectedTokenLongExpiry.INVALID[0]
+    (finding,) = run_rule(ProjectedTokenLongExpiry, first.code, first.path)
     assert str(finding.lifetime) == "P365D"
 
 

@@ -28,6 +28,7 @@ FLOORS: dict[str, int] = {
     "scanner.credentials": 0,  # the credential-kinds table the CI rules read
     "scanner.credential_kind": 0,  # its schema
     "scanner.credential_rows": 0,  # its rows
+    "scanner.rulemeta": 0,  # RuleMeta and RuleSpec: rule metadata without the rule bodies
     # 1: syntax parsers and typed views, secret formats, file listing
     "scanner.documents": 1,
     "scanner.secrets": 1,
@@ -37,6 +38,7 @@ FLOORS: dict[str, int] = {
     "scanner.config": 2,
     "scanner.suppress": 2,
     "scanner.baseline": 2,
+    "scanner.baseline_import": 2,  # detect-secrets and gitleaks records mapped to entries
     "scanner.cache_codec": 2,
     "scanner.project": 2,  # facts one file gives about others (GitLab includes), before a scan
     # 3: the rule API, the only part of scanner/ that rules see
@@ -53,9 +55,12 @@ FLOORS: dict[str, int] = {
     # 6: a whole scan
     "scanner.pipeline": 6,
     "scanner.roots": 6,
+    "scanner.gitscan": 6,  # staged, diff and history scans: blobs from git through the pipeline
     # 7: output
     "scanner.reporters": 7,
     "scanner.console": 7,
+    "scanner.fixes": 7,  # `outlive fix`: span edits on YAML, LibCST on Python, checked by a rescan
+    "scanner.terminal": 7,  # progress bar on a terminal's stderr, --statistics, --quiet text
     # 8: the command line
     "scanner.cli": 8,
 }

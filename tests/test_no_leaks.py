@@ -20,7 +20,7 @@ from scanner.api.fakes import ALNUM, fake_token
 from scanner.cli import main
 from scanner.findings import SecretMasker, clip, json_safe, mask_generic, printable
 
-FORMATS = ["text", "json", "sarif", "github"]
+FORMATS = ["text", "json", "sarif", "github", "gitlab"]
 
 
 def _scan(root: Path, *args: str) -> tuple[str, str, int]:

@@ -217,9 +217,9 @@ def test_jobs_1_and_4_identical_on_fixtures(tree: Path, monkeypatch: pytest.Monk
     calls: list[int] = []
     real = pipeline._scan_parallel
 
-    def counted(files, workers, chunk, args):  # type: ignore[no-untyped-def]
+    def counted(files, workers, *rest):  # type: ignore[no-untyped-def]
         calls.append(workers)
-        return real(files, workers, chunk, args)
+        return real(files, workers, *rest)
 
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(pipeline, "_scan_parallel", counted)

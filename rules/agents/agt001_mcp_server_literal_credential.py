@@ -22,8 +22,8 @@ from scanner.api import (
     YamlDocument,
     YamlRule,
     catalogue,
+    credential_value,
     fake_token,
-    shannon_entropy,
     yamlnodes,
 )
 
@@ -68,8 +68,6 @@ _FLAG = re.compile(
 _REFERENCE = re.compile(r"\$\{|\$\(|^\$[A-Za-z_]|\{\{|^%[A-Za-z_]+%$|^op://|^(?:env|keychain):",
                         re.I)
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
-_WORDS = re.compile(r"^[a-z]+(?:[_.-][a-z]+)*$")
-_MIN_ENTROPY = 3.0
 
 
 def _servers(root: Node) -> Iterator[tuple[str, Node]]:
@@ -300,12 +298,12 @@ class McpServerLiteralCredential(YamlRule):
             return
         scheme = _AUTH_SCHEME.search(text)
         if scheme is not None:
-            candidate = scheme.group(1)
+            candidate, key = scheme.group(1), "token"
         elif credential_name is not None and self._credential_name(credential_name):
-            candidate = text
+            candidate, key = text, credential_name.lstrip("-")
         else:
             return
-        if not self._generated(candidate):
+        if not self._generated(key, candidate):
             return
         self.report(
             node,
@@ -320,18 +318,10 @@ class McpServerLiteralCredential(YamlRule):
         bare = name.lstrip("-")
         return bool(_CREDENTIAL_NAME.search(bare)) and not _NOT_CREDENTIAL_NAME.search(bare)
 
-    def _generated(self, value: str) -> bool:
-        """A literal that looks like a secret rather than a name, path, flag or placeholder."""
-        if len(value) < 8 or any(c.isspace() for c in value) or self.context.is_placeholder(value):
+    def _generated(self, key: str, value: str) -> bool:
+        """A literal that looks like a secret: the value gate every generic rule shares
+        (``credential_value``: the password gate under a password name, the generated-secret
+        gate otherwise), after this rule's own flag and path checks."""
+        if value.startswith("-") or _PATH.search(value) or _REFERENCE.search(value):
             return False
-        if _REFERENCE.search(value) or "://" in value or value.startswith("-"):
-            return False
-        if _PATH.search(value):
-            return False
-        if _ENV_NAME.match(value) or _WORDS.match(value) or value.isdigit():
-            return False
-        if value.lower() in ("true", "false", "null", "none"):
-            return False
-        has_digit = any(c.isdigit() for c in value)
-        mixed = any(c.islower() for c in value) and any(c.isupper() for c in value)
-        return (has_digit or mixed) and shannon_entropy(value) >= _MIN_ENTROPY
+        return credential_value(key, value, self.context.is_placeholder)

@@ -151,6 +151,12 @@ class PublishWithStoredToken(CiRule):
         npm publish
     ```
 
+    ## Fix
+    `outlive fix` handles one case: `twine upload` in GitHub Actions with `TWINE_PASSWORD` in
+    the step's or job's `env:` loses `TWINE_PASSWORD`/`TWINE_USERNAME`, and the job gains
+    `permissions: id-token: write` (twine 6.1 and later use the Trusted Publisher then).
+    Other publishers and systems are listed as having no automatic fix.
+
     ## References
     - PyPI, trusted publishers: https://docs.pypi.org/trusted-publishers/
     - npm, trusted publishing (GitHub, GitLab.com and CircleCI cloud runners): https://docs.npmjs.com/trusted-publishers

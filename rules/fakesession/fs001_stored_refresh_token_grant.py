@@ -19,6 +19,7 @@ from scanner.api import (
     Valid,
     fake_token,
     is_placeholder_literal,
+    minted_clause,
     related,
     sink_source,
 )
@@ -33,9 +34,13 @@ class StoredRefreshTokenGrant(SinkGatedRule):
     an HTTP POST (`requests`, `httpx`, `aiohttp`, `urllib`) with
     `{"grant_type": "refresh_token", "refresh_token": ...}`, requests-oauthlib or authlib
     `OAuth2Session.refresh_token(...)` / `fetch_token(grant_type="refresh_token")` (or the
-    session's seeded `token`), and Slack's `oauth_v2_access(grant_type="refresh_token")` and
-    `tooling_tokens_rotate`. The refresh token must come from a literal or static
-    configuration: a module constant, an environment variable, a settings module, a file
+    session's seeded `token`, authlib's `ensure_active_token`), Slack's
+    `oauth_v2_access(grant_type="refresh_token")` and `tooling_tokens_rotate`, auth0-python's
+    `GetToken.refresh_token`, python-keycloak's `KeycloakOpenID.refresh_token` and spotipy's
+    `refresh_access_token` (the mint-operation table, `libraries/sinks.py`, names the rows and
+    what each mints for how long; an urlencoded body string counts as much as a dict). The
+    refresh token must come from a literal or static configuration: a module constant, an
+    environment variable, a settings module, a file
     (`json.load(open(...))`), the keyring or a secret read once. Names, `self.x` attributes,
     dict fields, this module's helper functions and, for parameters, every call of the
     function in the module are followed; a refresh token from the current request's session,
@@ -91,8 +96,9 @@ class StoredRefreshTokenGrant(SinkGatedRule):
         "or client credentials with a federated assertion); if a user grant is unavoidable, keep "
         "the refresh token in a vault with rotation and revocation and cap its absolute lifetime.",
         kinds=frozenset({FileKind.PYTHON}),
-        # Every sink this rule knows spells `refresh_token` (the grant type or the keyword).
-        triggers=("refresh_token",),
+        # Every sink this rule knows spells `refresh_token` (the grant type, the keyword or
+        # the method), but spotipy's `refresh_access_token` and authlib's `ensure_active_token`.
+        triggers=("refresh_token", "refresh_access_token", "ensure_active_token"),
     )
 
     VALID = [
@@ -150,6 +156,18 @@ class StoredRefreshTokenGrant(SinkGatedRule):
         ),
     ]
     INVALID = [
+        # An urlencoded body string POSTed by aiohttp to Xero's token endpoint; spotipy.
+        Invalid(
+            "import os\n"
+            "import aiohttp\n"
+            'RT = os.environ["XERO_REFRESH_TOKEN"]\n'
+            "async def renew(session: aiohttp.ClientSession):\n"
+            '    body = "grant_type=refresh_token&refresh_token=" + RT\n'
+            "    return await session.post(XERO_TOKEN_URL, data=body)  # expect: LLC-FS-001\n"
+            "from spotipy.oauth2 import SpotifyOAuth\n"
+            "from app.settings import SPOTIFY_REFRESH_TOKEN as SAVED\n"
+            "tok = SpotifyOAuth(CID, CS, CB).refresh_access_token(SAVED)  # expect: LLC-FS-001\n"
+        ),
         Invalid(
             "import os\n"
             "import requests\n"
@@ -222,6 +240,7 @@ class StoredRefreshTokenGrant(SinkGatedRule):
                 f"Refresh-token grant from a stored {sink.kind.label} ({source.description}): "
                 "the workload keeps a user-delegated grant as its standing credential, so "
                 "whoever copies it can mint access tokens for as long as the grant lives"
+                + minted_clause([sink])
                 + (f", and {keep.how} repeats it for ever." if keep is not None else ".")
             )
             secrets = [source.value] if source.value else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scanner.api import (
+    MINT_TRIGGERS,
     Analysis,
     Category,
     CredentialClass,
@@ -17,20 +18,9 @@ from scanner.api import (
     severity_of,
 )
 
-#: What any fake-session sink needs in the file (rules.md 2.2 A), shared with LLC-FS-003.
-SINK_TRIGGERS = (
-    "grant_type",
-    "refresh_token",
-    "fetch_token",
-    "fetch_access_token",
-    "google.oauth2",
-    "acquire_token_for_client",
-    "aws_secret_access_key",
-    "hvac",
-    "tooling_tokens_rotate",
-    "/access_tokens",
-    "githubintegration",
-)
+#: What any fake-session sink needs in the file (rules.md 2.2 A): the mint table's gate words,
+#: shared with LLC-FS-003.
+SINK_TRIGGERS = MINT_TRIGGERS
 
 
 class UnboundedTokenRefreshLoop(SinkGatedRule):
@@ -165,6 +155,16 @@ class UnboundedTokenRefreshLoop(SinkGatedRule):
             "    except requests.RequestException:\n"
             "        time.sleep(5)\n"
         ),
+        # Recursion that counts down ends: a bounded retry, not a session.
+        Valid(
+            "import asyncio, os, requests\n"
+            'RT = os.environ["CRM_RT"]\n'
+            "async def refresh(left=3):\n"
+            '    requests.post(URL, data={"grant_type": "refresh_token", "refresh_token": RT})\n'
+            "    await asyncio.sleep(30)\n"
+            "    if left:\n"
+            "        return await refresh(left - 1)\n"
+        ),
         # A loop run by a background thread is LLC-FS-003's finding (at the thread), not this.
         Valid(
             "import os, threading, time, requests\n"
@@ -242,6 +242,15 @@ class UnboundedTokenRefreshLoop(SinkGatedRule):
             "            self.creds.refresh(Request())\n"
             "            upload(self.creds.token)\n"
             "            time.sleep(1800)\n"
+        ),
+        # Self-recursion after a sleep, written as `return await`: a loop without `while`.
+        Invalid(
+            "import asyncio, os, requests\n"
+            'RT = os.environ["CRM_RT"]\n'
+            "async def refresh():\n"
+            '    requests.post(URL, data={"grant_type": "refresh_token", "refresh_token": RT})\n'
+            "    await asyncio.sleep(3000)\n"
+            "    return await refresh()  # expect: LLC-FS-002\n"
         ),
         # A GitHub App private key from a file, exchanged for installation tokens forever (low).
         Invalid(

@@ -22,17 +22,27 @@ from scanner.api import (
 
 class BackgroundSessionKeepalive(SinkGatedRule):
     """## What it does
-    Flags the scheduling call that keeps a fake session alive in the background: a
-    `threading.Timer` that re-arms itself, a thread, process or asyncio task whose target
-    loops forever (as LLC-FS-002 defines it), a `schedule.every(...).do(f)` job, an APScheduler
-    interval or cron job (`add_job`, `@scheduled_job`), a `sched` event or `call_later`
-    callback that re-enters itself, or a Celery periodic task (`beat_schedule`,
-    `add_periodic_task`, `@periodic_task`), when the scheduled function reaches (two calls
-    deep) a token grant whose credential is stored: a literal, static configuration or a
-    rotating chain seeded from one. When a thread runs an endless loop, this rule reports the
-    thread and points at the loop; LLC-FS-002 then stays quiet. Vault token renewal is
-    LLC-FS-007's. Federated sources (`google.auth.default()`, managed identity, projected
-    token files) are not reported.
+    Flags the perpetual trigger that keeps a fake session alive in the background, from the
+    trigger registry (`scanner/documents/python/triggers/`, about fifty mechanisms): a timer,
+    `sched` event, `call_later`/`callLater`/`spawn_later` callback, `SIGALRM` handler or asyncio
+    task that re-arms itself (also from a `finally:` or a helper); a thread, process, executor
+    job, asyncio/trio/anyio task, greenlet or Temporal workflow whose target loops forever (as
+    LLC-FS-002 defines it) or continues as new; and the jobs that repeat by themselves:
+    `schedule`, `aioschedule`, APScheduler 3 and 4, Flask-APScheduler, python-telegram-bot's
+    `JobQueue`, discord.py `tasks.loop`, Celery beat, `add_periodic_task` and
+    `@periodic_task`, django-celery-beat, rq-scheduler, Huey, periodiq, arq, Django-Q,
+    Rocketry, timeloop, aiocron, scheduled Airflow DAGs, Prefect `serve(interval=...)`,
+    Dagster schedules, Azure Functions and Chalice timers, Modal schedules, Twisted
+    `LoopingCall`, Tornado `PeriodicCallback` and fastapi-utils `repeat_every`. It fires when
+    the scheduled function reaches (two calls deep, and through a Temporal activity or
+    `to_thread`) a token grant whose credential is stored: a literal, static configuration or
+    a rotating chain seeded from one. When a thread runs an endless loop, this rule reports the
+    thread and points at the loop; LLC-FS-002 then stays quiet. Bounded runs (`repeat=3`,
+    `max_repetitions`, `end_date`, `.until(...)`, `one_off=True`, a re-arm under a counter or
+    only in an `except`) are not reported, nor are federated sources (`google.auth.default()`,
+    managed identity, projected token files) or Vault renewal (LLC-FS-007's). Schedules
+    declared outside Python (`serverless.yml`, Zappa settings, `function.json`, Kubernetes
+    `CronJob`s) are not followed into the handler.
 
     ## Why is this bad?
     A hand-rolled keep-alive makes a long-lived credential the root of a session that never
@@ -126,6 +136,19 @@ class BackgroundSessionKeepalive(SinkGatedRule):
             "threading.Thread(target=warm_up).start()\n"
             'BackgroundScheduler().add_job(refresh_once, "date", run_date=WHEN)\n'
         ),
+        # Bounded: a fixed number of runs, and a re-arm only while a counter allows it.
+        Valid(
+            "import os, threading, requests\n"
+            "from fastapi_utils.tasks import repeat_every\n"
+            "@repeat_every(seconds=1800, max_repetitions=3)\n"
+            "def refresh():\n"
+            '    requests.post(URL, data={"grant_type": "refresh_token",\n'
+            '                             "refresh_token": os.environ["CRM_RT"]})\n'
+            "def rearm(left=3):\n"
+            "    refresh()\n"
+            "    if left > 0:\n"
+            "        threading.Timer(3000, rearm, args=(left - 1,)).start()\n"
+        ),
         # rules.md 2.3.1: each cycle presents a fresh platform assertion, not a stored secret.
         Valid(
             "import threading, time, requests\n"
@@ -210,6 +233,18 @@ class BackgroundSessionKeepalive(SinkGatedRule):
             "async def main():\n"
             "    asyncio.create_task(keep_token())  # expect: LLC-FS-003\n"
             "    await serve()\n"
+        ),
+        # fastapi-utils: a startup hook that repeats a client-credentials mint forever.
+        Invalid(
+            "import os, requests\n"
+            "from fastapi import FastAPI\n"
+            "from fastapi_utils.tasks import repeat_every\n"
+            "app = FastAPI()\n"
+            '@app.on_event("startup")\n'
+            "@repeat_every(seconds=1800)  # expect: LLC-FS-003\n"
+            "def refresh():\n"
+            '    TOKENS["crm"] = requests.post(URL, data={"grant_type": "client_credentials",\n'
+            '                                             "client_secret": os.environ["CS"]})\n'
         ),
         # A Celery beat entry pointing at a task of this module.
         Invalid(

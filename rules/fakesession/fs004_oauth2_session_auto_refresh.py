@@ -17,8 +17,9 @@ from scanner.api import (
     PythonRule,
     RuleMeta,
     Severity,
+    Sink,
     Valid,
-    call_argument,
+    auto_session,
     credential_note,
     fake_token,
     is_placeholder_literal,
@@ -40,7 +41,11 @@ class Oauth2SessionAutoRefresh(PythonRule):
     is a literal or static configuration, or a token loaded whole from a file, the
     environment or settings (`json.load(open("token.json"))`). Imports under any alias, names,
     `self.x` attributes and helper functions of the module are followed. A token taken from
-    the current request's session (an interactive user's own login) is not reported.
+    the current request's session (an interactive user's own login) is not reported. SDK
+    clients that refresh themselves the same way are rows of the mint-operation table
+    (`libraries/sinks.py`, kind `AUTO_SESSION`): `dropbox.Dropbox(oauth2_refresh_token=...)`
+    and boxsdk's `OAuth2(..., refresh_token=...)`; the finding names what they mint and for
+    how long (a Dropbox access token, four hours; a Box access token, one hour).
 
     ## Why is this bad?
     Such a session refreshes itself on every call made after the access token expires, so it
@@ -84,10 +89,19 @@ class Oauth2SessionAutoRefresh(PythonRule):
         "assertion (or managed/workload identity) instead of a copied user refresh token; if a "
         "user grant is required, keep it in a vault and bound its absolute lifetime.",
         kinds=frozenset({FileKind.PYTHON}),
-        triggers=("requests_oauthlib", "authlib"),
+        # What a self-refreshing session needs spelled out: its refresh URL or a refresh token
+        # (not the library's name, which every OAuth module imports).
+        triggers=("auto_refresh_url", "token_endpoint", "oauth2_refresh_token", "refresh_token"),
     )
 
     VALID = [
+        # A Dropbox client for the user who is signed in, with their own refresh token.
+        Valid(
+            "import dropbox\n"
+            "def client(user):\n"
+            "    return dropbox.Dropbox(oauth2_refresh_token=user.dropbox_refresh_token, "
+            "app_key=KEY)\n"
+        ),
         # rules.md 2.3.4: a Flask view refreshing the signed-in user's own token.
         Valid(
             "from flask import session\n"
@@ -123,6 +137,25 @@ class Oauth2SessionAutoRefresh(PythonRule):
         ),
     ]
     INVALID = [
+        # A Dropbox client built in a helper from a refresh token the script keeps in a file.
+        Invalid(
+            "import os\n"
+            "import dropbox\n"
+            'TOKEN_FILE = os.path.expanduser("~/.dropbox_refresh_token")\n'
+            "def client():\n"
+            "    with open(TOKEN_FILE) as fh:\n"
+            "        rt = fh.read().strip()\n"
+            "    return dropbox.Dropbox(oauth2_refresh_token=rt, app_key=KEY, "
+            "app_secret=SECRET)  # expect: LLC-FS-004\n"
+        ),
+        # boxsdk's OAuth2 seeded from a settings module.
+        Invalid(
+            "from boxsdk import Client, OAuth2\n"
+            "from app import settings\n"
+            "auth = OAuth2(settings.BOX_ID, settings.BOX_SECRET,  # expect: LLC-FS-004\n"
+            "              refresh_token=settings.BOX_REFRESH_TOKEN)\n"
+            "box = Client(auth)\n"
+        ),
         # The catalogue's example: a token file and a token_updater that saves each rotation.
         Invalid(
             "import json\n"
@@ -169,14 +202,19 @@ class Oauth2SessionAutoRefresh(PythonRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         names = self.doc.qualified_names(node.func)
+        sink = auto_session(self.doc, node)
+        if sink is not None:
+            self._report_client(node, sink)
+            return
         if names & _REQUESTS_OAUTHLIB:
-            refresh_url = call_argument(node, 2, "auto_refresh_url")
-            updater = call_argument(node, 8, "token_updater")
-            token = call_argument(node, 6, "token")
+            # ``doc.argument`` also sees keywords spread from a dict (``**OPTS``).
+            refresh_url = self.doc.argument(node, "auto_refresh_url", 2)
+            updater = self.doc.argument(node, "token_updater", 8)
+            token = self.doc.argument(node, "token", 6)
         elif any(n.startswith("authlib.") and n.endswith(_AUTHLIB_SESSIONS) for n in names):
-            refresh_url = call_argument(node, None, "token_endpoint")
-            updater = call_argument(node, None, "update_token")
-            token = call_argument(node, None, "token")
+            refresh_url = self.doc.argument(node, "token_endpoint")
+            updater = self.doc.argument(node, "update_token")
+            token = self.doc.argument(node, "token")
         else:
             return
         if refresh_url is None or token is None or _is_none(refresh_url):
@@ -195,6 +233,29 @@ class Oauth2SessionAutoRefresh(PythonRule):
             node,
             message,
             lifetime=Lifetime.never() if saved else Lifetime.unknown(),
+            severity=Severity.INFO if self.doc.is_test_code else None,
+            related=(
+                [(source.node, credential_note(source, "refresh token"))] if source.node else []
+            ),
+            secrets=[source.value] if source.value else [],
+        )
+
+    def _report_client(self, node: cst.Call, sink: Sink) -> None:
+        """An SDK client of the ``SINKS`` table that refreshes itself (Dropbox, Box)."""
+        if sink.expr is None:
+            return
+        source = self.doc.credential_source(sink.expr, sink.at)
+        if not source.stored or is_placeholder_literal(source, self.context.is_placeholder):
+            return
+        message = (
+            f"SDK client auto-refreshes from a stored refresh token ({source.description}): "
+            f"it mints {sink.minted or 'a fresh access token'} whenever the last one expires, "
+            "so the session lasts as long as the stored grant."
+        )
+        self.report(
+            node,
+            message,
+            lifetime=Lifetime.unknown(),
             severity=Severity.INFO if self.doc.is_test_code else None,
             related=(
                 [(source.node, credential_note(source, "refresh token"))] if source.node else []

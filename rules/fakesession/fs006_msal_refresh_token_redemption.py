@@ -16,6 +16,7 @@ from scanner.api import (
     SinkKind,
     Valid,
     is_placeholder_literal,
+    minted_clause,
     related,
     sink_source,
 )
@@ -159,6 +160,7 @@ class MsalRefreshTokenRedemption(SinkGatedRule):
                 "MSAL redeems a stored refresh token "
                 f"({source.description}): a person's delegated grant is the workload's "
                 "standing credential, and whoever copies it gets the same access"
+                + minted_clause([sink])
                 + (f"; {keep.how} redeems it for ever." if keep is not None else ".")
             )
             self.report(

@@ -125,6 +125,14 @@ class AwsStaticKeys(CiRule):
           aws-region: us-east-1
     ```
 
+    ## Fix
+    `outlive fix` replaces the key inputs with `role-to-assume:
+    arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME` (a placeholder to fill in) and grants the job
+    `permissions: id-token: write` (with `contents: read` when permissions were implicit, or
+    the workflow's permissions copied when the job had none of its own). With
+    `role-to-assume` already set, only the keys go. Composite actions and `read-all`
+    permissions are left to you.
+
     ## References
     - configure-aws-credentials, OIDC and the long-term credentials warning: https://github.com/aws-actions/configure-aws-credentials
     - GitHub, configuring OpenID Connect in AWS: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services

@@ -73,6 +73,13 @@ class PypiPublishWithToken(CiRule):
           - uses: pypa/gh-action-pypi-publish@release/v1
     ```
 
+    ## Fix
+    `outlive fix` removes `password` (and `user`, and `with:` when nothing else is left) and
+    grants the job `permissions: id-token: write`; add the Trusted Publisher on PyPI before
+    the next release. For `twine upload` with `TWINE_PASSWORD` in a step's or job's `env:`
+    (LLC-CI-002) it removes `TWINE_PASSWORD`/`TWINE_USERNAME` the same way (twine 6.1 and
+    later publish through the Trusted Publisher by themselves).
+
     ## References
     - PyPI, publishing with a Trusted Publisher: https://docs.pypi.org/trusted-publishers/using-a-publisher/
     - pypa/gh-action-pypi-publish: https://github.com/pypa/gh-action-pypi-publish

@@ -19,6 +19,16 @@ from scanner.api import (
     Severity,
     Valid,
 )
+from scanner.api.iac_crossfile import (
+    ModuleCredential,
+    fed_by,
+    key_inputs,
+    local_module,
+    module_value,
+    on_by_default,
+    related,
+    where,
+)
 
 #: Module inputs that make an IAM user module mint an access key (terraform-aws-modules/iam
 #: ``iam-user``: ``create_iam_access_key``; other user modules: ``create_access_key``).
@@ -45,7 +55,10 @@ class AwsAccessKeyResource(IacRule):
     `aws.iam.AccessKey` and CDK `iam.AccessKey`/`iam.CfnAccessKey` in Python programs, and
     module calls whose input makes the module create a key (`create_iam_access_key = true`,
     `create_access_key = true`), at the input, or leaves out the input of a module whose
-    default creates one (terraform-aws-modules `iam-user`), at its `source`. A key for the
+    default creates one (terraform-aws-modules `iam-user`), at its `source`. When the module
+    is in the tree (`source = "../../modules/iam-user"`), its own files decide: an input that
+    its `aws_iam_access_key` resource's `count` reads, or a key it creates by default, is
+    reported at the call with that resource as a related location. A key for the
     `root` user is critical. Keys declared `Inactive` are left alone. A Terraform key without
     `pgp_key` is noted, since its secret then sits in plain text in the state file.
 
@@ -88,7 +101,9 @@ class AwsAccessKeyResource(IacRule):
                          FileKind.PYTHON}),
         # `accesskey`: Pulumi `aws.iam.AccessKey`, CDK `iam.AccessKey`/`iam.CfnAccessKey`.
         triggers=("aws_iam_access_key", "aws::iam::accesskey", "iam_access_key",
-                  "create_access_key", "modules/iam-user", "accesskey"),
+                  "create_access_key", "modules/iam-user", "accesskey",
+                  # a local module (`source = "./..."`), whose own files may mint a key
+                  '"./', '"../'),
     )
 
     VALID = [
@@ -272,20 +287,47 @@ class AwsAccessKeyResource(IacRule):
         super().check_hcl(doc)
         for module in doc.iter_blocks("module"):
             name = module.labels[0] if module.labels else ""
-            inputs = [module.attribute(n) for n in _MODULE_INPUTS]
-            for input_name, attribute in zip(_MODULE_INPUTS, inputs, strict=True):
+            # A module in the tree says which of its inputs mint the key, and where.
+            found = local_module(self.context, doc.path, module, "aws.iam.access_key")
+            # A key the call makes inactive cannot authenticate.
+            local = found and tuple(
+                m for m in found if (module_value(m, module, "status") or "").lower() != "inactive"
+            )
+            if found and not local:
+                continue
+            names = dict.fromkeys((*_MODULE_INPUTS, *key_inputs(local or ())))
+            inputs = [module.attribute(n) for n in names]
+            asked = False
+            for input_name, attribute in zip(names, inputs, strict=True):
                 if attribute is not None and attribute.source.strip() == "true":
+                    minted = fed_by(local or (), input_name)
                     self.report(
                         attribute.node,
                         f"Module {name!r} is asked to create a long-term IAM access key "
-                        f"(`{input_name} = true`): a standing credential that never expires "
-                        "and lives on in state and outputs.",
+                        f"(`{input_name} = true`{_at(minted)}): a standing credential that "
+                        "never expires and lives on in state and outputs.",
                         lifetime=Lifetime.static(),
+                        related=related(minted, "access key"),
                     )
+                    asked = True
             source = module.attribute("source")
+            if source is None or asked:
+                continue
+            if local:
+                minted = [m for m in local if on_by_default(m, module)]
+                if minted:
+                    self.report(
+                        source.node,
+                        f"Module {name!r} creates a long-term IAM access key by default "
+                        f"(`{minted[0].native}.{minted[0].name}`, {where(minted[0])}): a "
+                        "standing credential that never expires and lives on in state and "
+                        "outputs.",
+                        lifetime=Lifetime.static(),
+                        related=related(minted, "access key"),
+                    )
+                continue
             if (
-                source is not None
-                and all(a is None for a in inputs)
+                all(a is None for a in inputs)
                 and _KEY_BY_DEFAULT.search(source.literal or "")
                 and not any(
                     (a := module.attribute(off)) is not None and a.source.strip() == "false"
@@ -332,6 +374,11 @@ class AwsAccessKeyResource(IacRule):
         if state != "present" or (active or "").lower() in ("false", "no"):
             return
         self.report(task.node, _MESSAGE.format(who="", extra=""), lifetime=Lifetime.static())
+
+
+def _at(minted: list[ModuleCredential]) -> str:
+    """Where the module mints it, for the message: the first resource the input feeds."""
+    return f" feeds `{minted[0].native}.{minted[0].name}`, {where(minted[0])}" if minted else ""
 
 
 def _literal(attr: Attr | None) -> str | None:

@@ -19,6 +19,14 @@ from scanner.api import (
     Valid,
     credential_resource,
 )
+from scanner.api.iac_crossfile import (
+    fed_by,
+    key_inputs,
+    local_module,
+    on_by_default,
+    related,
+    where,
+)
 
 _ROW = credential_resource("gcp.iam.service_account_key")
 #: An output value that reads a key resource's private key (``base64decode(...)`` around it
@@ -37,7 +45,10 @@ class GcpServiceAccountKey(IacRule):
     `resource "google_service_account_key"` (`.tf` and `.tf.json`) and Ansible
     `google.cloud.gcp_iam_service_account_key` tasks that are not `state: absent`. Also
     flags an `output` that exports a key's `private_key`, and a module call whose input makes
-    the module mint keys (`generate_keys = true`). A key made from an uploaded public key
+    the module mint keys (`generate_keys = true`); when the module is in the tree
+    (`source = "./modules/sa"`), its own files decide which inputs mint a key and whether it
+    makes one by default, and the key resource is a related location. A key made from an
+    uploaded public key
     (`public_key_data`) is medium: its private half never enters Terraform state.
 
     ## Why is this bad?
@@ -83,7 +94,9 @@ class GcpServiceAccountKey(IacRule):
         kinds=frozenset({FileKind.TERRAFORM, FileKind.ANSIBLE, FileKind.PYTHON}),
         # `pulumi_gcp`: Pulumi's `gcp.serviceaccount.Key` in a Python program.
         triggers=("google_service_account_key", "gcp_iam_service_account_key",
-                  *_MODULE_INPUTS, "pulumi_gcp"),
+                  *_MODULE_INPUTS, "pulumi_gcp",
+                  # a local module (`source = "./..."`), whose own files may mint a key
+                  '"./', '"../'),
     )
 
     VALID = [
@@ -203,17 +216,36 @@ class GcpServiceAccountKey(IacRule):
                     lifetime=Lifetime.static(),
                 )
         for module in doc.iter_blocks("module"):
-            for input_name in _MODULE_INPUTS:
+            name = module.labels[0] if module.labels else ""
+            # A module in the tree says which of its inputs mint the keys, and where.
+            local = local_module(self.context, doc.path, module, _ROW.canonical)
+            asked = False
+            for input_name in dict.fromkeys((*_MODULE_INPUTS, *key_inputs(local or ()))):
                 attribute = module.attribute(input_name)
                 if attribute is not None and attribute.source.strip() == "true":
-                    name = module.labels[0] if module.labels else ""
+                    minted = fed_by(local or (), input_name)
+                    at = (f" feeds `{minted[0].native}.{minted[0].name}`, {where(minted[0])}"
+                          if minted else "")
                     self.report(
                         attribute.node,
                         f"Module {name!r} is asked to create service-account keys "
-                        f"(`{input_name} = true`): user-managed keys that never expire, with "
-                        "their private halves in state.",
+                        f"(`{input_name} = true`{at}): user-managed keys that never expire, "
+                        "with their private halves in state.",
                         lifetime=Lifetime.static(),
+                        related=related(minted, "service-account key"),
                     )
+                    asked = True
+            source = module.attribute("source")
+            minted = [m for m in local or () if on_by_default(m, module)]
+            if source is not None and not asked and minted:
+                self.report(
+                    source.node,
+                    f"Module {name!r} creates a service-account key by default "
+                    f"(`{minted[0].native}.{minted[0].name}`, {where(minted[0])}): a "
+                    "user-managed key that never expires, with its private half in state.",
+                    lifetime=Lifetime.static(),
+                    related=related(minted, "service-account key"),
+                )
 
     def check_resource(self, resource: Resource) -> None:
         if resource.front_end is FrontEnd.ANSIBLE:

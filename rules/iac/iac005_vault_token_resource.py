@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scanner.api import (
+    Attr,
     Category,
     FileKind,
     IacRule,
@@ -29,7 +30,13 @@ class VaultTokenResource(IacRule):
     the revocation of the token that made it), or long-lived: `ttl` absent or `"0"` on a
     renewable token without `explicit_max_ttl` (it then lives by the token mount's defaults,
     768 hours unless tuned), or a `ttl` above 24 hours that no `explicit_max_ttl` of 24 hours
-    or less caps. Periodic and orphan tokens are high, long TTLs medium.
+    or less caps. Periodic and orphan tokens are high, long TTLs medium. A short `ttl` on a
+    renewable token (`renewable` defaults to true) is low: without `explicit_max_ttl` its
+    holder can renew it, `ttl` at a time, up to the token mount's maximum TTL
+    (`max_lease_ttl`, 768 hours, 32 days, unless tuned), and with an `explicit_max_ttl` above
+    24 hours up to that cap; `renew_min_lease`/`renew_increment` make Terraform itself renew it
+    on every apply. `renewable = false`, an `explicit_max_ttl` of a day or less, or a
+    `role_name` (whose token role bounds renewals; LLC-IAC-006 judges it) is quiet.
 
     ## Why is this bad?
     A token made by Terraform is written to its state and handed to whatever reads it; a
@@ -59,6 +66,7 @@ class VaultTokenResource(IacRule):
     ## References
     - Terraform vault_token: https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/token
     - Vault, tokens (periodic and orphan tokens, TTLs): https://developer.hashicorp.com/vault/docs/concepts/tokens
+    - Vault, token time-to-live and explicit max TTLs: https://developer.hashicorp.com/vault/docs/concepts/tokens#token-time-to-live-periodic-tokens-and-explicit-max-ttls
     - Vault, tune the lease TTL (768h default): https://developer.hashicorp.com/vault/docs/troubleshoot/tune-lease-ttl
     """
 
@@ -80,9 +88,12 @@ class VaultTokenResource(IacRule):
         Valid('resource "vault_token" "bootstrap" {\n  policies         = ["bootstrap"]\n'
               '  ttl              = "15m"\n  explicit_max_ttl = "1h"\n'
               "  renewable        = false\n  num_uses         = 1\n}\n", path="main.tf"),
-        Valid('resource "vault_token" "short" {\n  policies = ["ci"]\n  ttl = "1h"\n}\n'
+        Valid('resource "vault_token" "short" {\n  policies  = ["ci"]\n  ttl = "1h"\n'
+              "  renewable = false\n}\n"
               'resource "vault_token" "capped" {\n  ttl = "72h"\n'
-              '  explicit_max_ttl = "12h"\n}\n', path="main.tf"),
+              '  explicit_max_ttl = "12h"\n}\n'
+              'resource "vault_token" "bounded" {\n  ttl = "1h"\n'
+              '  explicit_max_ttl = "4h"\n}\n', path="main.tf"),
         Valid('resource "vault_token_auth_backend_role" "r" {\n  role_name = "r"\n}\n'
               'data "vault_token" "x" {}\n'
               'resource "vault_token" "v" {\n  ttl = var.token_ttl\n}\n', path="main.tf"),
@@ -130,6 +141,19 @@ class VaultTokenResource(IacRule):
         Invalid("import pulumi_vault as vault\n\n"
                 'tok = vault.Token("ci", policies=["ci"],\n'
                 '    ttl="720h")  # expect: LLC-IAC-005\n', path="infra/__main__.py"),
+        # Renewable (the default) with a short TTL and no explicit_max_ttl: renewed up to the
+        # mount's maximum.
+        Invalid('resource "vault_token" "ci" {\n  policies = ["ci"]\n'
+                '  ttl      = "1h"  # expect: LLC-IAC-005\n}\n'
+                'resource "vault_token" "agent" {\n  ttl              = "2h"\n'
+                '  explicit_max_ttl = "720h"  # expect: LLC-IAC-005\n}\n', path="vault.tf"),
+        Invalid('{"resource": {"vault_token": {"ci": {\n  "policies": ["ci"],\n'
+                '  "ttl": "24h", "renew_min_lease": 43200, "renew_increment": 86400}}}}\n',
+                path="infra/renew.tf.json", lines=(3,)),
+        Invalid("import pulumi_vault as vault\n\n"
+                'tok = vault.Token("ci", policies=["ci"],\n'
+                '    ttl="1h", renewable=True)  # expect: LLC-IAC-005\n',
+                path="infra/__main__.py"),
     ]
 
     RESOURCE_TYPES = frozenset({"vault.token"})
@@ -178,6 +202,38 @@ class VaultTokenResource(IacRule):
                 lifetime=Lifetime.seconds(value),
                 severity=Severity.MEDIUM,
             )
+        elif value is not None and ttl is not None and not is_false(resource.attr("renewable")):
+            self._renewable(resource, ttl, value, cap, capped)
+
+    def _renewable(self, resource: Resource, ttl: Attr, value: int, cap: Attr | None,
+                   capped: int | None) -> None:
+        """A short TTL that renewals stretch: to ``explicit_max_ttl`` (above a day here), or
+        without one to the token mount's maximum TTL."""
+        if resource.has("role_name"):
+            return  # the token role's token_max_ttl bounds renewals: LLC-IAC-006 reads it
+        renewed = resource.has("renew_min_lease") or resource.has("renew_increment")
+        by = " (and `renew_min_lease` makes Terraform renew it on every apply)" if renewed else ""
+        if cap is not None:
+            if capped is None:
+                return  # a reference: the cap is set where it is written
+            self.report(
+                cap.node,
+                f"This Vault token lives {describe_duration(value)} at a time but is renewable "
+                f"up to its explicit_max_ttl of {describe_duration(capped)}{by}.",
+                lifetime=Lifetime.seconds(capped),
+                severity=Severity.LOW,
+            )
+            return
+        default = _ROW.default_seconds or 0
+        self.report(
+            ttl.node,
+            f"This Vault token lives {describe_duration(value)} at a time but is renewable "
+            "with no explicit_max_ttl: its holder can renew it up to the token mount's maximum "
+            f"TTL ({describe_duration(default)} unless tuned){by}; set `renewable = false` or "
+            "an `explicit_max_ttl`.",
+            lifetime=Lifetime.seconds(default),
+            severity=Severity.LOW,
+        )
 
 
 def _lifetime(ttl: int | None, cap: int | None) -> Lifetime:

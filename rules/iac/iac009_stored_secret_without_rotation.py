@@ -69,8 +69,12 @@ class StoredSecretWithoutRotation(IacRule):
     file's secrets alone: it may be theirs. Pulumi programs in Python (`aws.secretsmanager.
     Secret` without a `SecretRotation` whose `secret_id` is that secret) and CDK apps
     (`secretsmanager.Secret` without `add_rotation_schedule` or a `RotationSchedule` for it)
-    read the same; an RDS or DocumentDB `add_rotation_single_user`/`add_rotation_multi_user`
-    in the file may rotate any of its secrets, so it leaves them alone.
+    read the same, and so do their intervals: Pulumi's `rotation_rules` (a dict or a
+    `SecretRotationRotationRulesArgs`, `automatically_after_days` or `schedule_expression`) and
+    CDK's `automatically_after=Duration.days(N)` (absent, CDK's default is 30 days; `Duration.
+    days(0)` writes no rotation rules at all, so the secret never rotates by itself). An RDS
+    or DocumentDB `add_rotation_single_user`/`add_rotation_multi_user` in the file may rotate
+    any of its secrets, so it leaves them alone.
 
     ## Why is this bad?
     A secret nobody rotates is as old as the system: every copy ever made of it (a laptop, a
@@ -200,6 +204,12 @@ class StoredSecretWithoutRotation(IacRule):
               '        db = rds.DatabaseInstance(self, "Db", engine=engine,\n'
               "            credentials=rds.Credentials.from_secret(creds))\n"
               "        db.add_rotation_single_user()\n", path="cdk/stacks/app_stack.py"),
+        Valid("import pulumi_aws as aws\n\n"
+              'token = aws.secretsmanager.Secret("api-token")\n'
+              'aws.secretsmanager.SecretRotation("token", secret_id=token.id,\n'
+              "    rotation_lambda_arn=fn.arn,\n"
+              "    rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(\n"
+              '        schedule_expression="rate(30 days)"))\n', path="infra/__main__.py"),
     ]
     INVALID = [
         Invalid('resource "azurerm_key_vault_secret" "api" {  # expect: LLC-IAC-009\n'
@@ -268,6 +278,21 @@ class StoredSecretWithoutRotation(IacRule):
                 '        a.add_rotation_schedule("R", rotation_lambda=fn,\n'
                 "            automatically_after=Duration.days(365))  # expect: LLC-IAC-009\n",
                 path="cdk/stacks/app_stack.py"),
+        Invalid("import pulumi_aws as aws\n\n"
+                'token = aws.secretsmanager.Secret("api-token")\n'
+                'aws.secretsmanager.SecretRotation("token", secret_id=token.id,\n'
+                "    rotation_lambda_arn=fn.arn,\n"
+                "    rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(\n"
+                "        automatically_after_days=365))  # expect: LLC-IAC-009\n",
+                path="infra/__main__.py"),
+        Invalid("from aws_cdk import Duration, Stack, aws_secretsmanager as sm\n\n"
+                "class AppStack(Stack):\n    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                '        db = sm.Secret(self, "Db")\n'
+                '        db.add_rotation_schedule("R",\n'
+                "            hosted_rotation=sm.HostedRotation.postgre_sql_single_user(),\n"
+                "            automatically_after=Duration.days(0))  # expect: LLC-IAC-009\n",
+                path="cdk/stacks/db_stack.py"),
     ]
 
     RESOURCE_TYPES = frozenset({_SECRET, _ROTATION, *_KEY_VAULT, _STORAGE})
@@ -379,6 +404,10 @@ class StoredSecretWithoutRotation(IacRule):
     def _interval(self, rotation: Resource) -> None:
         after = rotation.attr("automatically_after")  # CDK: a Duration, in seconds
         every = seconds(after) if rotation.front_end is FrontEnd.CDK else None
+        if after is not None and every == 0:
+            self.report(after.node, "`Duration.days(0)` turns automatic rotation off: CDK "
+                        "writes no rotation rules, so the secret rotates only when someone "
+                        "asks.", lifetime=Lifetime.static())
         if after is not None and every is not None and every > _ROTATION_MAX_DAYS * _DAY:
             self.report(after.node, f"This secret rotates every {every // _DAY} days, more "
                         f"than every {_ROTATION_MAX_DAYS}.", lifetime=Lifetime.seconds(every))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from outlive_rules.iac.iac007_static_provider_credentials import PROVIDERS
 
@@ -21,11 +22,13 @@ from scanner.api import (
     Invalid,
     Lifetime,
     Precision,
+    PythonDocument,
     RuleMeta,
     Severity,
     Valid,
     ValueOrigin,
     YamlDocument,
+    ansible_yaml,
     catalogue,
     credential_format,
     fake_token,
@@ -35,6 +38,7 @@ from scanner.api import (
     serverless_yaml,
     yamlnodes,
 )
+from scanner.api.iac_programs import literal_arguments
 
 #: The catalogue's key names: the credential word ends the key (``DB_PASSWORD``, ``apiKey``).
 _CREDENTIAL_KEY = re.compile(
@@ -89,9 +93,14 @@ class HardcodedCredentialLiteral(IacRule):
     default, local, module input or `.tfvars` value whose name ends in a credential word
     (`password`, `secret`, `token`, `api_key`, `access_key`, `private_key`, `client_secret`,
     `credentials`, also env-style `AWS_SECRET_ACCESS_KEY`) in Terraform; a CloudFormation
-    property or `Parameters.*.Default`; an Ansible play, task or module argument; a
+    property or `Parameters.*.Default`; an Ansible play, task or module argument, or a
+    variable of a vars file (`group_vars/`, `host_vars/`, a role's `vars/` and `defaults/`,
+    with or without a `.yml` suffix) or of a loose task file (`tasks/`, `handlers/`); a
     `serverless.yml` environment (`provider.environment`, `functions.*.environment`); a
-    `config:` value of `Pulumi.<stack>.yaml` or `Pulumi.yaml` that is not `secure:`. The
+    `config:` value of `Pulumi.<stack>.yaml` or `Pulumi.yaml` that is not `secure:`; a
+    keyword argument (or a key of a dict or `*Args` object in one) of any Pulumi or CDK
+    constructor in a Python program (`aws.rds.Instance(password="...")`), and any constant
+    wrapped in CDK's `SecretValue.unsafe_plain_text` or Pulumi's `Output.secret`. The
     value must have a provider format (critical) or pass the same test LLC-SRC-014 applies
     (high): long enough, not a word, path, URL, number or placeholder, random-looking.
     Known sinks get their own message: Lambda environment variables, EC2 user data and other
@@ -102,7 +111,9 @@ class HardcodedCredentialLiteral(IacRule):
     task output, not from the file, so they change the message, not the finding. These stay
     quiet: `var.x` (the default is judged where it is written), `random_password` results,
     data sources, `!Ref` and other intrinsics, `{{resolve:secretsmanager:...}}`, Jinja
-    `{{ x }}`, Ansible Vault `!vault`, serverless `${ssm:...}`, `${env:...}`, `${self:...}`.
+    `{{ x }}`, Ansible Vault `!vault`, serverless `${ssm:...}`, `${env:...}`, `${self:...}`,
+    Pulumi `config.require_secret(...)`/`config.get_secret(...)`, `RandomPassword(...).result`,
+    CDK `SecretValue.secrets_manager(...)`.
     Provider and backend credentials are LLC-IAC-007's. A text rule that finds the same
     value on the same line gives way to this finding.
 
@@ -150,7 +161,7 @@ class HardcodedCredentialLiteral(IacRule):
         "...}}`, `${ssm:...}`, a data source, Ansible Vault), generate it (`random_password`, "
         "`manage_master_user_password`), or better, let the workload use its own identity.",
         kinds=frozenset({FileKind.TERRAFORM, FileKind.CLOUDFORMATION, FileKind.ANSIBLE,
-                         FileKind.SERVERLESS, FileKind.PULUMI}),
+                         FileKind.SERVERLESS, FileKind.PULUMI, FileKind.PYTHON}),
         triggers=("passw", "secret", "token", "api_key", "apikey", "api-key", "access_key",
                   "accesskey", "private_key", "privatekey", "credential", "user_data",
                   "userdata", "plaintext_value", "custom_data", "startup_script"),
@@ -159,15 +170,16 @@ class HardcodedCredentialLiteral(IacRule):
     VALID = [
         Valid('resource "random_password" "db" {\n  length = 32\n}\n'
               'resource "aws_db_instance" "main" {\n  username = "app"\n'
-              "  password = random_password.db.result\n}\n"),
+              "  password = random_password.db.result\n}\n", path="main.tf"),
         Valid('variable "db_password" {\n  type      = string\n  sensitive = true\n}\n'
               'module "db" {\n  source   = "./db"\n  password = var.db_password\n'
-              '  password_secret_arn = "arn:aws:secretsmanager:eu-west-1:1:secret:db"\n}\n'),
+              '  password_secret_arn = "arn:aws:secretsmanager:eu-west-1:1:secret:db"\n}\n',
+              path="main.tf"),
         Valid('resource "aws_ssm_parameter" "db" {\n  name  = "/app/db-password"\n'
               '  type  = "SecureString"\n  value = data.aws_secretsmanager_secret_version.db.'
               'secret_string\n}\nresource "github_actions_secret" "x" {\n'
               '  repository      = "app"\n  secret_name     = "API_TOKEN"\n'
-              '  plaintext_value = "changeme"\n}\n'),
+              '  plaintext_value = "changeme"\n}\n', path="main.tf"),
         Valid("AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DbPassword:\n"
               "    Type: String\n    NoEcho: true\nResources:\n  Db:\n"
               "    Type: AWS::RDS::DBInstance\n    Properties:\n"
@@ -239,23 +251,56 @@ class HardcodedCredentialLiteral(IacRule):
               "  app:secretName: prod/api-token\n", path="infra/Pulumi.dev.yaml"),
         Valid("name: app\nruntime: python\nconfig:\n  dbPassword:\n    type: string\n"
               "    secret: true\n", path="Pulumi.yaml"),
+        # Ansible vars files and loose task files.
+        Valid("---\ndb_user: app\ndb_password: \"{{ vault_db_password }}\"\n"
+              "api_token: \"{{ lookup('community.hashi_vault.hashi_vault',"
+              " 'secret/app:token') }}\"\n",
+              path="inventories/prod/group_vars/all.yml"),
+        Valid("aws_access_key: AKIAIOSFODNN7EXAMPLE\naws_secret_key: !vault |\n"
+              "  $ANSIBLE_VAULT;1.1;AES256\n  62313864386433616136\n"
+              "db_password: changeme\n", path="group_vars/webservers"),
+        Valid("---\napp_port: 8080\napp_password_length: 32\napp_token_file: /etc/app/token\n",
+              path="roles/app/defaults/main.yml"),
+        # Pulumi and CDK programs in Python.
+        Valid("import pulumi\nimport pulumi_aws as aws\nimport pulumi_random as random\n\n"
+              "config = pulumi.Config()\n"
+              'password = random.RandomPassword("db", length=32, special=False)\n'
+              'db = aws.rds.Instance("db", engine="postgres", username="app",\n'
+              "    password=password.result)\n"
+              'api = aws.ssm.Parameter("api", type="SecureString",\n'
+              '    value=config.require_secret("apiToken"))\n', path="infra/__main__.py"),
+        Valid("import pulumi\nimport pulumi_aws as aws\n\ncfg = pulumi.Config()\n"
+              'fn = aws.lambda_.Function("api", runtime="python3.12",\n'
+              "    environment=aws.lambda_.FunctionEnvironmentArgs(variables={\n"
+              '        "API_TOKEN": cfg.get_secret("apiToken"),\n'
+              '        "TOKEN_TTL": "3600",\n        "SECRET_NAME": "prod/api-token",\n'
+              "    }))\n", path="infra/__main__.py"),
+        Valid("from aws_cdk import SecretValue, Stack, aws_rds as rds\n\n"
+              "class DbStack(Stack):\n    def __init__(self, scope, id):\n"
+              "        super().__init__(scope, id)\n"
+              '        rds.DatabaseInstance(self, "Db", engine=engine,\n'
+              '            credentials=rds.Credentials.from_generated_secret("app"))\n'
+              '        rds.DatabaseInstance(self, "Db2", engine=engine,\n'
+              '            credentials=rds.Credentials.from_password("app",\n'
+              '                SecretValue.secrets_manager("prod/db")))\n',
+              path="cdk/stacks/db_stack.py"),
     ]
     INVALID = [
         Invalid('resource "aws_db_instance" "main" {\n  username = "app"\n'
-                f'  password = "{_PASSWORD}"  # expect: LLC-IAC-010\n}}\n'),
+                f'  password = "{_PASSWORD}"  # expect: LLC-IAC-010\n}}\n', path="main.tf"),
         Invalid('resource "aws_lambda_function" "api" {\n  function_name = "api"\n'
                 "  environment {\n    variables = {\n"
                 f'      SLACK_TOKEN = "{_SLACK}"  # expect: LLC-IAC-010\n'
-                '      LOG_LEVEL   = "info"\n    }\n  }\n}\n'),
+                '      LOG_LEVEL   = "info"\n    }\n  }\n}\n', path="main.tf"),
         Invalid('resource "aws_instance" "web" {\n  ami = "ami-123"\n  user_data = <<-EOF\n'
                 "    #!/bin/bash\n"
                 f"    export AWS_ACCESS_KEY_ID={_AKID}  # expect: LLC-IAC-010\n"
                 f"    export AWS_SECRET_ACCESS_KEY={_AWS_SECRET}  # expect: LLC-IAC-010\n"
-                "  EOF\n}\n"),
+                "  EOF\n}\n", path="main.tf"),
         Invalid(f'variable "api_token" {{\n  default = "{_TOKEN}"  # expect: LLC-IAC-010\n}}\n'
                 'resource "github_actions_secret" "gh" {\n  repository = "app"\n'
                 '  secret_name = "GH_TOKEN"\n'
-                f'  plaintext_value = "{_GH_TOKEN}"  # expect: LLC-IAC-010\n}}\n'),
+                f'  plaintext_value = "{_GH_TOKEN}"  # expect: LLC-IAC-010\n}}\n', path="main.tf"),
         Invalid('{"variable": {"signing_secret": {\n'
                 f'  "default": "{_TOKEN}"}}}},\n'
                 ' "resource": {"aws_db_instance": {"main": {"password": "${random_password.db.'
@@ -264,12 +309,12 @@ class HardcodedCredentialLiteral(IacRule):
         Invalid('resource "aws_launch_template" "w" {\n  user_data = base64encode(<<-EOF\n'
                 "    #!/bin/bash\n    echo ${var.cluster} > /etc/cluster\n"
                 f"    DATADOG_API_KEY={_TOKEN} ./install.sh  # expect: LLC-IAC-010\n"
-                "  EOF\n  )\n}\n"),
+                "  EOF\n  )\n}\n", path="main.tf"),
         Invalid(f'db_password = "{_PASSWORD}"  # expect: LLC-IAC-010\nregion = "eu-west-1"\n',
                 path="envs/prod.tfvars"),
         Invalid('resource "aws_ssm_parameter" "token" {\n  name  = "/app/api-token"\n'
                 '  type  = "String"\n'
-                f'  value = "{_TOKEN}"  # expect: LLC-IAC-010\n}}\n'),
+                f'  value = "{_TOKEN}"  # expect: LLC-IAC-010\n}}\n', path="main.tf"),
         Invalid("AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DbPassword:\n"
                 "    Type: String\n"
                 f"    Default: {_PASSWORD}  # expect: LLC-IAC-010\n",
@@ -343,9 +388,55 @@ class HardcodedCredentialLiteral(IacRule):
                 path="infra/Pulumi.staging.yaml"),
         Invalid("name: app\nruntime: python\nconfig:\n  apiKey:\n"
                 f"    default: {_TOKEN}  # expect: LLC-IAC-010\n", path="Pulumi.yaml"),
+        Invalid("---\ndb_user: app\n"
+                f"db_password: \"{_PASSWORD}\"  # expect: LLC-IAC-010\n",
+                path="inventories/prod/group_vars/all.yml"),
+        Invalid(f"ansible_user: deploy\naws_access_key: {_AKID}  # expect: LLC-IAC-010\n"
+                f"aws_secret_key: {_AWS_SECRET}  # expect: LLC-IAC-010\n",
+                path="inventory/host_vars/web1"),
+        Invalid("---\nslack:\n  channel: '#deploys'\n"
+                f"  token: {_SLACK}  # expect: LLC-IAC-010\n",
+                path="roles/notify/vars/main.yml"),
+        Invalid("- name: push the image\n  community.docker.docker_login:\n"
+                "    username: ci\n"
+                f"    password: {_PASSWORD}  # expect: LLC-IAC-010\n",
+                path="tasks/registry.yml"),
+        Invalid("import pulumi_aws as aws\n\n"
+                'db = aws.rds.Instance("db", engine="postgres", username="app",\n'
+                f'    password="{_PASSWORD}")  # expect: LLC-IAC-010\n',
+                path="infra/__main__.py"),
+        Invalid("import pulumi_aws as aws\n\n"
+                'fn = aws.lambda_.Function("api", runtime="python3.12",\n'
+                "    environment=aws.lambda_.FunctionEnvironmentArgs(variables={\n"
+                f'        "GITHUB_TOKEN": "{_GH_TOKEN}",  # expect: LLC-IAC-010\n'
+                "    }))\n", path="infra/__main__.py"),
+        Invalid("from aws_cdk import SecretValue, Stack, aws_rds as rds\n\n"
+                "class DbStack(Stack):\n    def __init__(self, scope, id):\n"
+                "        super().__init__(scope, id)\n"
+                '        rds.DatabaseInstance(self, "Db", engine=engine,\n'
+                '            credentials=rds.Credentials.from_password("app",\n'
+                f'                SecretValue.unsafe_plain_text("{_PASSWORD}")))'
+                "  # expect: LLC-IAC-010\n", path="cdk/stacks/db_stack.py"),
     ]
 
     # ---- Terraform -------------------------------------------------------------------
+
+    def check_python(self, doc: PythonDocument) -> None:
+        """Pulumi and CDK programs: string constants given to any provider constructor, under
+        a credential-named argument or key, or wrapped in ``SecretValue.unsafe_plain_text``
+        / ``pulumi.Output.secret`` (which hide a value in the state, not in the code)."""
+        for found in literal_arguments(doc):
+            named = credential_key(found.key)
+            if not named and not found.wrapped:
+                continue
+            owner = found.owner.split(".", 1)[-1]
+            how = (" (marking it secret hides it in the state and the console, not in the "
+                   "code)" if found.wrapped else "")
+            self._judge(found.key if named else "secret", found.text, found.node,
+                        f"`{found.key[:60]}` of `{owner[:80]}` is a literal credential in the "
+                        f"program{how}: it is in the repository and every deployment; read "
+                        "it with `config.require_secret(...)`, generate it "
+                        "(`random.RandomPassword`) or let the service manage it")
 
     def check_hcl(self, doc: HclDocument) -> None:
         values = hcl_values(doc)
@@ -485,6 +576,10 @@ class HardcodedCredentialLiteral(IacRule):
             for root in doc.roots:
                 self._terraform_json(doc.path.lower().endswith(".tfvars.json"), root)
             return
+        if ansible_yaml.vars_file(doc.path):
+            for root in doc.roots:  # group_vars, host_vars, a role's vars and defaults
+                self._ansible(root, "vars file")
+            return
         for root in doc.roots:
             if serverless_yaml.is_serverless(root):
                 self._serverless(doc, root)
@@ -553,11 +648,12 @@ class HardcodedCredentialLiteral(IacRule):
             name = key.rsplit(":", 1)[-1]
             if not credential_key(name):
                 continue
+            written: yamlnodes.Node | None = value
             if isinstance(value, yamlnodes.MappingNode):
                 if yamlnodes.get(value, "secure") is not None:
                     continue
-                value = yamlnodes.get(value, "value") or yamlnodes.get(value, "default")
-            self._yaml_value(name, value,
+                written = yamlnodes.get(value, "value") or yamlnodes.get(value, "default")
+            self._yaml_value(name, written,
                              f"Pulumi config `{key[:60]}` is a literal credential in plain "
                              "text: set it with `pulumi config set --secret`, which stores it "
                              "encrypted (`secure:`)")
@@ -635,9 +731,10 @@ class HardcodedCredentialLiteral(IacRule):
                             "credential: user data is readable by anything on the instance; "
                             "give the instance a role instead", scripted=True)
 
-    def _ansible(self, root: yamlnodes.Node) -> None:
-        """Every credential-named scalar of plays, tasks, vars and module arguments; a task's
-        ``no_log`` covers its module's arguments (it hides them from the output only)."""
+    def _ansible(self, root: yamlnodes.Node, what: str = "playbook") -> None:
+        """Every credential-named scalar of plays, tasks, vars files and module arguments; a
+        task's ``no_log`` covers its module's arguments (it hides them from the output only).
+        A variables file is printed by nothing, so its message says nothing of ``no_log``."""
         seen: set[int] = set()
         stack: list[tuple[yamlnodes.Node, bool]] = [(root, False)]
         while stack:
@@ -658,11 +755,12 @@ class HardcodedCredentialLiteral(IacRule):
                     continue
                 if not credential_key(key):
                     continue
-                logged = "" if quiet else (" (and without `no_log: true` it is printed in "
-                                           "the task output)")
+                logged = "" if quiet or what != "playbook" else (
+                    " (and without `no_log: true` it is printed in the task output)")
                 self._yaml_value(key, value, f"`{key[:60]}` is a literal credential in the "
-                                 f"playbook: it is in the repository{logged}; use Ansible "
-                                 "Vault or a lookup from a secret manager")
+                                 f"{what}: it is in the repository{logged}; use Ansible "
+                                 "Vault (`ansible-vault encrypt_string`) or a lookup from a "
+                                 "secret manager")
 
     def _yaml_value(self, key: str, value: yamlnodes.Node | None, message: str) -> None:
         text = yamlnodes.scalar(value)
@@ -710,7 +808,7 @@ def _may_nest_credentials(doc: HclDocument, expr: object) -> bool:
 
 def _object_elements(doc: HclDocument, expr: object) -> Iterator[tuple[str, object, object]]:
     """``key = value`` elements of object literals in an expression, calls included."""
-    stack = [expr]
+    stack: list[Any] = [expr]  # tree-sitter nodes (their binding ships partial stubs)
     while stack:
         node = stack.pop()
         kind = getattr(node, "type", "")
@@ -727,7 +825,7 @@ def _object_elements(doc: HclDocument, expr: object) -> Iterator[tuple[str, obje
 
 def _script_nodes(expr: object) -> Iterator[object]:
     """Heredocs and quoted templates inside an expression, file paths of calls left out."""
-    stack = [expr]
+    stack: list[Any] = [expr]  # tree-sitter nodes (their binding ships partial stubs)
     while stack:
         node = stack.pop()
         kind = getattr(node, "type", "")

@@ -21,9 +21,10 @@ SA_TOKEN_TYPE = "kubernetes.io/service-account-token"
 class ServiceAccountTokenSecret(K8sRule):
     """## What it does
     Flags `kind: Secret` manifests of `type: kubernetes.io/service-account-token`, in plain
-    manifests, kustomize bases and Helm chart templates: the control plane fills such a Secret
-    with a token for the ServiceAccount named in its `kubernetes.io/service-account.name`
-    annotation.
+    manifests, kustomize bases, Helm chart templates and Terraform (`kubernetes_secret`,
+    `kubernetes_secret_v1`, and a `kubernetes_manifest` whose `manifest` object is the
+    Secret): the control plane fills such a Secret with a token for the ServiceAccount named
+    in its `kubernetes.io/service-account.name` annotation.
 
     ## Why is this bad?
     A legacy service-account token never expires and is not bound to a pod: whoever reads the
@@ -144,6 +145,12 @@ class ServiceAccountTokenSecret(K8sRule):
         Valid('{"resource": {"kubernetes_secret": {"ci": {\n'
               '  "metadata": {"name": "ci-token"},\n'
               '  "type": "${var.secret_type}"}}}}\n', path="infra/var.tf.json"),
+        Valid('resource "kubernetes_manifest" "cfg" {\n  manifest = {\n'
+              '    apiVersion = "v1"\n    kind       = "Secret"\n'
+              '    metadata   = { name = "cfg", namespace = var.namespace }\n'
+              '    type       = "Opaque"\n    stringData = { LOG_LEVEL = "info" }\n'
+              "  }\n}\n# not a kubernetes.io/service-account-token Secret\n",
+              path="infra/manifest.tf"),
     ]
     INVALID = [
         Invalid(
@@ -235,6 +242,19 @@ class ServiceAccountTokenSecret(K8sRule):
                 ' {"kubernetes_secret_v1": {"bot": {"metadata": {"name": "bot-token"},\n'
                 '  "type": "kubernetes.io/service-account-token"}}}]}\n',
                 path="infra/bot.tf.json", lines=(4,)),
+        Invalid('resource "kubernetes_manifest" "ci_token" {\n  manifest = {\n'
+                '    apiVersion = "v1"\n    kind       = "Secret"\n    metadata = {\n'
+                '      name        = "ci-token"\n      namespace   = var.namespace\n'
+                '      annotations = { "kubernetes.io/service-account.name" = "ci" }\n'
+                "    }\n"
+                '    type = "kubernetes.io/service-account-token"  # expect: LLC-K8S-001\n'
+                "  }\n}\n", path="infra/manifest.tf"),
+        Invalid('{"resource": {"kubernetes_manifest": {"ci_token": {"manifest": {\n'
+                '  "apiVersion": "v1", "kind": "Secret",\n'
+                '  "metadata": {"name": "ci-token", "annotations": {\n'
+                '    "kubernetes.io/service-account.name": "ci"}},\n'
+                '  "type": "kubernetes.io/service-account-token"}}}}}\n',
+                path="infra/manifest.tf.json", lines=(5,)),
     ]
 
     def check_secret(self, secret: Secret) -> None:

@@ -28,7 +28,10 @@ class ServiceAccountTokenSecrets(K8sRule):
     the same file has `type: kubernetes.io/service-account-token`, or, when the file holds no
     Secret of that name, when the name says `token`. Other names are the Secrets pods may mount
     under the `kubernetes.io/enforce-mountable-secrets` annotation, not tokens, and are quiet;
-    `imagePullSecrets` is a different field and is fine too.
+    `imagePullSecrets` is a different field and is fine too. Terraform's
+    `kubernetes_service_account` (and `_v1`, `.tf` and `.tf.json`) reads the same through its
+    `secret { name = ... }` blocks; a name written as `kubernetes_secret_v1.x.metadata[0].name`
+    is that Secret of the file, whose `type` decides.
 
     ## Why is this bad?
     The Secrets a ServiceAccount lists are legacy service-account tokens: they never expire, and
@@ -68,9 +71,10 @@ class ServiceAccountTokenSecrets(K8sRule):
         owasp=("NHI7", "NHI1"),
         fix="Remove the `secrets:` list and delete the token Secrets it names; pods get "
         "projected, expiring tokens without it.",
-        kinds=frozenset({FileKind.KUBERNETES, FileKind.HELM}),
-        triggers=("serviceaccount",),
-        requires=("secrets",),
+        kinds=frozenset({FileKind.KUBERNETES, FileKind.HELM, FileKind.TERRAFORM}),
+        # Terraform: `kubernetes_service_account { secret { name = ... } }` (HCL or JSON).
+        triggers=("serviceaccount", "service_account"),
+        requires=("secrets", "secret {", '"secret"'),
     )
 
     VALID = [
@@ -86,10 +90,10 @@ class ServiceAccountTokenSecrets(K8sRule):
             "apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ci }\n"
             "automountServiceAccountToken: false\n"
             "imagePullSecrets:\n  - name: registry\n"
-        ),
+        , path="k8s/serviceaccount.yaml"),
         Valid(
             "apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: app }\nsecrets: []\n"
-        ),
+        , path="k8s/serviceaccount.yaml"),
         # Mountable application Secrets, not tokens (a chart's own credentials Secret).
         Valid(
             "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n"
@@ -103,7 +107,7 @@ class ServiceAccountTokenSecrets(K8sRule):
             "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n"
             "---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\n"
             "data:\n  secrets: vault\n"
-        ),
+        , path="k8s/serviceaccount.yaml"),
         Valid(
             "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n"
             "  name: {{ include \"app.serviceAccountName\" . }}\n"
@@ -115,12 +119,36 @@ class ServiceAccountTokenSecrets(K8sRule):
             "serviceAccount:\n  create: true\n  secrets:\n    - name: legacy-token\n",
             path="chart/values.yaml",
         ),
+        # Terraform's kubernetes provider.
+        Valid('resource "kubernetes_service_account_v1" "ci" {\n'
+              '  metadata { name = "ci" }\n  automount_service_account_token = false\n'
+              '  image_pull_secret { name = "registry" }\n}\n', path="infra/sa.tf"),
+        Valid('resource "kubernetes_secret_v1" "app" {\n  metadata { name = "app-config" }\n'
+              '  type = "Opaque"\n}\n'
+              'resource "kubernetes_service_account" "app" {\n  metadata { name = "app" }\n'
+              "  secret { name = kubernetes_secret_v1.app.metadata[0].name }\n}\n",
+              path="infra/app.tf"),
+        Valid('resource "kubernetes_service_account" "app" {\n  metadata {\n'
+              '    name        = "app"\n    annotations = {\n'
+              '      "eks.amazonaws.com/role-arn" = aws_iam_role.app.arn\n    }\n  }\n}\n',
+              path="infra/irsa.tf"),
+        Valid('{"resource": {"kubernetes_service_account_v1": {"ci": {\n'
+              '  "metadata": {"name": "ci"},\n'
+              '  "image_pull_secret": [{"name": "registry"}]}}}}\n', path="infra/sa.tf.json"),
+        Valid('{"resource": {\n  "kubernetes_secret_v1": {"cfg": {"metadata": {"name": "cfg"},'
+              ' "type": "Opaque"}},\n'
+              '  "kubernetes_service_account": {"app": {"metadata": {"name": "app"},\n'
+              '    "secret": [{"name": "${kubernetes_secret_v1.cfg.metadata[0].name}"}]}}}}\n',
+              path="infra/app.tf.json"),
+        Valid('{"resource": {"kubernetes_service_account": {"app": {\n'
+              '  "metadata": {"name": "app"}, "automount_service_account_token": false}}}}\n',
+              path="infra/auto.tf.json"),
     ]
     INVALID = [
         Invalid(
             "apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ci }\n"
             "secrets:  # expect: LLC-K8S-002\n  - name: ci-token-abcde\n"
-        ),
+        , path="k8s/serviceaccount.yaml"),
         Invalid(
             "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n"
             "    kind: ServiceAccount\n    metadata: { name: deploy }\n"
@@ -157,6 +185,36 @@ class ServiceAccountTokenSecrets(K8sRule):
             "type: kubernetes.io/service-account-token\n{{- end }}\n",
             path="chart/templates/deployer.yaml",
         ),
+        Invalid('resource "kubernetes_service_account" "ci" {\n  metadata { name = "ci" }\n'
+                '  secret {  # expect: LLC-K8S-002\n    name = "ci-token-x7k2p"\n  }\n}\n',
+                path="infra/ci.tf"),
+        Invalid('resource "kubernetes_secret_v1" "deployer" {\n'
+                '  metadata {\n    name = "deployer-credentials"\n    annotations = {\n'
+                '      "kubernetes.io/service-account.name" = "deployer"\n    }\n  }\n'
+                '  type = "kubernetes.io/service-account-token"\n}\n'
+                'resource "kubernetes_service_account_v1" "deployer" {\n'
+                '  metadata { name = "deployer" }\n'
+                "  secret {  # expect: LLC-K8S-002\n"
+                "    name = kubernetes_secret_v1.deployer.metadata[0].name\n  }\n}\n",
+                path="infra/deployer.tf"),
+        Invalid('resource "kubernetes_service_account" "bot" {\n'
+                '  metadata {\n    name      = "bot"\n    namespace = var.namespace\n  }\n'
+                '  secret { name = "${var.prefix}-bot-token" }  # expect: LLC-K8S-002\n}\n',
+                path="modules/bot/main.tf"),
+        Invalid('{"resource": {"kubernetes_service_account": {"ci": {\n'
+                '  "metadata": {"name": "ci"},\n'
+                '  "secret": [{"name": "ci-token-x7k2p"}]}}}}\n',
+                path="infra/ci.tf.json", lines=(3,)),
+        Invalid('{"resource": {\n'
+                '  "kubernetes_secret_v1": {"d": {"metadata": {"name": "d-creds"},\n'
+                '    "type": "kubernetes.io/service-account-token"}},\n'
+                '  "kubernetes_service_account_v1": {"d": {"metadata": {"name": "d"},\n'
+                '    "secret": {"name": "${kubernetes_secret_v1.d.metadata[0].name}"}}}}}\n',
+                path="infra/d.tf.json", lines=(5,)),
+        Invalid('{"resource": [{"kubernetes_service_account": {"bot": {\n'
+                '  "metadata": [{"name": "bot"}],\n'
+                '  "secret": [{"name": "bot-token"}, {"name": "registry"}]}}}]}\n',
+                path="infra/bot.tf.json", lines=(3,)),
     ]
 
     def check_service_account(self, account: ServiceAccount) -> None:

@@ -28,7 +28,10 @@ class ProjectedTokenLongExpiry(K8sRule):
     the configured maximum (`k8s_token_max_seconds`, one hour by default), in the pod spec of
     any workload kind: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob
     `jobTemplate`, and custom kinds with the same `spec.template.spec` shape. More than a day is
-    medium, less is low.
+    medium, less is low. Terraform's `kubernetes` provider is read too (`.tf` and `.tf.json`):
+    `kubernetes_pod`, `kubernetes_deployment` and the other workload resources (and their
+    `_v1`) with `volume { projected { sources { service_account_token { expiration_seconds =
+    ... } } } }`, and `kubernetes_manifest` whose `manifest = { ... }` object is a workload.
 
     ## Why is this bad?
     A projected token is the right mechanism, but its lifetime is what a thief gets: the kubelet
@@ -62,8 +65,8 @@ class ProjectedTokenLongExpiry(K8sRule):
         owasp=("NHI7",),
         fix="Keep `expirationSeconds` at the one-hour default (or omit it) and have the "
         "consumer re-read the token file, which the kubelet rotates.",
-        kinds=frozenset({FileKind.KUBERNETES, FileKind.HELM}),
-        triggers=("expirationseconds",),
+        kinds=frozenset({FileKind.KUBERNETES, FileKind.HELM, FileKind.TERRAFORM}),
+        triggers=("expirationseconds", "expiration_seconds"),
     )
 
     VALID = [
@@ -72,7 +75,8 @@ class ProjectedTokenLongExpiry(K8sRule):
             "  containers: [ { name: app, image: app:1 } ]\n  volumes:\n    - name: vault\n"
             "      projected:\n        sources:\n          - serviceAccountToken:\n"
             "              path: token\n              audience: vault\n"
-            "              expirationSeconds: 3600\n"
+            "              expirationSeconds: 3600\n",
+            path="k8s/workload.yaml"
         ),
         # The API server's own default (3607 s) and the minimum are fine; so is no expiry set.
         Valid(
@@ -81,7 +85,8 @@ class ProjectedTokenLongExpiry(K8sRule):
             "      volumes:\n        - name: a\n          projected:\n            sources:\n"
             "              - serviceAccountToken: { path: a, expirationSeconds: 3607 }\n"
             "              - serviceAccountToken: { path: b, expirationSeconds: 600 }\n"
-            "              - serviceAccountToken: { path: c }\n"
+            "              - serviceAccountToken: { path: c }\n",
+            path="k8s/workload.yaml"
         ),
         Valid(
             "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: { name: agent }\nspec:\n"
@@ -96,7 +101,8 @@ class ProjectedTokenLongExpiry(K8sRule):
             "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
             "metadata: { name: x.example.com }\nspec:\n  versions:\n    - name: v1\n"
             "      schema:\n        openAPIV3Schema:\n          properties:\n"
-            "            expirationSeconds: { type: integer, default: 31536000 }\n"
+            "            expirationSeconds: { type: integer, default: 31536000 }\n",
+            path="k8s/workload.yaml"
         ),
         Valid(
             "vault:\n  # the projected token's lifetime, in seconds\n"
@@ -113,6 +119,57 @@ class ProjectedTokenLongExpiry(K8sRule):
             "                  expirationSeconds: 3600\n",
             path="chart/templates/deployment.yaml",
         ),
+        # Terraform: the kubernetes provider's workload resources and kubernetes_manifest.
+        Valid(
+            'resource "kubernetes_pod_v1" "app" {\n  metadata { name = "app" }\n  spec {\n'
+            '    container {\n      name  = "app"\n      image = "app:1"\n    }\n'
+            '    volume {\n      name = "vault"\n      projected {\n        sources {\n'
+            '          service_account_token {\n            audience           = "vault"\n'
+            '            path               = "token"\n'
+            "            expiration_seconds = 3600\n          }\n        }\n      }\n"
+            "    }\n  }\n}\n",
+            path="infra/pod.tf",
+        ),
+        Valid(
+            'resource "kubernetes_deployment" "app" {\n  metadata { name = "app" }\n'
+            "  spec {\n    template {\n      metadata { labels = { app = \"app\" } }\n"
+            "      spec {\n        container {\n          name  = \"app\"\n"
+            '          image = "app:1"\n        }\n        volume {\n          name = "t"\n'
+            "          projected {\n            sources {\n"
+            "              service_account_token {\n                path = \"t\"\n"
+            "                expiration_seconds = var.token_seconds\n              }\n"
+            "            }\n          }\n        }\n      }\n    }\n  }\n}\n",
+            path="infra/deployment.tf",
+        ),
+        Valid(
+            'resource "kubernetes_manifest" "app" {\n  manifest = {\n'
+            '    apiVersion = "v1"\n    kind       = "Pod"\n'
+            '    metadata   = { name = "app" }\n    spec = {\n'
+            '      containers = [{ name = "app", image = "app:1" }]\n'
+            "      volumes = [{\n        name = \"t\"\n        projected = { sources = [{\n"
+            "          serviceAccountToken = { path = \"t\", expirationSeconds = 600 }\n"
+            "        }] }\n      }]\n    }\n  }\n}\n",
+            path="infra/manifest.tf",
+        ),
+        Valid('{"resource": {"kubernetes_pod_v1": {"app": {\n'
+              '  "metadata": {"name": "app"},\n  "spec": {\n'
+              '    "container": [{"name": "app", "image": "app:1"}],\n'
+              '    "volume": [{"name": "t", "projected": {"sources": [\n'
+              '      {"service_account_token": {"path": "t", "expiration_seconds": 3600}}]}}]'
+              "}}}}}\n", path="infra/pod.tf.json"),
+        Valid('{"resource": {"kubernetes_deployment_v1": {"app": {\n'
+              '  "metadata": {"name": "app"},\n  "spec": {"template": {"spec": {\n'
+              '    "container": [{"name": "app", "image": "app:1"}],\n'
+              '    "volume": [{"name": "t", "projected": {"sources": [{\n'
+              '      "service_account_token": {"path": "t",\n'
+              '        "expiration_seconds": "${var.token_seconds}"}}]}}]}}}}}}}\n',
+              path="infra/deployment.tf.json"),
+        Valid('{"resource": {"kubernetes_manifest": {"app": {"manifest": {\n'
+              '  "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "app"},\n'
+              '  "spec": {"containers": [{"name": "app", "image": "app:1"}],\n'
+              '    "volumes": [{"name": "t", "projected": {"sources": [\n'
+              '      {"serviceAccountToken": {"path": "t", "expirationSeconds": 3600}}]}}]}'
+              "}}}}}\n", path="infra/manifest.tf.json"),
     ]
     INVALID = [
         Invalid(
@@ -120,7 +177,8 @@ class ProjectedTokenLongExpiry(K8sRule):
             "  containers: [ { name: app, image: app:1 } ]\n  volumes:\n    - name: vault\n"
             "      projected:\n        sources:\n          - serviceAccountToken:\n"
             "              path: token\n              audience: vault\n"
-            "              expirationSeconds: 31536000  # expect: LLC-K8S-003\n"
+            "              expirationSeconds: 31536000  # expect: LLC-K8S-003\n",
+            path="k8s/workload.yaml"
         ),
         Invalid(
             "apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: sync }\nspec:\n"
@@ -168,6 +226,62 @@ class ProjectedTokenLongExpiry(K8sRule):
             "  # expect: LLC-K8S-003\n",
             path="k8s/legacy-rs.yaml",
         ),
+        Invalid(
+            'resource "kubernetes_pod_v1" "app" {\n  metadata { name = "app" }\n  spec {\n'
+            '    container {\n      name  = "app"\n      image = "app:1"\n    }\n'
+            '    volume {\n      name = "vault"\n      projected {\n        sources {\n'
+            '          service_account_token {\n            audience           = "vault"\n'
+            '            path               = "token"\n'
+            "            expiration_seconds = 31536000  # expect: LLC-K8S-003\n"
+            "          }\n        }\n      }\n    }\n  }\n}\n",
+            path="infra/pod.tf",
+        ),
+        Invalid(
+            'resource "kubernetes_deployment_v1" "agent" {\n  metadata { name = "agent" }\n'
+            "  spec {\n    template {\n      metadata { labels = { app = \"agent\" } }\n"
+            "      spec {\n        container {\n          name  = \"agent\"\n"
+            '          image = "agent:1"\n        }\n        volume {\n'
+            '          name = "t"\n          projected {\n            sources {\n'
+            "              service_account_token {\n                path = \"t\"\n"
+            "                expiration_seconds = 86400 * 7  # expect: LLC-K8S-003\n"
+            "              }\n            }\n          }\n        }\n      }\n    }\n"
+            "  }\n}\n",
+            path="infra/agent.tf",
+        ),
+        Invalid(
+            'resource "kubernetes_manifest" "sync" {\n  manifest = {\n'
+            '    apiVersion = "batch/v1"\n    kind       = "CronJob"\n'
+            '    metadata   = { name = "sync", namespace = var.namespace }\n    spec = {\n'
+            '      schedule = "@hourly"\n      jobTemplate = { spec = { template = { spec = {\n'
+            '        containers = [{ name = "s", image = "s:1" }]\n'
+            "        volumes = [{\n          name = \"t\"\n          projected = { sources = [{\n"
+            "            serviceAccountToken = {\n              path = \"t\"\n"
+            "              expirationSeconds = 604800  # expect: LLC-K8S-003\n"
+            "            }\n          }] }\n        }]\n      } } } }\n    }\n  }\n}\n",
+            path="infra/sync.tf",
+        ),
+        Invalid('{"resource": {"kubernetes_pod_v1": {"app": {\n'
+                '  "metadata": {"name": "app"},\n  "spec": {\n'
+                '    "container": [{"name": "app", "image": "app:1"}],\n'
+                '    "volume": [{"name": "t", "projected": {"sources": [\n'
+                '      {"service_account_token": {"path": "t",\n'
+                '        "expiration_seconds": 31536000}}]}}]}}}}}\n',
+                path="infra/pod.tf.json", lines=(7,)),
+        Invalid('{"resource": {"kubernetes_daemonset": {"agent": {\n'
+                '  "metadata": {"name": "agent"},\n  "spec": {"template": {"spec": {\n'
+                '    "container": {"name": "a", "image": "a:1"},\n'
+                '    "volume": {"name": "t", "projected": {"sources": {\n'
+                '      "service_account_token": {"path": "t",\n'
+                '        "expiration_seconds": 172800}}}}}}}}}}}\n',
+                path="infra/agent.tf.json", lines=(7,)),
+        Invalid('{"resource": {"kubernetes_manifest": {"app": {"manifest": {\n'
+                '  "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "app"},\n'
+                '  "spec": {"template": {"spec": {\n'
+                '    "containers": [{"name": "app", "image": "app:1"}],\n'
+                '    "volumes": [{"name": "t", "projected": {"sources": [\n'
+                '      {"serviceAccountToken": {"path": "t",\n'
+                '        "expirationSeconds": 2592000}}]}}]}}}}}}}}\n',
+                path="infra/manifest.tf.json", lines=(7,)),
     ]
 
     def check_pod_spec(self, pod: PodSpec) -> None:

@@ -25,6 +25,7 @@ from scanner.api import (
     value_entries,
     yamlnodes,
 )
+from scanner.api.iac_crossfile import federated_elsewhere
 from scanner.api.k8s_values import is_reference, provider_format
 
 #: Credential kinds (``scanner.credentials``) that are a cloud's or Vault's standing secret.
@@ -66,18 +67,22 @@ class StaticCloudCredentialsInWorkload(K8sRule):
     Flags cloud and Vault credentials handed to containers: an `env` entry named like a static
     credential (`AWS_SECRET_ACCESS_KEY`, `AZURE_CLIENT_SECRET`, `ARM_CLIENT_SECRET`,
     `VAULT_TOKEN`, `GOOGLE_CREDENTIALS`, ... from the credential-kinds table) with a literal
-    `value` (critical) or a `valueFrom.secretKeyRef` (medium); `GOOGLE_APPLICATION_CREDENTIALS`
+    `value` (critical) or a `valueFrom.secretKeyRef` (medium; low when `optional: true`, a
+    fallback for a Secret the user may create); `GOOGLE_APPLICATION_CREDENTIALS`
     pointing at a `.json` key file mounted from a Secret (medium); `envFrom.secretRef` of a
     Secret in the same file that holds such keys (medium); and Helm values keys
     (`awsAccessKeyId`, `awsSecretAccessKey`, `accessKey`/`secretKey` under `aws` or `s3`,
     `serviceAccountKey`, `gcpCredentials`, `clientSecret`) with a credential-shaped literal
-    (critical). A reference is quiet when the pod's ServiceAccount, in the same file, is
-    federated (`eks.amazonaws.com/role-arn`, `iam.gke.io/gcp-service-account`,
-    `azure.workload.identity/client-id`); a literal never is. In chart templates only literals
-    count: what a template computes depends on values the chart's user chooses. Terraform's
-    `kubernetes_deployment`, `kubernetes_pod`, `kubernetes_cron_job_v1`, ... `env` blocks are
-    read the same way (`.tf` and `.tf.json`), a `value` expression (`var.key`, `"${...}"`)
-    counting as a reference (medium).
+    (critical). A reference is quiet when the pod's ServiceAccount is federated
+    (`eks.amazonaws.com/role-arn`, `iam.gke.io/gcp-service-account`,
+    `azure.workload.identity/client-id`), whether in the same file or in another file of the
+    tree that can be deployed with it: its kustomize build (a base and the overlay that
+    annotates the account), its directory or one above it, or the same Terraform module; the
+    namespaces must agree where both are written. A literal never is. In chart templates only
+    literals count: what a template computes depends on values the chart's user chooses.
+    Terraform's `kubernetes_deployment`, `kubernetes_pod`, `kubernetes_cron_job_v1`, ...
+    `env` blocks are read the same way (`.tf` and `.tf.json`), a `value` expression
+    (`var.key`, `"${...}"`) counting as a reference (medium).
 
     ## Why is this bad?
     A static cloud key in a pod is a standing credential that every replica, crash dump and
@@ -385,6 +390,11 @@ class StaticCloudCredentialsInWorkload(K8sRule):
     def check_pod_spec(self, pod: PodSpec) -> None:
         account = self.view.service_account(pod.service_account)
         federated = account.federated if account is not None else None
+        if federated is None:  # an overlay's patch or a shared accounts file may federate it
+            elsewhere = federated_elsewhere(
+                self.context, self.view.rel, pod.service_account, pod.owner.namespace
+            )
+            federated = elsewhere.annotation if elsewhere is not None else None
         for container in pod.containers:
             names = {env.name.upper() for env in container.env}
             for env in container.env:
@@ -428,12 +438,17 @@ class StaticCloudCredentialsInWorkload(K8sRule):
             return
         where = (f" from Secret `{env.secret_name}`" if env.secret_name
                  else " from a Terraform expression" if terraform_ref else "")
+        # `optional: true`: a fallback slot for a key the user may create (CSI drivers,
+        # controllers that document IRSA first): a standing key only where that Secret exists.
+        optional = yamlnodes.scalar(yamlnodes.get(env.ref_node, "optional")) == "true"
         self.report(
             env.name_node,
             f"{pod.owner.kind} `{pod.owner.display}` injects the static credential "
-            f"`{env.name}`{where}: a standing key every replica holds, never rotated by the "
-            "cluster.",
+            f"`{env.name}`{where}"
+            + (" when that Secret exists (`optional: true`)" if optional else "")
+            + ": a standing key every replica holds, never rotated by the cluster.",
             lifetime=Lifetime.static(),
+            severity=Severity.LOW if optional else None,
             fix=fix,
         )
 

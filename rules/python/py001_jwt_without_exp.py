@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from scanner.api import (
@@ -14,16 +16,29 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
+    in_rejection_test,
+    is_apns_token,
+    jwt_issue,
+    sets_exp_elsewhere,
 )
 
 
 class JwtWithoutExp(PythonRule):
     """## What it does
-    Flags `jwt.encode(...)` (PyJWT), `jose.jwt.encode(...)` (python-jose) and authlib's
-    `jwt.encode(header, payload, key)` when the claims are a dict, built in one literal or over
-    several statements, that has no `exp` key by the time of the call. Imports under any alias
-    are followed; a payload that cannot be resolved (a parameter, a `**spread`, several
-    assignments) is left alone.
+    Flags a JWT minted with claims that have no `exp` by the time of the call: PyJWT
+    `jwt.encode` / `PyJWT().encode`, python-jose `jwt.encode`, authlib `jwt.encode(header,
+    payload, key)` and `JsonWebToken(...).encode`, jwcrypto `JWT(claims=...)`, python_jwt
+    `generate_jwt(claims, ...)` without `lifetime`/`expires`, and the GehirnInc `jwt`
+    package's `JWT().encode`. The issuers are rows of the issuer table
+    (`scanner/documents/python/libraries/issuers/`). The claims may be built in one literal
+    or over several statements; imports under any alias are followed; a payload that cannot be
+    resolved (a parameter, a `**spread`, several assignments) is left alone.
+
+    Quiet by design: APNs provider tokens (only `iss` and `iat`, ES256, a `kid` header) have
+    no `exp` because Apple's servers reject any whose `iat` is more than an hour old, and
+    Firebase `create_custom_token` fixes the lifetime at one hour. In test code findings are
+    informational (rules.md 2.3.5), and a test that builds a token without `exp` to check that
+    it is rejected (`pytest.raises`, a 401) is not reported at all.
 
     ## Why is this bad?
     A JWT without `exp` never expires: whoever copies it from a log, a proxy or a browser keeps
@@ -50,6 +65,12 @@ class JwtWithoutExp(PythonRule):
     )
     ```
 
+    ## Fix
+    `outlive fix` adds `"exp": datetime.now(timezone.utc) + timedelta(...)` to the claims
+    (the dict literal or `dict(...)` in the call, or the one assignment of the name passed),
+    sized by the `jwt_max_lifetime` threshold, and imports what it uses from `datetime`
+    (PyJWT, python-jose and authlib; other libraries are listed as having no automatic fix).
+
     ## References
     - RFC 7519 section 4.1.4, the `exp` claim: https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4
     - PyJWT usage, expiration time: https://pyjwt.readthedocs.io/en/stable/usage.html
@@ -71,6 +92,12 @@ class JwtWithoutExp(PythonRule):
     )
 
     VALID = [
+        # An APNs provider token: no `exp` by design, Apple rejects it after an hour.
+        Valid(
+            "import time, jwt\n"
+            'tok = jwt.encode({"iss": TEAM_ID, "iat": int(time.time())}, P8_KEY,\n'
+            '                 algorithm="ES256", headers={"kid": KEY_ID})\n'
+        ),
         Valid(
             "from datetime import datetime, timedelta, timezone\n"
             "import jwt\n"
@@ -108,6 +135,10 @@ class JwtWithoutExp(PythonRule):
     ]
     INVALID = [
         Invalid(
+            "from jwcrypto import jwt\n"
+            'tok = jwt.JWT(header={"alg": "RS256"}, claims={"sub": "bot"})  # expect: LLC-PY-001\n'
+        ),
+        Invalid(
             "import jwt\n"
             'token = jwt.encode({"sub": "ci-bot", "scope": "deploy"}, KEY, algorithm="HS256")'
             "  # expect: LLC-PY-001\n"
@@ -144,12 +175,21 @@ class JwtWithoutExp(PythonRule):
         ),
     ]
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     def visit_Call(self, node: cst.Call) -> None:
-        claims = self.doc.jwt_claims(node)
-        if claims is None:
+        found = jwt_issue(self.doc, node)
+        if found is None or in_rejection_test(self.doc, node):
             return
+        row, claims = found
         keys = self.doc.dict_keys(claims, node)
         if keys is None or "exp" in keys:
+            return
+        if row.also and sets_exp_elsewhere(self.doc, row, node) is not False:
+            return
+        if is_apns_token(self.doc, node, claims):
             return
         self.report(
             node,

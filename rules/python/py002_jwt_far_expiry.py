@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from scanner.api import (
@@ -13,8 +15,11 @@ from scanner.api import (
     PythonRule,
     RuleMeta,
     Severity,
+    Slot,
     Valid,
     describe_duration,
+    in_rejection_test,
+    jwt_issue,
 )
 
 _HIGH_ABOVE = 30 * 86400
@@ -28,7 +33,9 @@ class JwtFarExpiry(PythonRule):
     `datetime.now()`, `datetime.utcnow()`, `time.time()` or `int(time.time())`, a constant
     date such as `datetime(2099, 1, 1)` or `datetime.max`, or a Unix timestamp. Durations are
     folded through `timedelta`, `relativedelta`, arithmetic and module constants under any
-    import alias. An expiry that cannot be computed (a parameter, a setting) is left alone.
+    import alias. The JWT issuers are rows of the issuer table (jwcrypto `JWT(claims=...)`,
+    python_jwt `generate_jwt(..., lifetime=...)` too). An expiry that cannot be computed (a
+    parameter, a setting) is left alone.
 
     ## Why is this bad?
     The expiry is the only thing that ends a self-contained token. A JWT valid for months or
@@ -161,20 +168,25 @@ class JwtFarExpiry(PythonRule):
             "from datetime import datetime, timezone\n"
             "from authlib.jose import JsonWebToken\n"
             'signer = JsonWebToken(["HS256"])\n'
-            'exp = (datetime.now(timezone.utc) + relativedelta(years=5)).timestamp()\n'
+            "exp = (datetime.now(timezone.utc) + relativedelta(years=5)).timestamp()\n"
             'token = signer.encode({"alg": "HS256"}, {"sub": "bot", "exp": exp}, KEY)'
             "  # expect: LLC-PY-002\n"
         ),
     ]
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     def visit_Call(self, node: cst.Call) -> None:
-        claims = self.doc.jwt_claims(node)
-        if claims is None:
+        found = jwt_issue(self.doc, node)
+        if found is None or in_rejection_test(self.doc, node):
             return
+        row, claims = found
+        seconds = self._lifetime_argument(row.also, node)
         exp = self.doc.dict_value(claims, "exp", node)
-        if exp is None:
-            return
-        seconds = self.doc.fold_deadline(exp, exp, epoch=True)
+        if seconds is None and exp is not None:
+            seconds = self.doc.fold_deadline(exp, exp, epoch=True)
         limit = self.context.thresholds.jwt_max_lifetime
         if seconds is None or seconds <= limit:
             return
@@ -186,3 +198,14 @@ class JwtFarExpiry(PythonRule):
             lifetime=Lifetime.seconds(seconds),
             severity=severity,
         )
+
+    def _lifetime_argument(self, slots: tuple[Slot, ...], node: cst.Call) -> int | None:
+        """python_jwt's ``lifetime=`` (a timedelta) or ``expires=`` (an instant)."""
+        for slot in slots:
+            value = self.doc.argument(node, slot.keyword, slot.position)
+            if value is None:
+                continue
+            if slot.form == "deadline":
+                return self.doc.fold_deadline(value, node)
+            return self.doc.fold_seconds(value, node)
+        return None

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 import libcst as cst
 
 from scanner.api import (
+    NEVER,
     Category,
     FileKind,
     Invalid,
+    Issuer,
     Lifetime,
     Precision,
     PythonRule,
@@ -18,43 +21,18 @@ from scanner.api import (
     Severity,
     Valid,
     describe_duration,
+    issuer_of,
+    methods_of,
+    settings_of,
+    slot_value,
     string_value,
+    turns_off,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class _Setting:
-    kind: str  # "access", "refresh" or "session": which threshold applies
-    what: str  # for the message
-    unit: int = 1  # seconds per unit of a bare number
-    can_disable: bool = False  # `False` turns expiry off
-
-
-_FLASK_ACCESS = _Setting("access", "flask-jwt-extended access tokens", can_disable=True)
-_FLASK_REFRESH = _Setting("refresh", "flask-jwt-extended refresh tokens", can_disable=True)
-#: Settings names (module or class constants, config keys, keyword arguments, dict keys).
-_SETTINGS: dict[str, _Setting] = {
-    "JWT_ACCESS_TOKEN_EXPIRES": _FLASK_ACCESS,
-    "JWT_REFRESH_TOKEN_EXPIRES": _FLASK_REFRESH,
-    # djangorestframework-simplejwt, inside SIMPLE_JWT = {...}
-    "ACCESS_TOKEN_LIFETIME": _Setting("access", "Simple JWT access tokens"),
-    "REFRESH_TOKEN_LIFETIME": _Setting("refresh", "Simple JWT refresh tokens"),
-    "SLIDING_TOKEN_LIFETIME": _Setting("access", "Simple JWT sliding tokens"),
-    "SLIDING_TOKEN_REFRESH_LIFETIME": _Setting("refresh", "Simple JWT sliding-token refresh"),
-    # FastAPI's security tutorial and full-stack template
-    "ACCESS_TOKEN_EXPIRE_MINUTES": _Setting("access", "access tokens", unit=60),
-    "REFRESH_TOKEN_EXPIRE_MINUTES": _Setting("refresh", "refresh tokens", unit=60),
-    "REFRESH_TOKEN_EXPIRE_DAYS": _Setting("refresh", "refresh tokens", unit=86400),
-    # Web sessions, which API clients reuse as bearer credentials
-    "PERMANENT_SESSION_LIFETIME": _Setting("session", "Flask permanent sessions"),
-    "SESSION_COOKIE_AGE": _Setting("session", "Django session cookies"),
-}
-_CREATE_TOKEN: dict[str, _Setting] = {
-    "flask_jwt_extended.create_access_token": _FLASK_ACCESS,
-    "flask_jwt_extended.create_refresh_token": _FLASK_REFRESH,
-    "flask_jwt_extended.utils.create_access_token": _FLASK_ACCESS,
-    "flask_jwt_extended.utils.create_refresh_token": _FLASK_REFRESH,
-}
+#: Settings keys and token-issuing calls: rows of the issuer table (``issuers_of``).
+_SETTINGS: dict[str, Issuer] = settings_of("LLC-PY-004")
+_CALL_NAMES = methods_of("LLC-PY-004")
+_CONTAINERS = frozenset(row.container for row in _SETTINGS.values() if row.container)
 _DRF_TOKEN_AUTH = "rest_framework.authentication.TokenAuthentication"
 _DRF_AUTHTOKEN_APP = "rest_framework.authtoken"
 _COOKIE_NAME = re.compile(r"(?i)token|session|auth|jwt")
@@ -72,7 +50,18 @@ class TokenLifetimeTooLong(PythonRule):
     - FastAPI-style `ACCESS_TOKEN_EXPIRE_MINUTES`;
     - DRF `TokenAuthentication` (its tokens have no expiry at all), at low severity;
     - Flask `PERMANENT_SESSION_LIFETIME`, Django `SESSION_COOKIE_AGE` and `set_cookie(...)` of a
-      token or session cookie living longer than the refresh-token threshold, at low severity.
+      token or session cookie living longer than the refresh-token threshold, at low severity;
+    - django-rest-knox `REST_KNOX["TOKEN_TTL"] = None`, fastapi-jwt-auth
+      `authjwt_access_token_expires = False` and `create_access_token(expires_time=False)`,
+      fastapi-users `JWTStrategy(lifetime_seconds=None)` and a Redis or database strategy
+      without `lifetime_seconds` (its default is no expiry), DRF `Token.objects.create`,
+      python-gitlab `personal_access_tokens.create({...})` without `expires_at`, Kubernetes
+      `V1TokenRequestSpec(expiration_seconds=...)` over the access-token threshold.
+
+    Every setting and call is a row of the issuer table
+    (`scanner/documents/python/libraries/issuers/`), with its library default. Django's
+    `SESSION_EXPIRE_AT_BROWSER_CLOSE` and PyGithub installation tokens (one hour, fixed) stay
+    quiet.
 
     Values are folded through `timedelta`, arithmetic and constants; unresolvable ones are
     left alone.
@@ -126,10 +115,25 @@ class TokenLifetimeTooLong(PythonRule):
             "rest_framework.authentication.tokenauthentication",
             "rest_framework.authtoken",
             "set_cookie",
+            # the issuer table's other rows
+            "token_ttl",
+            "authjwt_",
+            "fastapi_jwt_auth",
+            "fastapi_users",
+            "authtoken",
+            "access_tokens.create",
+            "impersonation",
+            "v1tokenrequestspec",
         ),
     )
 
     VALID = [
+        Valid(
+            "from datetime import timedelta\n"
+            "from fastapi_users.authentication import RedisStrategy\n"
+            'REST_KNOX = {"TOKEN_TTL": timedelta(hours=1)}\n'
+            "strategy = RedisStrategy(redis, lifetime_seconds=3600)\n"
+        ),
         Valid(
             "from datetime import timedelta\n"
             'app.config["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(minutes=15)\n'
@@ -159,6 +163,11 @@ class TokenLifetimeTooLong(PythonRule):
         Valid('INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]\n'),
     ]
     INVALID = [
+        Invalid(
+            "from fastapi_users.authentication import JWTStrategy\n"
+            'REST_KNOX = {"TOKEN_TTL": None}  # expect: LLC-PY-004\n'
+            "strategy = JWTStrategy(secret=S, lifetime_seconds=None)  # expect: LLC-PY-004\n"
+        ),
         Invalid('app.config["JWT_ACCESS_TOKEN_EXPIRES"] = False  # expect: LLC-PY-004\n'),
         # A config class constant, through a module constant and an aliased timedelta.
         Invalid(
@@ -199,13 +208,31 @@ class TokenLifetimeTooLong(PythonRule):
 
     # -- where settings are written ---------------------------------------------------------
 
+    _container: str | None = None  # the settings dict being assigned (REST_KNOX)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            self._setting(_target_key(target.target), node.value)
+            key = _target_key(target.target)
+            if key in _CONTAINERS:
+                self._container = key
+            self._setting(key, node.value)
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self._container = None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._setting(_target_key(node.target), node.value)
+            key = _target_key(node.target)
+            if key in _CONTAINERS:
+                self._container = key
+            self._setting(key, node.value)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        self._container = None
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
         self._setting(string_value(node.key), node.value)
@@ -228,55 +255,98 @@ class TokenLifetimeTooLong(PythonRule):
             )
 
     def visit_Call(self, node: cst.Call) -> None:
-        for name in self.doc.qualified_names(node.func):
-            setting = _CREATE_TOKEN.get(name)
-            if setting is not None:
-                value = self.doc.argument(node, "expires_delta")
-                if value is not None:
-                    self._check(setting, value, value, "`expires_delta`")
-                return
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "set_cookie":
             self._cookie(node)
+            return
+        name = func.attr.value if isinstance(func, cst.Attribute) else None
+        if name is not None and name not in _CALL_NAMES:
+            return
+        row = issuer_of(self.doc, node, self.META.id)
+        if row is None or (row.lifetime is None and row.default != NEVER):
+            return
+        if row.lifetime is None:
+            self._never(node, row, "have no expiry field")
+            return
+        passed, value = slot_value(self.doc, node, row.lifetime)
+        label = f"`{row.lifetime.keyword}`"
+        if value is not None:
+            self._check(row, value, node, label)
+        elif passed is False and row.default is not None:
+            if row.default == NEVER:
+                self._never(node, row, f"are created without {label}, and then never expire")
+            else:
+                self._seconds(node, row, row.default, f"without {label}, the default")
 
     # -- checks -----------------------------------------------------------------------------
 
     def _setting(self, key: str | None, value: cst.BaseExpression) -> None:
-        setting = _SETTINGS.get(key) if key else None
-        if setting is None:
+        row = _SETTINGS.get(key) if key else None
+        if row is None or (row.container and row.container != self._container):
             return
         if isinstance(value, cst.Name) and value.value in _SETTINGS:
             return  # `app.config["X"] = X`: reported where X is defined
-        self._check(setting, value, value, f"`{key}`")
+        self._check(row, value, value, f"`{key}`")
 
     def _check(
-        self, setting: _Setting, value: cst.BaseExpression, target: cst.CSTNode, label: str
+        self, row: Issuer, value: cst.BaseExpression, target: cst.CSTNode, label: str
     ) -> None:
-        resolved = self.doc.resolve(value, value)
-        if isinstance(resolved, cst.Name) and resolved.value == "False":
-            if setting.can_disable:
-                self.report(
-                    target,
-                    f"{label} = False turns expiry off for {setting.what}: they never expire.",
-                    lifetime=Lifetime.never(),
-                    severity=Severity.HIGH,
-                )
+        if turns_off(self.doc, row, value):
+            resolved = self.doc.code(self.doc.resolve(value, value))
+            self.report(
+                target,
+                f"{label} = {resolved} turns expiry off for {row.library} {row.issues}: they "
+                "never expire.",
+                lifetime=Lifetime.never(),
+                severity=Severity.HIGH,
+            )
             return
-        amount = self.doc.fold_seconds(value, value)
-        if amount is None or amount <= 0:
-            return
-        seconds = amount * setting.unit
-        severity = self._severity(setting.kind, seconds)
+        form = row.lifetime.form if row.lifetime is not None else "duration"
+        if form == "deadline":
+            seconds = self._deadline(value)
+        else:
+            amount = self.doc.fold_seconds(value, value)
+            unit = row.lifetime.unit if row.lifetime is not None else 1
+            seconds = None if amount is None or amount <= 0 else amount * unit
+        if seconds is not None:
+            self._seconds(target, row, seconds, label)
+
+    def _seconds(self, target: cst.CSTNode, row: Issuer, seconds: int, label: str) -> None:
+        severity = self._severity(row.kind, seconds)
         if severity is None:
             return
         self.report(
             target,
-            f"{label} gives {setting.what} a lifetime of {describe_duration(seconds)}, above "
-            f"the {describe_duration(self._limit(setting.kind))} limit for {setting.kind} "
-            "credentials.",
+            f"{label} gives {row.library} {row.issues} a lifetime of "
+            f"{describe_duration(seconds)}, above the "
+            f"{describe_duration(self._limit(row.kind))} limit for {row.kind} credentials.",
             lifetime=Lifetime.seconds(seconds),
             severity=severity,
         )
+
+    def _never(self, node: cst.CSTNode, row: Issuer, what: str) -> None:
+        self.report(
+            node,
+            f"{row.library} {row.issues} {what}: each one works until it is deleted.",
+            lifetime=Lifetime.never(),
+            severity=Severity.LOW if row.kind == "api" else Severity.MEDIUM,
+        )
+
+    def _deadline(self, value: cst.BaseExpression) -> int | None:
+        """An instant as ``now + delta``, a datetime, or an ISO date string."""
+        seconds = self.doc.fold_deadline(value, value)
+        if seconds is not None:
+            return seconds
+        found = self.doc.literal_string(value, value)
+        if found is None:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(found[0].strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        return int(moment.timestamp() - self.context.now)
 
     def _cookie(self, node: cst.Call) -> None:
         name = self.doc.literal_string(node.args[0].value) if node.args else None
@@ -303,7 +373,7 @@ class TokenLifetimeTooLong(PythonRule):
         thresholds = self.context.thresholds
         if kind == "access":
             return thresholds.access_token_max_lifetime
-        return thresholds.refresh_token_max_lifetime
+        return thresholds.refresh_token_max_lifetime  # refresh, session, api
 
     def _severity(self, kind: str, seconds: int) -> Severity | None:
         if seconds <= self._limit(kind):

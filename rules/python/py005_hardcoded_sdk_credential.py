@@ -27,9 +27,7 @@ from scanner.api import (
 
 # Credential parameters per API: keyword -> position (None for keyword-only).
 _Params = dict[str, int | None]
-_AWS: _Params = dict.fromkeys(
-    ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
-)
+_AWS: _Params = dict.fromkeys(("aws_access_key_id", "aws_secret_access_key", "aws_session_token"))
 _API_KEY: _Params = {"api_key": None}
 _CALLS: dict[str, _Params] = {
     **dict.fromkeys(
@@ -328,8 +326,13 @@ class HardcodedSdkCredential(PythonRule):
         match = _CONNECTION_KEY.search(found[0]) if found is not None else None
         if found is not None and match and credential_shaped(match.group(1)):
             phrase = f"passed in a connection string to `{self._callee(node)}`"
-            self._report(value, (match.group(1), found[1]), phrase, Severity.CRITICAL,
-                         kind="Azure account key")
+            self._report(
+                value,
+                (match.group(1), found[1]),
+                phrase,
+                Severity.CRITICAL,
+                kind="Azure account key",
+            )
 
     def _service_account_info(self, node: cst.Call) -> None:
         info = self.doc.argument(node, "info", 0)

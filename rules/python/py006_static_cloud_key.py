@@ -278,5 +278,6 @@ class StaticCloudKey(PythonRule):
             for reader in _CONFIG_READERS
         )
 
+
 def _has_aws_keyword(node: cst.Call) -> bool:
     return any(arg.keyword is not None and arg.keyword.value == _KEY_ID for arg in node.args)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from scanner.api import (
     AIOBOTO3_CLIENT_FACTORIES,
     BOTO3_CLIENT_FACTORIES,
-    STS_ASSUME_METHODS,
-    STS_USER_KEY_METHODS,
     Category,
     FileKind,
     Invalid,
@@ -19,14 +19,21 @@ from scanner.api import (
     Severity,
     Valid,
     describe_duration,
+    issuer_of,
+    issuers_of,
+    proto_seconds,
+    slot_value,
     string_value,
 )
 
-_ASSUME = STS_ASSUME_METHODS
-_USER_KEY = STS_USER_KEY_METHODS
+#: The issuer table's rows: STS methods, their defaults, Google's generateAccessToken.
+_ROWS = {row.key: row for row in issuers_of("LLC-PY-008")}
+_ASSUME = _ROWS["sts.assume_role"].methods
+_USER_KEY = _ROWS["sts.user_key"].methods
+_STS_DEFAULT = _ROWS["sts.user_key"].default or 43200  # GetSessionToken's default (12 hours)
+_GOOGLE = _ROWS["gcp.generate_access_token"]
 _CLIENT_FACTORIES = BOTO3_CLIENT_FACTORIES | AIOBOTO3_CLIENT_FACTORIES
 _MEDIUM_AT = 4 * 3600
-_STS_DEFAULT = 43200  # GetSessionToken / GetFederationToken default duration (12 hours)
 
 
 class LongStsSession(PythonRule):
@@ -38,7 +45,12 @@ class LongStsSession(PythonRule):
       medium from 4 hours;
     - `get_session_token` and `get_federation_token`, which only work with an IAM user's
       long-term key: low, medium when the session is longer than an hour (their default is
-      12 hours).
+      12 hours);
+    - Google IAM Credentials `generate_access_token(lifetime=Duration(seconds=N))` above the
+      same threshold (its default is one hour, its cap 12 hours).
+
+    The methods and their defaults are rows of the issuer table
+    (`scanner/documents/python/libraries/issuers/`).
 
     `DurationSeconds` is folded through constants and arithmetic; an unknown value is not
     reported for `assume_role*`.
@@ -77,10 +89,16 @@ class LongStsSession(PythonRule):
         fix="Request the shortest session that covers the task (15 to 60 minutes) and re-assume "
         "per task, from web identity or an instance role rather than an IAM-user key.",
         kinds=frozenset({FileKind.PYTHON}),
-        triggers=("boto3", "aioboto3"),
+        triggers=("boto3", "aioboto3", "generate_access_token"),
     )
 
     VALID = [
+        Valid(
+            "from google.cloud import iam_credentials_v1\n"
+            "from google.protobuf.duration_pb2 import Duration\n"
+            "iam = iam_credentials_v1.IAMCredentialsClient()\n"
+            "iam.generate_access_token(name=SA, scope=S, lifetime=Duration(seconds=900))\n"
+        ),
         Valid(
             "import boto3\n"
             'sts = boto3.client("sts")\n'
@@ -103,6 +121,13 @@ class LongStsSession(PythonRule):
         ),
     ]
     INVALID = [
+        Invalid(
+            "from google.cloud import iam_credentials_v1\n"
+            "from google.protobuf.duration_pb2 import Duration\n"
+            "iam = iam_credentials_v1.IAMCredentialsClient()\n"
+            "iam.generate_access_token(  # expect: LLC-PY-008\n"
+            "    name=SA, scope=S, lifetime=Duration(seconds=12 * 3600))\n"
+        ),
         Invalid(
             "import boto3\n"
             'sts = boto3.client("sts")\n'
@@ -130,11 +155,18 @@ class LongStsSession(PythonRule):
         ),
     ]
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if not isinstance(func, cst.Attribute):
             return
         method = func.attr.value
+        if method in _GOOGLE.methods:
+            self._google(node)
+            return
         if method not in _ASSUME and method not in _USER_KEY:
             return
         if not self._is_sts_client(func.value, node):
@@ -164,6 +196,27 @@ class LongStsSession(PythonRule):
             "then lives on this machine; use a role (web identity, instance or task role).",
             lifetime=lifetime,
             severity=Severity.MEDIUM if long_session else Severity.LOW,
+        )
+
+    def _google(self, node: cst.Call) -> None:
+        """IAM Credentials ``generate_access_token(lifetime=Duration(seconds=N))``."""
+        if issuer_of(self.doc, node, self.META.id) is not _GOOGLE or _GOOGLE.lifetime is None:
+            return
+        _, value = slot_value(self.doc, node, _GOOGLE.lifetime)
+        request = self.doc.argument(node, "request", 0)
+        if value is None and request is not None:
+            value = self.doc.dict_value(request, "lifetime", node)
+        seconds_expr = proto_seconds(self.doc, value) if value is not None else None
+        seconds = self.doc.fold_seconds(seconds_expr, node) if seconds_expr is not None else None
+        limit = self.context.thresholds.role_session_max_seconds
+        if seconds is None or seconds <= limit:
+            return
+        self.report(
+            node,
+            f"`generate_access_token` asks for a {describe_duration(seconds)} access token, "
+            f"above the {describe_duration(limit)} limit: the token outlives the task.",
+            lifetime=Lifetime.seconds(seconds),
+            severity=Severity.MEDIUM if seconds >= _MEDIUM_AT else Severity.LOW,
         )
 
     def _is_sts_client(self, receiver: cst.BaseExpression, at: cst.CSTNode) -> bool:

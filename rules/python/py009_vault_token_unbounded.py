@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from scanner.api import (
@@ -17,11 +19,19 @@ from scanner.api import (
     Valid,
     describe_duration,
     dotted_name,
+    issuer_of,
+    issuers_of,
+    slot_value,
     string_value,
+    turns_off,
 )
 
 _CREATE_PATH = "auth/token/create"
 _CLIENT = HVAC_CLIENTS
+#: Rows of the issuer table: token creation (ttl, period, no_parent) and AppRole secret IDs.
+_ROWS = {row.key: row for row in issuers_of("LLC-PY-009")}
+_CREATE = _ROWS["hvac.create_token"]
+_APPROLE = _ROWS["hvac.approle"]
 _PARAMS = ("period", "no_parent", "orphan", "ttl")
 _MEDIUM_TTL = 86400
 _TRUE = ("True", "true", "1")
@@ -34,8 +44,11 @@ class VaultTokenUnbounded(PythonRule):
     and raw writes to `auth/token/create*`, when they are periodic (`period=...`: renewable
     without limit), orphans (`no_parent=True`, `orphan=True`, `create_orphan`), or given
     `ttl=0` (the mount default, no expiry for root tokens) or a TTL above 24 hours.
-    Durations may be numbers or Vault strings (`"768h"`); values that cannot be resolved are
-    left alone.
+    AppRoles created by `client.auth.approle.create_or_update_approle(...)` without
+    `secret_id_ttl` (Vault's default 0: secret IDs never expire), with `0`, or above 24 hours
+    are flagged too. Durations may be numbers or Vault strings (`"768h"`); values that cannot be
+    resolved are left alone. The calls are rows of the issuer table
+    (`scanner/documents/python/libraries/issuers/`).
 
     ## Why is this bad?
     A periodic token is renewed for ever by whoever holds it, and an orphan token survives the
@@ -70,10 +83,15 @@ class VaultTokenUnbounded(PythonRule):
         fix="Authenticate each workload through a platform auth method (Kubernetes, AWS IAM, "
         "JWT/OIDC) bounded by token_ttl/token_max_ttl; avoid periodic and orphan tokens.",
         kinds=frozenset({FileKind.PYTHON}),
-        triggers=("hvac",),
+        triggers=("hvac",),  # the issuer table's hvac rows
     )
 
     VALID = [
+        Valid(
+            "import hvac\n"
+            "client = hvac.Client()\n"
+            'client.auth.approle.create_or_update_approle("etl", secret_id_ttl="10m")\n'
+        ),
         Valid(
             "import hvac\n"
             "client = hvac.Client(url=URL)\n"
@@ -96,6 +114,12 @@ class VaultTokenUnbounded(PythonRule):
         ),
     ]
     INVALID = [
+        Invalid(
+            "import hvac\n"
+            "client = hvac.Client()\n"
+            'client.auth.approle.create_or_update_approle("etl", token_ttl="1h")'
+            "  # expect: LLC-PY-009\n"
+        ),
         Invalid(
             "import hvac\n"
             "client = hvac.Client(url=URL)\n"
@@ -123,6 +147,10 @@ class VaultTokenUnbounded(PythonRule):
         ),
     ]
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if not isinstance(func, cst.Attribute):
@@ -130,6 +158,11 @@ class VaultTokenUnbounded(PythonRule):
         method = func.attr.value
         orphan = False
         data: cst.BaseExpression | None = None
+        if method in _APPROLE.methods:
+            self._approle(node)
+            return
+        if method not in _CREATE.methods and method not in ("write", "write_data"):
+            return
         if method in ("create", "create_orphan") and _endswith(func.value, "auth.token"):
             orphan = method == "create_orphan"
         elif method == "create_token":
@@ -182,6 +215,31 @@ class VaultTokenUnbounded(PythonRule):
             "that asked for it.",
             lifetime=lifetime,
             severity=severity,
+        )
+
+    def _approle(self, node: cst.Call) -> None:
+        """``create_or_update_approle`` without ``secret_id_ttl`` (Vault's default 0: never)."""
+        slot = _APPROLE.lifetime
+        if slot is None or issuer_of(self.doc, node, self.META.id) is not _APPROLE:
+            return
+        passed, value = slot_value(self.doc, node, slot)
+        if value is not None and not turns_off(self.doc, _APPROLE, value):
+            seconds = self._seconds(value)
+            if seconds is None or seconds <= _MEDIUM_TTL:
+                return
+            what = f"`secret_id_ttl` {describe_duration(seconds)}"
+            lifetime = Lifetime.seconds(seconds)
+        elif value is not None or passed is False:
+            what = "`secret_id_ttl` 0 (Vault's default when it is not set)"
+            lifetime = Lifetime.never()
+        else:
+            return
+        self.report(
+            node,
+            f"AppRole created with {what}: its secret IDs are long-lived root credentials "
+            "for every token the role mints.",
+            lifetime=lifetime,
+            severity=Severity.MEDIUM,
         )
 
     def _seconds(self, expr: cst.BaseExpression | None) -> int | None:

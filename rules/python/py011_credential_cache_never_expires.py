@@ -273,7 +273,7 @@ class CredentialCacheNeverExpires(PythonRule):
             "from functools import lru_cache\n"
             "@lru_cache  # expect: LLC-PY-011\n"
             "def get_access_token():\n"
-            "    return _fetch_access_token()[\"access_token\"]\n"
+            '    return _fetch_access_token()["access_token"]\n'
         ),
         Invalid(
             "import functools\n"
@@ -375,8 +375,9 @@ class CredentialCacheNeverExpires(PythonRule):
         for name in ("expires_in", "expires_at"):
             element = keys.get(name)
             if element is not None and _is_none(element.value):
-                self._forever(element, f"the token's `{name}` is None: it is treated as never "
-                              "expiring")
+                self._forever(
+                    element, f"the token's `{name}` is None: it is treated as never expiring"
+                )
 
     def _django(self, node: cst.Call) -> None:
         timeout = self.doc.argument(node, "timeout", 2)
@@ -464,9 +465,7 @@ class CredentialCacheNeverExpires(PythonRule):
         if found is not None:
             return bool(_CREDENTIAL_KEY.search(found[0]))
         if isinstance(expr, cst.FormattedString):
-            text = "".join(
-                p.value for p in expr.parts if isinstance(p, cst.FormattedStringText)
-            )
+            text = "".join(p.value for p in expr.parts if isinstance(p, cst.FormattedStringText))
             return bool(_CREDENTIAL_KEY.search(text))
         return False
 

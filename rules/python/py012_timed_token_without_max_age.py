@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from scanner.api import (
@@ -14,20 +16,16 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
+    issuer_of,
+    issuers_of,
+    methods_of,
+    slot_value,
 )
 
-_TIMED = frozenset(
-    {
-        "itsdangerous.URLSafeTimedSerializer",
-        "itsdangerous.TimedSerializer",
-        "itsdangerous.TimestampSigner",
-        "itsdangerous.url_safe.URLSafeTimedSerializer",
-        "itsdangerous.timed.TimedSerializer",
-        "itsdangerous.timed.TimestampSigner",
-    }
-)
-#: Verifying methods; ``max_age`` is their second parameter.
-_METHODS = frozenset({"loads", "unsign", "validate", "loads_unsafe"})
+#: Rows of the issuer table: itsdangerous timed serializers and signers, Django's
+#: ``signing.loads`` and ``TimestampSigner``; ``max_age`` is the lifetime.
+_ROWS = issuers_of("LLC-PY-012")
+_METHODS = methods_of("LLC-PY-012")
 
 
 class TimedTokenWithoutMaxAge(PythonRule):
@@ -35,8 +33,11 @@ class TimedTokenWithoutMaxAge(PythonRule):
     Flags `.loads(...)`, `.unsign(...)`, `.validate(...)` and `.loads_unsafe(...)` on an
     itsdangerous `URLSafeTimedSerializer`, `TimedSerializer` or `TimestampSigner` (built in
     place or bound to a name, under any import alias) called without `max_age`, or with
-    `max_age=None`. A `max_age` that cannot be resolved, or an object whose class cannot be
-    told, is left alone.
+    `max_age=None`, Django's `TimestampSigner().unsign(...)` / `unsign_object(...)` likewise,
+    and Django's `signing.loads(..., max_age=None)` (without `max_age` it is mostly used for
+    signed data that is no credential, such as session data). A `max_age` that cannot be
+    resolved, or an object whose class cannot be told, is left alone. The signers are rows of
+    the issuer table (`scanner/documents/python/libraries/issuers/`).
 
     ## Why is this bad?
     The timed serializers sign a timestamp into the token but only check it when `max_age` is
@@ -55,6 +56,7 @@ class TimedTokenWithoutMaxAge(PythonRule):
 
     ## References
     - itsdangerous timed serializers: https://itsdangerous.palletsprojects.com/en/stable/timed/
+    - Django cryptographic signing: https://docs.djangoproject.com/en/stable/topics/signing/
     - OWASP NHI7:2025 Long-Lived Secrets
     """
 
@@ -68,10 +70,17 @@ class TimedTokenWithoutMaxAge(PythonRule):
         owasp=("NHI7", "NHI4"),
         fix="Always pass `max_age` sized to the task (minutes for links and machine tokens).",
         kinds=frozenset({FileKind.PYTHON}),
-        triggers=("itsdangerous",),
+        triggers=("itsdangerous", "core.signing", "import signing", "timestampsigner"),
     )
 
     VALID = [
+        # Django: `signing.loads` without `max_age` is mostly signed data, not a token.
+        Valid(
+            "from django.core import signing\n"
+            "from django.core.signing import TimestampSigner\n"
+            "state = signing.loads(request_state)\n"
+            "uid = TimestampSigner().unsign(tok, max_age=600)\n"
+        ),
         Valid(
             "from itsdangerous import URLSafeTimedSerializer\n"
             "data = URLSafeTimedSerializer(SECRET).loads(tok, max_age=900)\n"
@@ -94,12 +103,16 @@ class TimedTokenWithoutMaxAge(PythonRule):
         ),
         # A serializer whose class cannot be known: a parameter.
         Valid(
-            "import itsdangerous\n"
-            "def check(serializer, tok):\n"
-            "    return serializer.loads(tok)\n"
+            "import itsdangerous\ndef check(serializer, tok):\n    return serializer.loads(tok)\n"
         ),
     ]
     INVALID = [
+        Invalid(
+            "from django.core import signing\n"
+            "signer = signing.TimestampSigner()\n"
+            "uid = signer.unsign(tok)  # expect: LLC-PY-012\n"
+            "data = signing.loads(tok, max_age=None)  # expect: LLC-PY-012\n"
+        ),
         Invalid(
             "from itsdangerous import URLSafeTimedSerializer\n"
             "data = URLSafeTimedSerializer(SECRET).loads(tok)  # expect: LLC-PY-012\n"
@@ -124,24 +137,29 @@ class TimedTokenWithoutMaxAge(PythonRule):
         ),
     ]
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in _METHODS:
+        name = func.attr.value if isinstance(func, cst.Attribute) else None
+        if name is not None and name not in _METHODS:
             return
-        if not self.doc.imports_from("itsdangerous"):
+        row = issuer_of(self.doc, node, self.META.id)
+        if row is None or row.lifetime is None:
             return
-        if self.doc.constructed_by(func.value, _TIMED, node) is None:
-            return
-        max_age = self.doc.argument(node, "max_age", 1)
+        passed, max_age = slot_value(self.doc, node, row.lifetime)
         if max_age is None:
-            if self.doc.has_argument(node, "max_age", 1) is not False:
-                return  # passed, but hidden behind *args/**kwargs
+            if passed is not False or row.explicit:
+                return  # passed behind *args/**kwargs, or absence is no evidence
         elif not _is_none(self.doc.resolve(max_age, node)):
             return
+        called = name or "loads"
         self.report(
             node,
-            f"Timed token checked with `{func.attr.value}` but no `max_age`: its timestamp is "
-            "never checked, so the token never expires.",
+            f"{row.library} {row.issues} checked with `{called}` but no `max_age`: the "
+            "timestamp is never checked, so the token never expires.",
             lifetime=Lifetime.never(),
         )
 

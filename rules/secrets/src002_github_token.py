@@ -26,7 +26,7 @@ from scanner.api import (
 )
 
 # The formats, their lifetimes and the documentation behind them are catalogue rows
-# (scanner/secrets/formats/github.py). No boundaries in the patterns: ``standalone`` checks
+# (scanner/secrets/providers.toml). No boundaries in the patterns: ``standalone`` checks
 # them, so a token glued to more token characters (a longer identifier) is not one.
 _RULE = "LLC-SRC-002"
 _CLASSIC_BODY = 36  # 30 random base62 characters and a 6-character CRC32 checksum

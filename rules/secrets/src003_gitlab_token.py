@@ -30,7 +30,7 @@ _HEX = "0123456789abcdef"
 _INSTANCE = re.compile(r"[A-Za-z0-9]{1,20}-$")
 _MIN_ENTROPY = 3.0  # bits per character, for the short legacy bodies
 _RULE = "LLC-SRC-003"
-# The formats are catalogue rows (scanner/secrets/formats/gitlab.py), one pattern each with
+# The formats are catalogue rows (scanner/secrets/providers.toml), one pattern each with
 # no boundaries inside (standalone() checks them), and the literal each pattern starts with:
 # a format absent from the file costs no regex pass.
 

@@ -25,7 +25,7 @@ _DIGITS = "0123456789"
 _UPPER36 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _HEX = "0123456789abcdef"
 _RULE = "LLC-SRC-004"
-# The formats are catalogue rows (scanner/secrets/formats/slack.py), tried in row order, each
+# The formats are catalogue rows (scanner/secrets/providers.toml), tried in row order, each
 # with the literal every match holds ("hooks.slack.com" for the webhooks, whose scheme is
 # optional). Group "secret" is the random part that must not be filler.
 # Workspace (T...), channel and app ids made of one repeated digit are documentation fillers.

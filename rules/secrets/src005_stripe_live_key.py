@@ -14,9 +14,11 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
+    catalogue,
     compile_pattern,
     fake_token,
     looks_fake,
+    report_rows,
     standalone,
 )
 
@@ -24,11 +26,13 @@ from scanner.api import (
 # not matched at all. Older keys have 24 random characters, newer ones about 99.
 _KEY = compile_pattern(r"(?P<kind>sk|rk)_(?P<mode>live|test)_(?P<body>[A-Za-z0-9]{20,128})")
 
+_RULE = "LLC-SRC-005"
 _LIVE = "sk_live_" + fake_token("", 99, seed=61)
 _RESTRICTED = "rk_live_" + fake_token("", 99, seed=62)
 _OLD_LIVE = "sk_live_" + fake_token("", 24, seed=63)
 _TEST = "sk_test_" + fake_token("", 99, seed=64)
 _PUBLISHABLE = "pk_live_" + fake_token("", 99, seed=65)
+_WEBHOOK = "whsec_" + fake_token("", 32, seed=66)
 
 
 class StripeLiveKey(TextRule):
@@ -36,8 +40,9 @@ class StripeLiveKey(TextRule):
     Finds Stripe live-mode secret keys (`sk_live_`) and restricted keys (`rk_live_`) in any
     text file. Test-mode keys (`sk_test_`, `rk_test_`) move no money and are reported at
     `info` only (shown with `--show-info`); publishable keys (`pk_live_`, `pk_test_`) are
-    meant to ship in web pages and are never reported. Placeholders and filler
-    (`sk_live_xxxx…`, repeated or sequential characters) are skipped.
+    meant to ship in web pages and are never reported. Webhook signing secrets (`whsec_`,
+    no expiry) are reported too: with one, anyone can forge events the endpoint trusts.
+    Placeholders and filler (`sk_live_xxxx…`, repeated or sequential characters) are skipped.
 
     ## Why is this bad?
     A live secret key can create charges, refunds and payouts on the account; Stripe keys
@@ -63,7 +68,7 @@ class StripeLiveKey(TextRule):
     """
 
     META = RuleMeta(
-        id="LLC-SRC-005",
+        id=_RULE,
         name="stripe-live-key",
         summary="Stripe live secret or restricted key in a file",
         category=Category.STATIC_SECRET,
@@ -73,7 +78,8 @@ class StripeLiveKey(TextRule):
         fix="Roll the key in the Stripe Dashboard and use per-service restricted keys, rolled "
         "with an expiry and read from a secret manager at run time.",
         kinds=ALL_KINDS,
-        triggers=("sk_live_", "rk_live_", "sk_test_", "rk_test_"),
+        # Webhook signing secrets (whsec_) are a table row (scanner/secrets/providers.toml).
+        triggers=("sk_live_", "rk_live_", "sk_test_", "rk_test_", *catalogue.triggers(_RULE)),
     )
 
     VALID = [
@@ -86,6 +92,7 @@ class StripeLiveKey(TextRule):
               "STRIPE_KEY=sk_live_<your-key>\nOTHER=sk_live_" + "0" * 24 + "\n",
               path=".env.example"),
         Valid(f"key: x{_LIVE}\n", path="notes.txt"),
+        Valid("STRIPE_WEBHOOK_SECRET=whsec_" + "x" * 32 + "\n", path=".env.example"),
         Valid("stringData:\n  STRIPE_KEY: {{ .Values.stripe.secretKey | quote }}\n",
               path="chart/templates/secret.yaml"),
     ]
@@ -96,6 +103,7 @@ class StripeLiveKey(TextRule):
                 path="config/production.json", lines=(2,)),
         Invalid("apiVersion: v1\nkind: Secret\nstringData:\n"
                 f"  STRIPE_KEY: {_LIVE}  # expect: LLC-SRC-005\n", path="k8s/stripe-secret.yaml"),
+        Invalid(f"STRIPE_WEBHOOK_SECRET={_WEBHOOK}  # expect: LLC-SRC-005\n", path=".env"),
     ]
 
     def check(self, doc: TextDocument) -> None:
@@ -126,3 +134,4 @@ class StripeLiveKey(TextRule):
                 value=key,
                 severity=Severity.HIGH if restricted else None,
             )
+        report_rows(self, doc, _RULE)

@@ -17,15 +17,18 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
+    catalogue,
     compile_pattern,
     fake_pem,
     fake_token,
     is_known_example,
     looks_fake,
+    report_rows,
     shannon_entropy,
     standalone,
 )
 
+_RULE = "LLC-SRC-006"
 _API_KEY = compile_pattern(r"AIza[A-Za-z0-9_-]{35}")
 # JSON keys, also inside a JSON document embedded in a string (escaped quotes).
 _Q = r'\\*"'
@@ -58,6 +61,8 @@ _KEY_2 = fake_token("AIza", 35, seed=72)
 _KEY_ID_HEX = fake_token("", 40, "0123456789abcdef", seed=73)
 _PEM_JSON = fake_pem("PRIVATE KEY", seed=74).replace("\n", "\\n") + "\\n"
 _REFRESH_TOKEN = "1//0" + fake_token("", 100, BASE64.replace("+", "-").replace("/", "_"), seed=75)
+_CLIENT_SECRET_VALUE = "GOCSPX-" + fake_token("", 28, seed=76)
+_REFRESH_2 = "1//0" + fake_token("", 100, seed=77)
 
 
 def _sa_json(key_id: str = _KEY_ID_HEX, pem: str = _PEM_JSON) -> str:
@@ -81,6 +86,8 @@ class GoogleApiOrServiceAccountKey(TextRule):
     `.env`), and `"type": "authorized_user"` application-default credentials holding a
     refresh token. The finding for a service-account key is on its `private_key_id`, so it
     stays separate from LLC-SRC-007, which reports the PEM block inside the same file.
+    OAuth client secrets (`GOCSPX-`, no expiry) and OAuth refresh tokens (`1//0`, no expiry)
+    are reported wherever they appear; they are rows of the provider table.
 
     Workload Identity Federation configs (`"type": "external_account"`) hold no secret and are
     never reported. API keys in Firebase configs and mobile app config files
@@ -119,7 +126,7 @@ class GoogleApiOrServiceAccountKey(TextRule):
     """
 
     META = RuleMeta(
-        id="LLC-SRC-006",
+        id=_RULE,
         name="google-api-or-service-account-key",
         summary="Google API key, service-account key or user credentials in a file",
         category=Category.STATIC_SECRET,
@@ -130,7 +137,8 @@ class GoogleApiOrServiceAccountKey(TextRule):
         "iam.disableServiceAccountKeyCreation, and authenticate with Workload Identity "
         "Federation or an attached service account.",
         kinds=ALL_KINDS,
-        triggers=("aiza", "service_account", "authorized_user"),
+        # The OAuth client secret (GOCSPX-) and refresh token (1//0) formats are table rows.
+        triggers=("aiza", "service_account", "authorized_user", *catalogue.triggers(_RULE)),
     )
 
     VALID = [
@@ -149,6 +157,8 @@ class GoogleApiOrServiceAccountKey(TextRule):
         Valid(_sa_json("0123456789abcdef0123456789abcdef01234567",
                        "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg...\\n"
                        "-----END PRIVATE KEY-----\\n"), path="docs/credentials.md"),
+        Valid(f"GOOGLE_CLIENT_SECRET=GOCSPX-{'x' * 28}\nREFRESH=1//0<refresh-token>\n",
+              path=".env.example"),
         Valid('if info.get("type") == "service_account":\n'
               '    creds = Credentials.from_service_account_info(info)\n', path="app/gcp.py"),
     ]
@@ -168,6 +178,8 @@ class GoogleApiOrServiceAccountKey(TextRule):
             path="home/.config/gcloud/application_default_credentials.json",
             lines=(4,),
         ),
+        Invalid(f"GOOGLE_CLIENT_SECRET={_CLIENT_SECRET_VALUE}  # expect: LLC-SRC-006\n"
+                f"GOOGLE_REFRESH_TOKEN={_REFRESH_2}  # expect: LLC-SRC-006\n", path=".env"),
     ]
 
     def check(self, doc: TextDocument) -> None:
@@ -176,6 +188,10 @@ class GoogleApiOrServiceAccountKey(TextRule):
             self._api_keys(doc)
         if "service_account" in doc.text or "authorized_user" in doc.text:
             self._credential_files(doc)
+        # Table rows last, away from what a credential file already reported.
+        done = [(r.target.start, r.target.end) for r in self.reports
+                if isinstance(r.target, Span)]
+        report_rows(self, doc, _RULE, skip=done)
 
     def _api_keys(self, doc: TextDocument) -> None:
         text = doc.text

@@ -159,6 +159,7 @@ class PrivateKey(TextRule):
                 continue
             encrypted = label.startswith("ENCRYPTED") or "ENCRYPTED" in raw_body[:200]
             kind = label.replace(" BLOCK", "").replace("PRIVATE KEY", "private key").strip()
+            kind = kind.removeprefix("ENCRYPTED ")  # "Encrypted private key", said once
             if encrypted:
                 message = (f"Encrypted {kind} committed to the repository: it never expires, and "
                            "only a passphrase stands between a reader and the key.")

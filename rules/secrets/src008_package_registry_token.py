@@ -29,7 +29,7 @@ from scanner.api import (
 )
 
 _RULE = "LLC-SRC-008"
-# The formats are catalogue rows (scanner/secrets/formats/registries.py); a row's id is the
+# The formats are catalogue rows (scanner/secrets/providers.toml); a row's id is the
 # key the checks below use. With the literal each pattern starts with: a format absent from
 # the file costs no regex pass.
 # crates.io tokens are "cio" and 32 characters: only trusted in a file that mentions cargo or

@@ -25,7 +25,7 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 _RULE = "LLC-SRC-009"
-# The formats are catalogue rows (scanner/secrets/formats/ai.py); group 1 is the random part
+# The formats are catalogue rows (scanner/secrets/providers.toml); group 1 is the random part
 # checked against filler. Each comes with a literal every match holds (OpenAI's marker, else
 # the prefix): a format absent from the file costs one substring search, not a regex pass.
 _MARKER = "T3BlbkFJ"

@@ -28,7 +28,7 @@ _LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 _RULE = "LLC-SRC-010"
-# The formats are catalogue rows (scanner/secrets/formats/secret_managers.py). Group 1 is
+# The formats are catalogue rows (scanner/secrets/providers.toml). Group 1 is
 # the token; the patterns carry their own boundaries, so every row runs (no literal guard).
 
 # Legacy (pre-1.10) Vault service tokens, "s." plus 24 base62 characters, are too generic to

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from scanner.api import (
     ALL_KINDS,
     ALNUM,
+    WEAK_PASSWORDS,
     Category,
     Invalid,
     Lifetime,
@@ -20,8 +21,11 @@ from scanner.api import (
     TextRule,
     Valid,
     catalogue,
+    code_lines,
     compile_pattern,
     fake_token,
+    is_encrypted_value,
+    path_class,
 )
 
 _SCHEMES = (
@@ -42,16 +46,6 @@ _URL = compile_pattern(
 _REFERENCE = re.compile(
     r"\$[{(A-Za-z_]|[{}<>]|%[sr(]|%d(?![0-9A-Fa-f])|%[A-Za-z_][A-Za-z0-9_]*%|#\{|\[[A-Za-z_ -]+\]"
 )
-_PLACEHOLDER_WORDS = frozenset(
-    {
-        "pass", "passwd", "passw0rd", "password1", "pwd", "pw", "pword", "p4ss", "p@ss",
-        "p@ssword", "p@ssw0rd", "pa55word", "passphrase", "secret", "s3cr3t", "mypassword",
-        "mypass", "mysecret", "mysecretpassword", "yourpassword", "userpass", "user", "username",
-        "login", "credentials", "cred", "creds", "apikey", "api-key", "api_key", "key",
-        "access-token", "accesstoken", "token", "auth", "oauth2", "private", "foo", "bar", "baz",
-        "qux", "foobar", "hunter2", "xyzzy", "plugh", "***",
-    }
-)
 # Defaults of dev containers and tutorials (postgres/postgres, guest/guest, scott/tiger):
 # reported only for a host that is not local, a compose service or a documentation domain.
 _DEV_DEFAULTS = frozenset(
@@ -63,6 +57,8 @@ _DEV_DEFAULTS = frozenset(
         "welcome", "passw0rd!", "password!", "changeit",
     }
 )
+# Every other common or sample password (the shared list) is quiet on any host.
+_PLACEHOLDER_WORDS = WEAK_PASSWORDS - _DEV_DEFAULTS
 _DOC_HOSTS = re.compile(
     r"(?i)^(?:host|hostname|server|myserver|your[-_]?\w*|my[-_]?host|dbhost|db-host|"
     r"domain|mydomain|yourdomain|[\w.-]*\.(?:example|test|invalid)|"
@@ -77,6 +73,7 @@ _WORDS = re.compile(r"^[a-z]+(?:[_-][a-z]+)+$")
 _MASKED = re.compile(r"^[*x•.#_-]+$", re.I)
 # "p#ssword!", "s3cr3t", "a secret": a password word with its letters swapped is a sample.
 _SAMPLE_WORD = re.compile(r"(?i)ssw[o0]rd|passw|s[e3]cr[e3]t|t[o0]ken|^tiger")
+_WEAK_PART = re.compile(r"(?i)pass|pwd|secret")
 _SAMPLE_USERS = frozenset({"scott", "jschmoe", "jdoe", "johndoe", "janedoe"})
 # Token prefixes that make the password a provider credential. GitHub's kinds and lifetimes
 # come from the catalogue (scanner/secrets/formats/github.py); the other prefixes still carry
@@ -117,6 +114,7 @@ def _is_loopback(host: str) -> bool:
 _TOKEN = fake_token("ghp_", 36, ALNUM, seed=401)
 _PASSWORD = fake_token("", 20, ALNUM + "!%^~", seed=402)
 _AMQP_PASSWORD = fake_token("", 24, ALNUM, seed=403)
+_MONGO_PASSWORD = fake_token("", 24, ALNUM, seed=404)
 
 
 class CredentialsInUrl(TextRule):
@@ -132,9 +130,16 @@ class CredentialsInUrl(TextRule):
     `scott:tiger`, a password equal to the user, five characters or fewer) are reported only
     for a real, non-local host: on `localhost`, a private address, a `.local`/`.internal`
     name or a single-label compose service they are dev setups, not leaked credentials. Any
-    other password for `localhost` or a loopback address is low: it most likely belongs to a
-    development database, though it may be reused elsewhere. Documentation samples are quiet
-    too: a password word with swapped letters (`p#ssword!`, `a secret`), `scott`/`tiger`.
+    other password for `localhost`, a loopback address or a single-label compose or CI
+    service is low: it most likely belongs to a development or CI database, though it may be
+    reused elsewhere. Documentation samples are quiet
+    too: a password word with swapped letters (`p#ssword!`, `a secret`), `scott`/`tiger`,
+    and so are common passwords (the list LLC-SRC-023 shares) and ciphertext.
+
+    Noise policy: in tests, fixtures, examples and documentation (`tests/`, `examples/`,
+    `docs/`, `*.md`, `*.rst`) a finding is graded `info`, hidden unless `--show-info`; a
+    provider token in the URL is still reported at full severity by its own format rule. In
+    prose files only code blocks and `key = value` lines count.
 
     ## Why is this bad?
     A URL travels: into logs, error messages, shell history, process lists and proxies. The
@@ -206,21 +211,26 @@ class CredentialsInUrl(TextRule):
                 "  # expect: LLC-SRC-013\n", path="app/settings.py"),
         Invalid(f"celery:\n  broker: amqps://svc-worker:{_AMQP_PASSWORD}@mq.acme-corp.net/prod"
                 "  # expect: LLC-SRC-013\n"
-                f"  mongo: mongodb+srv://reporter:{_AMQP_PASSWORD}@cluster0.ab1cd.mongodb.net/r"
+                f"  mongo: mongodb+srv://reporter:{_MONGO_PASSWORD}@cluster0.ab1cd.mongodb.net/r"
                 "  # expect: LLC-SRC-013\n", path="config/worker.yaml"),
         # A strong password for a loopback host: low, most likely a development database.
         Invalid(f"REDIS_URL=redis://:{_AMQP_PASSWORD}@127.0.0.1:6379/0  # expect: LLC-SRC-013\n",
                 path=".env"),
         # A default password is still a credential on a public host.
-        Invalid("ftp://admin:" + "admin@ftp.acme-corp.net/exports  # expect: LLC-SRC-013\n",
-                path="docs/runbook.md"),
+        Invalid("lftp ftp://admin:" + "admin@ftp.acme-corp.net/exports  # expect: LLC-SRC-013\n",
+                path="ops/sync-exports.sh"),
     ]
 
     def check(self, doc: TextDocument) -> None:
+        # Noise policy: sample paths graded info, prose counts only in its code.
+        sample = path_class(doc.path) is not None
+        counts = code_lines(doc.text, doc.path)
         for match in _URL.finditer(doc.text):
             user, password, host = match.group(2), match.group(3), _host(match.group(4))
             if not self._credential(user, password, host):
                 continue
+            if not counts(doc.position(match.start(3))[0]):
+                continue  # a URL in a sentence of prose, not in configuration or code
             row = catalogue.prefixed(password)
             if row is not None and row.provider in _CATALOGUE_PROVIDERS:
                 short = row.seconds is not None  # the provider fixes an end of hours
@@ -236,6 +246,10 @@ class CredentialsInUrl(TextRule):
             elif _is_loopback(host):
                 severity, lifetime = Severity.LOW, Lifetime.static()
                 what = "a password (for a loopback host, so most likely a development setup)"
+            elif "." not in host and ":" not in host:
+                severity, lifetime = Severity.LOW, Lifetime.static()
+                what = ("a password (for a single-label host, a compose or CI service, so most "
+                        "likely a development or CI database)")
             else:
                 severity, lifetime = Severity.HIGH, Lifetime.static()
                 what = "a password"
@@ -245,7 +259,7 @@ class CredentialsInUrl(TextRule):
                 "URL into logs and history and works until it is rotated.",
                 lifetime=lifetime,
                 value=password,
-                severity=severity,
+                severity=Severity.INFO if sample else severity,
             )
 
     def _credential(self, user: str, password: str, host: str) -> bool:
@@ -261,6 +275,7 @@ class CredentialsInUrl(TextRule):
             or _ENV_NAME.match(plain)
             or _WORDS.match(plain)
             or _MASKED.match(plain)
+            or is_encrypted_value(plain)
             or (plain.isdigit() and len(plain) <= 5)  # host:port@ in an SSRF test string
         ):
             return False
@@ -268,5 +283,10 @@ class CredentialsInUrl(TextRule):
             return False
         if _DOC_HOSTS.match(host) or self.context.is_placeholder(host):
             return False
-        weak = lowered in _DEV_DEFAULTS or plain == unquote(user) or len(plain) <= 5
+        weak = (
+            lowered in _DEV_DEFAULTS
+            or plain == unquote(user)
+            or len(plain) <= 5
+            or _WEAK_PART.search(plain) is not None  # `mmpass`, `dbpwd1` for localhost
+        )
         return not (weak and _is_local(host))

@@ -8,7 +8,9 @@ from pathlib import PurePosixPath
 from scanner.api import (
     ALL_KINDS,
     ALNUM,
+    CODE_SUFFIXES,
     CREDENTIAL_KEYWORDS,
+    ENCRYPTED_CONTEXT,
     Category,
     Invalid,
     Lifetime,
@@ -19,41 +21,24 @@ from scanner.api import (
     TextDocument,
     TextRule,
     Valid,
+    assignment_pattern,
+    bare_value_ends,
+    code_lines,
     compile_pattern,
+    credential_value,
     fake_token,
-    generated_secret,
+    is_password_key,
+    password_value,
+    path_class,
 )
 
 # key (ending in a credential word), an optional closing quote or bracket, an optional type
 # annotation, the operator, then a quoted value or a bare one (bare only outside code).
-_ASSIGNMENT = compile_pattern(
-    r"(?i)(?:^|[^A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,48}?(?:" + CREDENTIAL_KEYWORDS + r"))[\"'\]]?"
-    r"[ \t]*(:[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*=|:=|=>|==?|:)[ \t]*"
-    r"(?:\"([^\"\n\\]{1,300})\"|'([^'\n\\]{1,300})'|`([^`\n\\]{1,300})`"
-    r"|([^\s\"'`,;#&|<>(){}\[\]\\]{1,300}))"
-)
-# Files whose assignments are code: a bare right-hand side there is an expression.
-_CODE_SUFFIXES = frozenset(
-    {
-        ".py", ".pyi", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".go", ".java", ".kt",
-        ".kts", ".scala", ".rb", ".php", ".cs", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp",
-        ".swift", ".m", ".dart", ".lua", ".pl", ".r", ".groovy", ".vue", ".svelte", ".ex",
-        ".exs", ".clj", ".tf", ".hcl", ".sql", ".html", ".htm", ".css", ".scss", ".jinja",
-        ".j2", ".tpl",
-    }
-)
+_ASSIGNMENT = compile_pattern(assignment_pattern(CREDENTIAL_KEYWORDS))
 # ~/.netrc and _netrc: whitespace-separated `machine HOST login USER password SECRET`.
 _NETRC_NAMES = frozenset({".netrc", "_netrc"})
 _NETRC_PASSWORD = re.compile(r"(?:^|\s)password\s+(\S+)")
 _MAX_LINE = 1000  # minified or generated lines: not where people assign secrets by hand
-
-# Tests, fixtures, examples and templates: generic matches there are sample data. Provider
-# formats (LLC-SRC-001 to 013) are still found in these paths.
-_SAMPLE_PATH = re.compile(
-    r"(?i)(?:^|/)(?:tests?|testing|__tests__|specs?|fixtures?|testdata|test_data|mocks?|"
-    r"examples?|samples?)(?:/|$)|(?:^|/)(?:test_[^/]*|[^/]*_test\.[^/]*|[^/]*\.(?:test|spec)\.[^/]*|"
-    r"conftest\.py|[^/]*examples?[^/]*|[^/]*samples?[^/]*)$"
-)
 
 
 _TOKEN = fake_token("", 24, ALNUM, seed=501)
@@ -64,25 +49,33 @@ _HEX_KEY = fake_token("", 32, "0123456789abcdef", seed=503)
 class GenericSecretAssignment(TextRule):
     """## What it does
     Finds a literal assigned to a key or variable named like a credential, in any file:
-    `INTERNAL_API_TOKEN = "..."`, `password: ...`, `"client_secret": "..."`, `DB_PASSWORD=...`,
-    `apiKey: "..."`, `token: str = "..."`. The key must end in a credential word (`password`,
-    `passwd`, `pwd`, `secret`, `api_key`, `token`, `access_token`, `client_secret`,
-    `private_key`, `credentials`, ...). The value must be a literal of at least 16 characters
-    (12 for passwords) with no spaces, that looks generated rather than typed. These never fire:
-    references (`${X}`, `$X`, `{{ x }}`, `os.environ[...]`, `settings.X`, `op://`, ARNs, `!vault`),
-    placeholders, booleans, numbers, UUIDs, file paths, URLs (LLC-SRC-013 handles credentials
-    in URLs), function calls, environment variable names, words and camelCase names,
-    sequential strings (`abc123def456`), hashes (`sha256:...`), publishable and test keys
-    (`pk_live_`, `sk_test_`), JWTs (LLC-SRC-012 judges them), pagination, CSRF and tokenizer
-    tokens, typed strings (two keyboard runs such as `asd`, `sdf`; base64 of prose), URL
-    query parameters (`?pwd=`), and lines longer than 1000 characters (minified or
-    generated). Test, fixture, example and sample paths (`tests/`, `test_*.py`, `*.spec.ts`,
-    `examples/`, `.env.example`) are skipped: generic matches there are sample data, while the
-    provider-format rules still cover them. Shannon entropy (3.5 bits per character, 3.0 for
-    hex) breaks the tie for what is left. In code files only quoted values count: a bare
-    right-hand side is an expression. A more specific rule on the same value replaces this
-    finding. The rule is its own small matcher rather than detect-secrets' `KeywordDetector`,
-    which works line by line without columns and needs these same filters on top.
+    `INTERNAL_API_TOKEN = "..."`, `"client_secret": "..."`, `apiKey: "..."`,
+    `token: str = "..."`, in code and config of every language (the key forms are shared with
+    LLC-SRC-023). The key must end in a credential word (`secret`, `api_key`, `token`,
+    `access_token`, `client_secret`, `private_key`, `credentials`, ...); keys named like a
+    password are LLC-SRC-023's, which judges them as passwords. The value must be a literal of
+    at least 16 characters with no spaces, that looks generated rather than typed. These never
+    fire: references and env reads (`${X}`, `$X`, `{{ x }}`, `os.environ[...]`,
+    `process.env.X`, `settings.X`, `op://`, ARNs), ciphertext (`!vault`, SOPS `ENC[...]`,
+    Jasypt `ENC(...)`, a value under `secure:`), placeholders, booleans, numbers, UUIDs, file
+    paths, URLs (LLC-SRC-013 handles credentials in URLs), function calls, environment variable
+    names, words and camelCase names, sequential strings (`abc123def456`), hashes
+    (`sha256:...`), publishable and test keys (`pk_live_`, `sk_test_`), JWTs (LLC-SRC-012
+    judges them), pagination, CSRF and tokenizer tokens, keys that name a reference
+    (`token_url`, `secret_name`), typed strings (two keyboard runs such as `asd`, `sdf`;
+    base64 of prose), URL query parameters (`?pwd=`), and lines longer than 1000 characters
+    (minified or generated). Shannon entropy (3.5 bits per character, 3.0 for hex) breaks the
+    tie for what is left. In code files only quoted values count: a bare right-hand side is
+    an expression. A more specific rule on the same value replaces this finding, and one value
+    found at several places of a file is one finding with the copies as related locations.
+
+    Noise policy: in tests, fixtures, examples and documentation (`tests/`, `test_*.py`,
+    `*.spec.ts`, `examples/`, `.env.example`, `docs/`, `*.md`, `*.rst`) a finding is graded
+    `info`: hidden unless `--show-info`, never failing a run; the provider-format rules keep
+    their full severity there. In prose files only fenced or indented code blocks and whole
+    `key = value` lines count. The rule is its own small matcher rather than detect-secrets'
+    `KeywordDetector`, which works line by line without columns and needs these same filters
+    on top.
 
     ## Why is this bad?
     A secret in a file is shared with everyone who can read the repository, its forks and its
@@ -123,6 +116,11 @@ class GenericSecretAssignment(TextRule):
     )
 
     VALID = [
+        # A digest of a secret is no secret: detect-secrets' own baseline file, a stored hash.
+        Valid('{"results": {"app.py": [{"type": "Secret Keyword", "hashed_secret": '
+              '"3f786850e387550fdab836ed7e6dc881de23001b", "line_number": 3}]}}\n'
+              'password_hash = "9a0364b9e99bb480dd25e1f0284c8555b2a3c1f7"\n',
+              path=".secrets.baseline"),
         Valid("machine ci.acmecorp.io\n  login deploy\n  password changeme\n", path=".netrc"),
         Valid('INTERNAL_API_TOKEN = "changeme"\nTOKEN_HEADER = "Authorization"\n'
               'password = os.environ["DB_PASSWORD"]\napi_key = settings.API_KEY\n'
@@ -152,7 +150,7 @@ class GenericSecretAssignment(TextRule):
         Invalid(f"machine ci.acmecorp.io login deploy password {_PASSWORD}\n", path=".netrc",
                 lines=(1,)),
         Invalid(f'INTERNAL_API_TOKEN = "{_TOKEN}"  # expect: LLC-SRC-014\n', path="app/config.py"),
-        Invalid(f"DB_HOST=db.internal\nDB_PASSWORD={_PASSWORD}  # expect: LLC-SRC-014\n",
+        Invalid(f"DB_HOST=db.internal\nWEBHOOK_SECRET={_TOKEN}  # expect: LLC-SRC-014\n",
                 path="deploy/prod.env"),
         Invalid(f'{{\n  "client_id": "reporting",\n  "client_secret": "{_TOKEN}"\n}}\n',
                 path="config/oauth.json", lines=(3,)),
@@ -163,20 +161,23 @@ class GenericSecretAssignment(TextRule):
     ]
 
     def check(self, doc: TextDocument) -> None:
-        if _SAMPLE_PATH.search(doc.path):
-            return
+        # Noise policy (README "Tests, fixtures, examples and docs"): sample paths are graded
+        # info, prose counts only in its code; provider-format rules keep full severity there.
+        severity = Severity.INFO if path_class(doc.path) is not None else None
+        counts = code_lines(doc.text, doc.path)
         suffix = PurePosixPath(doc.path.lower()).suffix
-        code = suffix in _CODE_SUFFIXES
+        code = suffix in CODE_SUFFIXES
         text = doc.text
         if PurePosixPath(doc.path).name.lower() in _NETRC_NAMES:
-            for match in _NETRC_PASSWORD.finditer(text):
-                if self._secret("password", match.group(1)):
+            for entry in _NETRC_PASSWORD.finditer(text):
+                if password_value(entry.group(1), self.context.is_placeholder):
                     self.report(
-                        Span(match.start(1), match.end(1)),
+                        Span(entry.start(1), entry.end(1)),
                         "Literal password in a netrc file: every tool that reads it logs in "
                         "as that user until the password is changed.",
                         lifetime=Lifetime.unknown(),
-                        value=match.group(1),
+                        value=entry.group(1),
+                        severity=severity,
                     )
             return
         for match in _ASSIGNMENT.finditer(text):
@@ -184,23 +185,31 @@ class GenericSecretAssignment(TextRule):
             group = next((g for g in (3, 4, 5, 6) if match.group(g) is not None), 0)
             if not group or op == "==" or (group == 6 and code):
                 continue
+            if group == 6 and not bare_value_ends(text, match.end(6)):
+                continue  # the first word of a sentence (a UI string), not a value
+            if is_password_key(key):
+                continue  # passwords are LLC-SRC-023's, with a password's gate
             if match.start(1) > 0 and text[match.start(1) - 1] in "?&":
                 continue  # a URL query parameter, not an assignment
             value = match.group(group)
             start = match.start(group)
-            if self._secret(key, value) and self._line_ok(doc, start):
+            if not credential_value(key, value, self.context.is_placeholder):
+                continue
+            line = doc.position(start)[0]
+            if counts(line) and self._line_ok(doc, line):
                 self.report(
                     Span(start, match.end(group)),
                     f"Literal secret assigned to `{key[:60]}`: it is shared with everyone who "
                     "reads the file and works until someone rotates it.",
                     lifetime=Lifetime.unknown(),
                     value=value,
+                    severity=severity,
                 )
 
     @staticmethod
-    def _line_ok(doc: TextDocument, offset: int) -> bool:
-        return len(doc.line_text(doc.position(offset)[0])) <= _MAX_LINE
-
-    def _secret(self, key: str, value: str) -> bool:
-        """A literal that looks generated, not a reference, name, placeholder or sample."""
-        return generated_secret(key, value, self.context.is_placeholder)
+    def _line_ok(doc: TextDocument, line: int) -> bool:
+        """Not minified, and not ciphertext (``secure:``, ``!vault``) on the line or above."""
+        text = doc.line_text(line)
+        if len(text) > _MAX_LINE or ENCRYPTED_CONTEXT.search(text):
+            return False
+        return line == 1 or not ENCRYPTED_CONTEXT.search(doc.line_text(line - 1))

@@ -1,155 +1,383 @@
 """Everything a rule author needs, and the only part of ``scanner`` a rule may import."""
 
-from scanner import credentials
-from scanner.api.ci_examples import Stored, invalid_in, valid_in
-from scanner.api.fakes import ALNUM, BASE32_UPPER, BASE64, fake_pem, fake_token
-from scanner.api.fakesession import (
-    FS001_KINDS,
-    Analysis,
-    KeepAlive,
-    Reach,
-    Sink,
-    SinkGatedRule,
-    SinkKind,
-    analyse,
-    credential_note,
-    describe,
-    is_placeholder_literal,
-    related,
-    severity_of,
-)
-from scanner.api.k8s import (
-    EnvVar,
-    K8sRule,
-    K8sView,
-    KubeField,
-    KubeUser,
-    Manifest,
-    PodSpec,
-    Secret,
-    SecretEntry,
-    SecretGenerator,
-    ServiceAccount,
-    shown,
-    templated,
-    value_entries,
-)
-from scanner.api.rule import (
-    OWASP_IDS,
-    CiRule,
-    IacRule,
-    Invalid,
-    PythonRule,
-    Report,
-    Rule,
-    RuleContext,
-    RuleMeta,
-    TextRule,
-    Valid,
-    YamlRule,
-)
-from scanner.api.sessions import session_severity
-from scanner.config import Thresholds
-from scanner.documents import yaml as yamlnodes
-from scanner.documents.ci import (
-    AzurePipeline,
-    Command,
-    Entry,
-    Federation,
-    GithubWorkflow,
-    GitlabJob,
-    Job,
-    Pipeline,
-    Step,
-    ValueKind,
-)
-from scanner.documents.ci.docker import dockerfile_of
-from scanner.documents.ci.jenkins import bindings as jenkins_bindings
-from scanner.documents.dockerfile import Dockerfile, Instruction
-from scanner.documents.hcl import HclAttribute, HclBlock, HclDocument
-from scanner.documents.iac import (
-    Attr,
-    FrontEnd,
-    HclValues,
-    Resolved,
-    Resource,
-    hcl_values,
-)
-from scanner.documents.iac import Origin as ValueOrigin
-from scanner.documents.iac import inline as iac_inline
-from scanner.documents.iac import policy as iam_policy
-from scanner.documents.iac import serverless as serverless_yaml
-from scanner.documents.iac.credential_resources import (
-    CredentialResource,
-    credential_resource,
-)
-from scanner.documents.python import (
-    CredentialClass,
-    CredentialSource,
-    Origin,
-    PythonDocument,
-    Schedule,
-    call_argument,
-    dotted_name,
-    is_literal,
-    is_test_path,
-    literal_dict_keys,
-    string_value,
-)
-from scanner.documents.python.keepalive import sink_source
-from scanner.documents.python.libraries.aws import (
-    AIOBOTO3_CLIENT_FACTORIES,
-    BOTO3_CLIENT_FACTORIES,
-    STS_ASSUME_METHODS,
-    STS_USER_KEY_METHODS,
-)
-from scanner.documents.python.libraries.google import (
-    GOOGLE_USER_CREDENTIALS,
-    authorized_user_file,
-)
-from scanner.documents.python.libraries.oauth import OAUTH_SESSION_CLASSES
-from scanner.documents.python.libraries.vault import HVAC_CLIENTS
-from scanner.documents.shell import SimpleCommand, Word
-from scanner.documents.text import Span, TextDocument
-from scanner.documents.yaml import YamlDocument
-from scanner.durations import describe_duration, parse_duration
-from scanner.filekinds import ALL_KINDS, COMMAND_KINDS, FileKind
-from scanner.findings import Category, Lifetime, Precision, Severity
-from scanner.secrets import (
-    CREDENTIAL_KEYWORDS,
-    NOT_CREDENTIAL_KEY,
-    catalogue,
-    compile_pattern,
-    crc32_base62,
-    credential_format,
-    credential_shaped,
-    generated_secret,
-    has_crc32_base62,
-    is_known_example,
-    literal_prefix,
-    looks_fake,
-    shannon_entropy,
-    standalone,
-)
-from scanner.secrets.formats import Format as SecretFormat
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use (_LAZY)
+    from scanner import credentials
+    from scanner.api.ci_examples import Stored, invalid_in, valid_in
+    from scanner.api.fakes import ALNUM, BASE32_UPPER, BASE64, fake_pem, fake_token
+    from scanner.api.fakesession import (
+        AUTO_SESSION_KINDS,
+        FS001_KINDS,
+        MINT_TRIGGERS,
+        Analysis,
+        KeepAlive,
+        Reach,
+        Sink,
+        SinkGatedRule,
+        SinkKind,
+        analyse,
+        auto_session,
+        credential_note,
+        describe,
+        is_placeholder_literal,
+        minted_clause,
+        related,
+        severity_of,
+    )
+    from scanner.api.k8s import (
+        EnvVar,
+        K8sRule,
+        K8sView,
+        KubeField,
+        KubeUser,
+        Manifest,
+        PodSpec,
+        Secret,
+        SecretEntry,
+        SecretGenerator,
+        ServiceAccount,
+        shown,
+        templated,
+        value_entries,
+    )
+    from scanner.api.provider_rule import ProviderRule, provider_meta, report_rows, row_examples
+    from scanner.api.rule import (
+        OWASP_IDS,
+        CiRule,
+        IacRule,
+        Invalid,
+        PythonRule,
+        Report,
+        Rule,
+        RuleContext,
+        RuleMeta,
+        TextRule,
+        Valid,
+        YamlRule,
+    )
+    from scanner.api.sessions import session_severity
+    from scanner.config import Thresholds
+    from scanner.documents import yaml as yamlnodes
+    from scanner.documents.ci import (
+        AzurePipeline,
+        Command,
+        Entry,
+        Federation,
+        GithubWorkflow,
+        GitlabJob,
+        Job,
+        Pipeline,
+        Step,
+        ValueKind,
+    )
+    from scanner.documents.ci.docker import dockerfile_of
+    from scanner.documents.ci.jenkins import bindings as jenkins_bindings
+    from scanner.documents.dockerfile import Dockerfile, Instruction
+    from scanner.documents.hcl import HclAttribute, HclBlock, HclDocument
+    from scanner.documents.iac import (
+        Attr,
+        FrontEnd,
+        HclValues,
+        Resolved,
+        Resource,
+        hcl_values,
+    )
+    from scanner.documents.iac import Origin as ValueOrigin
+    from scanner.documents.iac import ansible as ansible_yaml
+    from scanner.documents.iac import inline as iac_inline
+    from scanner.documents.iac import policy as iam_policy
+    from scanner.documents.iac import serverless as serverless_yaml
+    from scanner.documents.iac.credential_resources import (
+        CredentialResource,
+        credential_resource,
+    )
+    from scanner.documents.python import (
+        CredentialClass,
+        CredentialSource,
+        Origin,
+        PythonDocument,
+        Schedule,
+        call_argument,
+        dotted_name,
+        is_literal,
+        is_test_path,
+        literal_dict_keys,
+        string_value,
+    )
+    from scanner.documents.python.keepalive import sink_source
+    from scanner.documents.python.libraries.aws import (
+        AIOBOTO3_CLIENT_FACTORIES,
+        BOTO3_CLIENT_FACTORIES,
+        STS_ASSUME_METHODS,
+        STS_USER_KEY_METHODS,
+    )
+    from scanner.documents.python.libraries.google import (
+        GOOGLE_USER_CREDENTIALS,
+        authorized_user_file,
+    )
+    from scanner.documents.python.libraries.issuers import (
+        ISSUERS,
+        NEVER,
+        Issuer,
+        Slot,
+        in_rejection_test,
+        issuer_of,
+        issuers_of,
+        methods_of,
+        proto_seconds,
+        settings_of,
+        slot_value,
+        turns_off,
+    )
+    from scanner.documents.python.libraries.jwt import is_apns_token, jwt_issue, sets_exp_elsewhere
+    from scanner.documents.python.libraries.oauth import OAUTH_SESSION_CLASSES
+    from scanner.documents.python.libraries.vault import HVAC_CLIENTS
+    from scanner.documents.shell import SimpleCommand, Word
+    from scanner.documents.text import Span, TextDocument
+    from scanner.documents.yaml import YamlDocument
+    from scanner.durations import describe_duration, parse_duration
+    from scanner.filekinds import ALL_KINDS, COMMAND_KINDS, FileKind
+    from scanner.findings import Category, Lifetime, Precision, Severity
+    from scanner.secrets import (
+        CODE_SUFFIXES,
+        CREDENTIAL_KEYWORDS,
+        ENCRYPTED_CONTEXT,
+        NOT_CREDENTIAL_KEY,
+        PASSWORD_KEYWORDS,
+        WEAK_PASSWORDS,
+        PathClass,
+        assignment_pattern,
+        bare_value_ends,
+        catalogue,
+        code_lines,
+        compile_pattern,
+        crc32_base62,
+        credential_format,
+        credential_shaped,
+        credential_value,
+        generated_secret,
+        has_crc32_base62,
+        is_encrypted_value,
+        is_known_example,
+        is_password_key,
+        is_reference_key,
+        is_reference_value,
+        literal_prefix,
+        looks_fake,
+        password_value,
+        path_class,
+        shannon_entropy,
+        standalone,
+    )
+    from scanner.secrets.formats import Format as SecretFormat
+
+#: Exported name -> (module, attribute). A rule imports only what it uses, so a text rule
+#: never loads LibCST or the CI model. Add a name here and in the block above
+#: (tests/test_start_cost.py checks that they agree).
+_LAZY: dict[str, tuple[str, str]] = {
+    "AIOBOTO3_CLIENT_FACTORIES": (
+        "scanner.documents.python.libraries.aws", "AIOBOTO3_CLIENT_FACTORIES"
+    ),
+    "ALL_KINDS": ("scanner.filekinds", "ALL_KINDS"),
+    "ALNUM": ("scanner.api.fakes", "ALNUM"),
+    "AUTO_SESSION_KINDS": ("scanner.api.fakesession", "AUTO_SESSION_KINDS"),
+    "Analysis": ("scanner.api.fakesession", "Analysis"),
+    "Attr": ("scanner.documents.iac", "Attr"),
+    "AzurePipeline": ("scanner.documents.ci", "AzurePipeline"),
+    "BASE32_UPPER": ("scanner.api.fakes", "BASE32_UPPER"),
+    "BASE64": ("scanner.api.fakes", "BASE64"),
+    "BOTO3_CLIENT_FACTORIES": ("scanner.documents.python.libraries.aws", "BOTO3_CLIENT_FACTORIES"),
+    "CODE_SUFFIXES": ("scanner.secrets", "CODE_SUFFIXES"),
+    "COMMAND_KINDS": ("scanner.filekinds", "COMMAND_KINDS"),
+    "CREDENTIAL_KEYWORDS": ("scanner.secrets", "CREDENTIAL_KEYWORDS"),
+    "Category": ("scanner.findings", "Category"),
+    "CiRule": ("scanner.api.rule", "CiRule"),
+    "Command": ("scanner.documents.ci", "Command"),
+    "CredentialClass": ("scanner.documents.python", "CredentialClass"),
+    "CredentialResource": ("scanner.documents.iac.credential_resources", "CredentialResource"),
+    "CredentialSource": ("scanner.documents.python", "CredentialSource"),
+    "Dockerfile": ("scanner.documents.dockerfile", "Dockerfile"),
+    "ENCRYPTED_CONTEXT": ("scanner.secrets", "ENCRYPTED_CONTEXT"),
+    "Entry": ("scanner.documents.ci", "Entry"),
+    "EnvVar": ("scanner.api.k8s", "EnvVar"),
+    "FS001_KINDS": ("scanner.api.fakesession", "FS001_KINDS"),
+    "Federation": ("scanner.documents.ci", "Federation"),
+    "FileKind": ("scanner.filekinds", "FileKind"),
+    "FrontEnd": ("scanner.documents.iac", "FrontEnd"),
+    "GOOGLE_USER_CREDENTIALS": (
+        "scanner.documents.python.libraries.google", "GOOGLE_USER_CREDENTIALS"
+    ),
+    "GithubWorkflow": ("scanner.documents.ci", "GithubWorkflow"),
+    "GitlabJob": ("scanner.documents.ci", "GitlabJob"),
+    "HVAC_CLIENTS": ("scanner.documents.python.libraries.vault", "HVAC_CLIENTS"),
+    "HclAttribute": ("scanner.documents.hcl", "HclAttribute"),
+    "HclBlock": ("scanner.documents.hcl", "HclBlock"),
+    "HclDocument": ("scanner.documents.hcl", "HclDocument"),
+    "HclValues": ("scanner.documents.iac", "HclValues"),
+    "ISSUERS": ("scanner.documents.python.libraries.issuers", "ISSUERS"),
+    "IacRule": ("scanner.api.rule", "IacRule"),
+    "Instruction": ("scanner.documents.dockerfile", "Instruction"),
+    "Invalid": ("scanner.api.rule", "Invalid"),
+    "Issuer": ("scanner.documents.python.libraries.issuers", "Issuer"),
+    "Job": ("scanner.documents.ci", "Job"),
+    "K8sRule": ("scanner.api.k8s", "K8sRule"),
+    "K8sView": ("scanner.api.k8s", "K8sView"),
+    "KeepAlive": ("scanner.api.fakesession", "KeepAlive"),
+    "KubeField": ("scanner.api.k8s", "KubeField"),
+    "KubeUser": ("scanner.api.k8s", "KubeUser"),
+    "Lifetime": ("scanner.findings", "Lifetime"),
+    "MINT_TRIGGERS": ("scanner.api.fakesession", "MINT_TRIGGERS"),
+    "Manifest": ("scanner.api.k8s", "Manifest"),
+    "NEVER": ("scanner.documents.python.libraries.issuers", "NEVER"),
+    "NOT_CREDENTIAL_KEY": ("scanner.secrets", "NOT_CREDENTIAL_KEY"),
+    "OAUTH_SESSION_CLASSES": ("scanner.documents.python.libraries.oauth", "OAUTH_SESSION_CLASSES"),
+    "OWASP_IDS": ("scanner.api.rule", "OWASP_IDS"),
+    "Origin": ("scanner.documents.python", "Origin"),
+    "PASSWORD_KEYWORDS": ("scanner.secrets", "PASSWORD_KEYWORDS"),
+    "PathClass": ("scanner.secrets", "PathClass"),
+    "Pipeline": ("scanner.documents.ci", "Pipeline"),
+    "PodSpec": ("scanner.api.k8s", "PodSpec"),
+    "Precision": ("scanner.findings", "Precision"),
+    "ProviderRule": ("scanner.api.provider_rule", "ProviderRule"),
+    "PythonDocument": ("scanner.documents.python", "PythonDocument"),
+    "PythonRule": ("scanner.api.rule", "PythonRule"),
+    "Reach": ("scanner.api.fakesession", "Reach"),
+    "Report": ("scanner.api.rule", "Report"),
+    "Resolved": ("scanner.documents.iac", "Resolved"),
+    "Resource": ("scanner.documents.iac", "Resource"),
+    "Rule": ("scanner.api.rule", "Rule"),
+    "RuleContext": ("scanner.api.rule", "RuleContext"),
+    "RuleMeta": ("scanner.api.rule", "RuleMeta"),
+    "STS_ASSUME_METHODS": ("scanner.documents.python.libraries.aws", "STS_ASSUME_METHODS"),
+    "STS_USER_KEY_METHODS": ("scanner.documents.python.libraries.aws", "STS_USER_KEY_METHODS"),
+    "Schedule": ("scanner.documents.python", "Schedule"),
+    "Secret": ("scanner.api.k8s", "Secret"),
+    "SecretEntry": ("scanner.api.k8s", "SecretEntry"),
+    "SecretFormat": ("scanner.secrets.formats", "Format"),
+    "SecretGenerator": ("scanner.api.k8s", "SecretGenerator"),
+    "ServiceAccount": ("scanner.api.k8s", "ServiceAccount"),
+    "Severity": ("scanner.findings", "Severity"),
+    "SimpleCommand": ("scanner.documents.shell", "SimpleCommand"),
+    "Sink": ("scanner.api.fakesession", "Sink"),
+    "SinkGatedRule": ("scanner.api.fakesession", "SinkGatedRule"),
+    "SinkKind": ("scanner.api.fakesession", "SinkKind"),
+    "Slot": ("scanner.documents.python.libraries.issuers", "Slot"),
+    "Span": ("scanner.documents.text", "Span"),
+    "Step": ("scanner.documents.ci", "Step"),
+    "Stored": ("scanner.api.ci_examples", "Stored"),
+    "TextDocument": ("scanner.documents.text", "TextDocument"),
+    "TextRule": ("scanner.api.rule", "TextRule"),
+    "Thresholds": ("scanner.config", "Thresholds"),
+    "Valid": ("scanner.api.rule", "Valid"),
+    "ValueKind": ("scanner.documents.ci", "ValueKind"),
+    "ValueOrigin": ("scanner.documents.iac", "Origin"),
+    "WEAK_PASSWORDS": ("scanner.secrets", "WEAK_PASSWORDS"),
+    "Word": ("scanner.documents.shell", "Word"),
+    "YamlDocument": ("scanner.documents.yaml", "YamlDocument"),
+    "YamlRule": ("scanner.api.rule", "YamlRule"),
+    "analyse": ("scanner.api.fakesession", "analyse"),
+    "ansible_yaml": ("scanner.documents.iac", "ansible"),
+    "assignment_pattern": ("scanner.secrets", "assignment_pattern"),
+    "authorized_user_file": ("scanner.documents.python.libraries.google", "authorized_user_file"),
+    "auto_session": ("scanner.api.fakesession", "auto_session"),
+    "bare_value_ends": ("scanner.secrets", "bare_value_ends"),
+    "call_argument": ("scanner.documents.python", "call_argument"),
+    "catalogue": ("scanner.secrets", "catalogue"),
+    "code_lines": ("scanner.secrets", "code_lines"),
+    "compile_pattern": ("scanner.secrets", "compile_pattern"),
+    "crc32_base62": ("scanner.secrets", "crc32_base62"),
+    "credential_format": ("scanner.secrets", "credential_format"),
+    "credential_note": ("scanner.api.fakesession", "credential_note"),
+    "credential_resource": ("scanner.documents.iac.credential_resources", "credential_resource"),
+    "credential_shaped": ("scanner.secrets", "credential_shaped"),
+    "credential_value": ("scanner.secrets", "credential_value"),
+    "credentials": ("scanner", "credentials"),
+    "describe": ("scanner.api.fakesession", "describe"),
+    "describe_duration": ("scanner.durations", "describe_duration"),
+    "dockerfile_of": ("scanner.documents.ci.docker", "dockerfile_of"),
+    "dotted_name": ("scanner.documents.python", "dotted_name"),
+    "fake_pem": ("scanner.api.fakes", "fake_pem"),
+    "fake_token": ("scanner.api.fakes", "fake_token"),
+    "generated_secret": ("scanner.secrets", "generated_secret"),
+    "has_crc32_base62": ("scanner.secrets", "has_crc32_base62"),
+    "hcl_values": ("scanner.documents.iac", "hcl_values"),
+    "iac_inline": ("scanner.documents.iac", "inline"),
+    "iam_policy": ("scanner.documents.iac", "policy"),
+    "in_rejection_test": ("scanner.documents.python.libraries.issuers", "in_rejection_test"),
+    "invalid_in": ("scanner.api.ci_examples", "invalid_in"),
+    "is_apns_token": ("scanner.documents.python.libraries.jwt", "is_apns_token"),
+    "is_encrypted_value": ("scanner.secrets", "is_encrypted_value"),
+    "is_known_example": ("scanner.secrets", "is_known_example"),
+    "is_literal": ("scanner.documents.python", "is_literal"),
+    "is_password_key": ("scanner.secrets", "is_password_key"),
+    "is_placeholder_literal": ("scanner.api.fakesession", "is_placeholder_literal"),
+    "is_reference_key": ("scanner.secrets", "is_reference_key"),
+    "is_reference_value": ("scanner.secrets", "is_reference_value"),
+    "is_test_path": ("scanner.documents.python", "is_test_path"),
+    "issuer_of": ("scanner.documents.python.libraries.issuers", "issuer_of"),
+    "issuers_of": ("scanner.documents.python.libraries.issuers", "issuers_of"),
+    "jenkins_bindings": ("scanner.documents.ci.jenkins", "bindings"),
+    "jwt_issue": ("scanner.documents.python.libraries.jwt", "jwt_issue"),
+    "literal_dict_keys": ("scanner.documents.python", "literal_dict_keys"),
+    "literal_prefix": ("scanner.secrets", "literal_prefix"),
+    "looks_fake": ("scanner.secrets", "looks_fake"),
+    "methods_of": ("scanner.documents.python.libraries.issuers", "methods_of"),
+    "minted_clause": ("scanner.api.fakesession", "minted_clause"),
+    "parse_duration": ("scanner.durations", "parse_duration"),
+    "password_value": ("scanner.secrets", "password_value"),
+    "path_class": ("scanner.secrets", "path_class"),
+    "proto_seconds": ("scanner.documents.python.libraries.issuers", "proto_seconds"),
+    "provider_meta": ("scanner.api.provider_rule", "provider_meta"),
+    "related": ("scanner.api.fakesession", "related"),
+    "report_rows": ("scanner.api.provider_rule", "report_rows"),
+    "row_examples": ("scanner.api.provider_rule", "row_examples"),
+    "serverless_yaml": ("scanner.documents.iac", "serverless"),
+    "session_severity": ("scanner.api.sessions", "session_severity"),
+    "sets_exp_elsewhere": ("scanner.documents.python.libraries.jwt", "sets_exp_elsewhere"),
+    "settings_of": ("scanner.documents.python.libraries.issuers", "settings_of"),
+    "severity_of": ("scanner.api.fakesession", "severity_of"),
+    "shannon_entropy": ("scanner.secrets", "shannon_entropy"),
+    "shown": ("scanner.api.k8s", "shown"),
+    "sink_source": ("scanner.documents.python.keepalive", "sink_source"),
+    "slot_value": ("scanner.documents.python.libraries.issuers", "slot_value"),
+    "standalone": ("scanner.secrets", "standalone"),
+    "string_value": ("scanner.documents.python", "string_value"),
+    "templated": ("scanner.api.k8s", "templated"),
+    "turns_off": ("scanner.documents.python.libraries.issuers", "turns_off"),
+    "valid_in": ("scanner.api.ci_examples", "valid_in"),
+    "value_entries": ("scanner.api.k8s", "value_entries"),
+    "yamlnodes": ("scanner.documents", "yaml"),
+}
 
 __all__ = [
     "AIOBOTO3_CLIENT_FACTORIES",
     "ALL_KINDS",
     "ALNUM",
+    "AUTO_SESSION_KINDS",
     "BASE32_UPPER",
     "BASE64",
     "BOTO3_CLIENT_FACTORIES",
+    "CODE_SUFFIXES",
     "COMMAND_KINDS",
     "CREDENTIAL_KEYWORDS",
+    "ENCRYPTED_CONTEXT",
     "FS001_KINDS",
     "GOOGLE_USER_CREDENTIALS",
     "HVAC_CLIENTS",
+    "ISSUERS",
+    "MINT_TRIGGERS",
+    "NEVER",
     "NOT_CREDENTIAL_KEY",
     "OAUTH_SESSION_CLASSES",
     "OWASP_IDS",
+    "PASSWORD_KEYWORDS",
     "STS_ASSUME_METHODS",
     "STS_USER_KEY_METHODS",
+    "WEAK_PASSWORDS",
     "Analysis",
     "Attr",
     "AzurePipeline",
@@ -174,6 +402,7 @@ __all__ = [
     "IacRule",
     "Instruction",
     "Invalid",
+    "Issuer",
     "Job",
     "K8sRule",
     "K8sView",
@@ -183,9 +412,11 @@ __all__ = [
     "Lifetime",
     "Manifest",
     "Origin",
+    "PathClass",
     "Pipeline",
     "PodSpec",
     "Precision",
+    "ProviderRule",
     "PythonDocument",
     "PythonRule",
     "Reach",
@@ -206,6 +437,7 @@ __all__ = [
     "Sink",
     "SinkGatedRule",
     "SinkKind",
+    "Slot",
     "Span",
     "Step",
     "Stored",
@@ -219,15 +451,21 @@ __all__ = [
     "YamlDocument",
     "YamlRule",
     "analyse",
+    "ansible_yaml",
+    "assignment_pattern",
     "authorized_user_file",
+    "auto_session",
+    "bare_value_ends",
     "call_argument",
     "catalogue",
+    "code_lines",
     "compile_pattern",
     "crc32_base62",
     "credential_format",
     "credential_note",
     "credential_resource",
     "credential_shaped",
+    "credential_value",
     "credentials",
     "describe",
     "describe_duration",
@@ -240,27 +478,67 @@ __all__ = [
     "hcl_values",
     "iac_inline",
     "iam_policy",
+    "in_rejection_test",
     "invalid_in",
+    "is_apns_token",
+    "is_encrypted_value",
     "is_known_example",
     "is_literal",
+    "is_password_key",
     "is_placeholder_literal",
+    "is_reference_key",
+    "is_reference_value",
     "is_test_path",
+    "issuer_of",
+    "issuers_of",
     "jenkins_bindings",
+    "jwt_issue",
     "literal_dict_keys",
     "literal_prefix",
     "looks_fake",
+    "methods_of",
+    "minted_clause",
     "parse_duration",
+    "password_value",
+    "path_class",
+    "proto_seconds",
+    "provider_meta",
     "related",
+    "report_rows",
+    "row_examples",
     "serverless_yaml",
     "session_severity",
+    "sets_exp_elsewhere",
+    "settings_of",
     "severity_of",
     "shannon_entropy",
     "shown",
     "sink_source",
+    "slot_value",
     "standalone",
     "string_value",
     "templated",
+    "turns_off",
     "valid_in",
     "value_entries",
     "yamlnodes",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Load an exported name on first use and keep it (PEP 562)."""
+    try:
+        module_name, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    try:
+        value = getattr(module, attribute)
+    except AttributeError:  # a submodule its package does not import itself
+        value = importlib.import_module(f"{module_name}.{attribute}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

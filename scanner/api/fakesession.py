@@ -7,6 +7,7 @@ could be a sink, and the messages, severities and related locations the FS rules
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import libcst as cst
@@ -15,13 +16,15 @@ from scanner.api.rule import PythonRule, RuleContext
 from scanner.documents.python.document import PythonDocument
 from scanner.documents.python.keepalive import Analysis, KeepAlive, Reach, analyse, loop_head
 from scanner.documents.python.libraries.model import Sink, SinkKind
-from scanner.documents.python.libraries.sinks import might_be_sink
+from scanner.documents.python.libraries.sinks import MINT_TRIGGERS, ROWS, find_sink, might_be_sink
 from scanner.documents.python.sources import CredentialClass, CredentialSource
 from scanner.findings import Lifetime, Severity
 
 #: The refresh-token grants of rules.md 2.2 A that FS-001 reports (Google and MSAL have their
 #: own rules, FS-005 and FS-006).
 FS001_KINDS = frozenset({SinkKind.REFRESH_GRANT, SinkKind.OAUTH_REFRESH, SinkKind.SLACK_REFRESH})
+#: Clients that refresh themselves from a stored refresh token (Dropbox, Box): FS-004.
+AUTO_SESSION_KINDS = frozenset({SinkKind.AUTO_SESSION})
 
 _HIGH = frozenset(
     {
@@ -32,8 +35,12 @@ _HIGH = frozenset(
         SinkKind.MSAL_REFRESH,
         SinkKind.STS_KEY,
         SinkKind.VAULT_RENEW,
+        SinkKind.AUTO_SESSION,
+        SinkKind.KUBE_CREDENTIAL,
     }
 )
+#: Keys that sign their own assertions: low, as for a GitHub App (rules.md FS-002).
+_LOW = frozenset({SinkKind.GITHUB_APP, SinkKind.JWT_BEARER, SinkKind.CERTIFICATE_KEY})
 
 
 def severity_of(kinds: set[SinkKind]) -> Severity:
@@ -41,7 +48,7 @@ def severity_of(kinds: set[SinkKind]) -> Severity:
     or password, low for a private-key JWT."""
     if kinds & _HIGH:
         return Severity.HIGH
-    if kinds - {SinkKind.GITHUB_APP}:
+    if kinds - _LOW:
         return Severity.MEDIUM
     return Severity.LOW
 
@@ -131,7 +138,26 @@ def related(
 def _sink_note(sink: Sink) -> str:
     if sink.kind is SinkKind.VAULT_RENEW:
         return "the Vault token is renewed here"
-    return f"a fresh token is minted from the {sink.kind.label} here"
+    what = sink.minted or "a fresh token"
+    return f"{what} is minted from the {sink.kind.label} here"
+
+
+def minted_clause(sinks: list[Sink]) -> str:
+    """``; each cycle mints a GitHub App installation token (PT1H)``: what a finding's sinks
+    hand out and for how long, from their ``SINKS`` rows (empty when none says)."""
+    minted = list(dict.fromkeys(s.minted for s in sinks if s.minted))
+    if not minted:
+        return ""
+    return "; it mints " + " and ".join(minted[:2])
+
+
+def auto_session(doc: PythonDocument, call: cst.Call) -> Sink | None:
+    """``call`` builds a client that refreshes itself from a stored refresh token (a ``SINKS``
+    row of kind ``AUTO_SESSION``: Dropbox, Box), if it does."""
+    if not might_be_sink(doc, call):
+        return None
+    sink = find_sink(doc, call)
+    return sink if sink is not None and sink.kind in AUTO_SESSION_KINDS else None
 
 
 def describe(keep: KeepAlive) -> str:
@@ -139,16 +165,25 @@ def describe(keep: KeepAlive) -> str:
     return keep.how[:1].upper() + keep.how[1:]
 
 
+#: A name rather than a value: ``"refresh_token"``, ``"client-secret"``, ``"MY_API_KEY"``.
+_IDENTIFIER = re.compile(r"^(?:[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)$")
+
+
 def is_placeholder_literal(source: CredentialSource, is_placeholder: Callable[[str], bool]) -> bool:
-    """A literal that is empty or a placeholder (rules.md 0.4) is not a credential."""
+    """A literal that is empty, a placeholder (rules.md 0.4), a few characters long or an
+    identifier (a test fixture's ``"foo"`` or ``"refresh_token"`` refresh token) is not a
+    credential."""
     if source.kind is not CredentialClass.LITERAL:
         return False
-    value = source.value or ""
-    return not value.strip() or is_placeholder(value)
+    value = (source.value or "").strip()
+    return len(value) < 8 or is_placeholder(value) or _IDENTIFIER.match(value) is not None
 
 
 __all__ = [
+    "AUTO_SESSION_KINDS",
     "FS001_KINDS",
+    "MINT_TRIGGERS",
+    "ROWS",
     "Analysis",
     "KeepAlive",
     "Reach",
@@ -156,9 +191,11 @@ __all__ = [
     "SinkGatedRule",
     "SinkKind",
     "analyse",
+    "auto_session",
     "credential_note",
     "describe",
     "is_placeholder_literal",
+    "minted_clause",
     "related",
     "severity_of",
 ]

@@ -12,8 +12,11 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+import libcst as cst
+
 from scanner.documents.hcl import HclBlock
 from scanner.documents.iac import Attr, Resource
+from scanner.documents.python.syntax import string_value
 from scanner.documents.yaml import MappingNode, Node, ScalarNode
 from scanner.durations import parse_duration
 
@@ -76,8 +79,10 @@ def is_false(attr: Attr | None) -> bool:
 def nested(resource: Resource, name: str) -> Iterator[tuple[str, object, str | None]]:
     """``(key, node, constant text)`` of a nested block's or mapping's entries.
 
-    Terraform nested blocks (``rotation_rules { automatically_after_days = 30 }``) and
-    CloudFormation property mappings (``RotationRules: {AutomaticallyAfterDays: 30}``) alike.
+    Terraform nested blocks (``rotation_rules { automatically_after_days = 30 }``),
+    CloudFormation property mappings (``RotationRules: {AutomaticallyAfterDays: 30}``) and
+    Pulumi arguments (``rotation_rules={"automatically_after_days": 30}`` or an ``*Args(...)``
+    object) alike; a Python value is constant only where it is written.
     """
     if isinstance(resource.native, HclBlock):
         for block in resource.native.blocks:
@@ -91,6 +96,25 @@ def nested(resource: Resource, name: str) -> Iterator[tuple[str, object, str | N
         for key, item in value.value:
             if isinstance(key, ScalarNode):
                 yield str(key.value), key, _scalar(item)
+    elif isinstance(value, cst.Dict):
+        for element in value.elements:
+            if isinstance(element, cst.DictElement):
+                key_text = string_value(element.key)
+                if key_text is not None:
+                    yield key_text, element, _python_constant(element.value)
+    elif isinstance(value, cst.Call):  # ``SecretRotationRotationRulesArgs(...)``
+        for arg in value.args:
+            if arg.keyword is not None:
+                yield arg.keyword.value, arg, _python_constant(arg.value)
+
+
+def _python_constant(node: cst.BaseExpression) -> str | None:
+    text = string_value(node)
+    if text is not None:
+        return text
+    if isinstance(node, cst.Integer):
+        return node.value.replace("_", "")
+    return None
 
 
 def _number(source: str) -> str | None:

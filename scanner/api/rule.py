@@ -6,77 +6,57 @@ found to ``report()``, with the raw value only so the engine can fingerprint and
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from typing import ClassVar
-
-import libcst as cst
+from typing import TYPE_CHECKING, ClassVar
 
 from scanner.config import Thresholds
-from scanner.documents.ci import Command, Job, Pipeline, Step
-from scanner.documents.hcl import HclDocument
-from scanner.documents.iac import Resource, load_hcl, load_python, load_yaml
-from scanner.documents.python import PythonDocument
-from scanner.documents.text import TextDocument
-from scanner.documents.yaml import YamlDocument
 from scanner.filekinds import ALL_KINDS, FileKind
 from scanner.findings import Category, Lifetime, Precision, Severity
+from scanner.project import ProjectFacts
+from scanner.rulemeta import OWASP_IDS, RuleMeta
 from scanner.secrets import Pattern, is_placeholder
 
-#: OWASP Non-Human Identities Top 10 (2025) ids a rule may name.
-OWASP_IDS = tuple(f"NHI{n}" for n in range(1, 11))
-_ID = re.compile(r"^LLC-(PY|FS|SRC|CI|GHA|GLC|CCI|AZP|BBP|JNK|IAC|K8S|DCK|AGT)-\d{3}$")
-_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+if TYPE_CHECKING:  # the parsers load when a file needs them, not when a rule is defined
+    from scanner.api.python_rule import PythonRule
+    from scanner.documents.ci import Command, Job, Pipeline, Step
+    from scanner.documents.hcl import HclDocument
+    from scanner.documents.iac import Resource
+    from scanner.documents.python import PythonDocument
+    from scanner.documents.text import TextDocument
+    from scanner.documents.yaml import YamlDocument
+
+__all__ = [
+    "ALL_KINDS",
+    "OWASP_IDS",
+    "Category",
+    "CiRule",
+    "FileKind",
+    "IacRule",
+    "Invalid",
+    "Lifetime",
+    "Precision",
+    "PythonRule",
+    "Report",
+    "Rule",
+    "RuleContext",
+    "RuleMeta",
+    "Severity",
+    "TextRule",
+    "Valid",
+    "YamlRule",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleMeta:
-    """What a rule is, independent of any file: the registry validates every field."""
+def __getattr__(name: str) -> object:
+    """``PythonRule`` subclasses LibCST's visitor, so it is defined (and LibCST imported) on
+    first use: a scan that runs no Python rule never imports LibCST."""
+    if name == "PythonRule":
+        from scanner.api.python_rule import PythonRule
 
-    id: str
-    name: str
-    summary: str
-    category: Category
-    severity: Severity
-    precision: Precision
-    owasp: tuple[str, ...]
-    fix: str
-    kinds: frozenset[FileKind] = ALL_KINDS
-    #: Literal strings (case-insensitive) without which the rule cannot fire on a file.
-    #: Empty means "always run" and needs a comment at the rule saying why.
-    triggers: tuple[str, ...] = ()
-    #: Optional second gate: when set, one of these must occur too. For rules whose import
-    #: triggers are common (``requests``, ``lru_cache``) but which can only fire where a
-    #: credential word appears, this keeps most files away from LibCST.
-    requires: tuple[str, ...] = ()
-
-    def problems(self) -> list[str]:
-        """Metadata mistakes, as sentences (checked by the registry and the tests)."""
-        out = []
-        if not _ID.match(self.id):
-            out.append(f"id {self.id!r} is not of the form LLC-FAMILY-NNN")
-        if not _NAME.match(self.name):
-            out.append(f"name {self.name!r} is not kebab-case")
-        if not self.owasp or any(o not in OWASP_IDS for o in self.owasp):
-            out.append(f"owasp {self.owasp!r} must be NHI1..NHI10 ids, primary first")
-        if len(set(self.owasp)) != len(self.owasp):
-            out.append("owasp ids repeat")
-        if not self.summary or not self.fix:
-            out.append("summary and fix must not be empty")
-        if any(t != t.lower() or not t for t in (*self.triggers, *self.requires)):
-            out.append("triggers and requires must be non-empty lower-case strings")
-        if self.requires and not self.triggers:
-            out.append("requires narrows triggers, so it needs triggers")
-        if not self.kinds:
-            out.append("kinds must not be empty")
-        return out
-
-    @property
-    def family(self) -> str:
-        return self.id.split("-")[1]
+        return PythonRule
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +89,9 @@ class RuleContext:
     allowlist: tuple[Pattern, ...] = ()
     #: Scan time as a Unix timestamp: expiries (`se=`, `exp`) are measured from it.
     now: float = field(default_factory=time.time)
+    #: What other files of the tree say (local modules, federated ServiceAccounts): read it
+    #: through ``scanner.api.iac_crossfile``.
+    project: ProjectFacts = field(default_factory=ProjectFacts)
 
     def is_placeholder(self, value: str) -> bool:
         """A value that is clearly not a real credential (catalogue 0.4) or allowlisted."""
@@ -188,34 +171,6 @@ class TextRule(Rule):
 
     def check(self, doc: TextDocument) -> None:
         raise NotImplementedError
-
-
-class PythonRule(Rule, cst.BatchableCSTVisitor):
-    """A LibCST visitor; all Python rules of a file share one batched visit."""
-
-    DOCUMENT = "python"
-
-    def __init__(self, context: RuleContext, doc: PythonDocument) -> None:
-        Rule.__init__(self, context)
-        cst.BatchableCSTVisitor.__init__(self)
-        self.doc = doc
-
-    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
-        """LibCST's version runs ``inspect.getmembers`` per instance, that is per rule and per
-        file (about 7 ms each); the method names depend only on the class, so cache them."""
-        return {name: getattr(self, name) for name in _visitor_names(type(self))}
-
-
-@cache
-def _visitor_names(cls: type) -> tuple[str, ...]:
-    names = []
-    for name in dir(cls):
-        if not name.startswith(("visit_", "leave_")):
-            continue
-        method = getattr(cls, name)
-        if callable(method) and not getattr(method, "_is_no_op", False):
-            names.append(name)
-    return tuple(names)
 
 
 class YamlRule(Rule):
@@ -300,17 +255,23 @@ class IacRule(Rule):
     def check_hcl(self, doc: HclDocument) -> None:
         """A ``.tf`` or ``.tfvars`` file."""
         if self.RESOURCE_TYPES:
+            from scanner.documents.iac import load_hcl
+
             self._check_resources(load_hcl(doc))
 
     def check_yaml(self, doc: YamlDocument) -> None:
         """A CloudFormation template (YAML or JSON), a ``.tf.json`` file or Ansible YAML."""
         if self.RESOURCE_TYPES:
+            from scanner.documents.iac import load_yaml
+
             self._check_resources(load_yaml(doc))
 
     def check_python(self, doc: PythonDocument) -> None:
         """A Pulumi program or CDK app in Python (only files that import ``pulumi_*`` or
         ``aws_cdk`` get here)."""
         if self.RESOURCE_TYPES:
+            from scanner.documents.iac import load_python
+
             self._check_resources(load_python(doc))
 
     def _check_resources(self, resources: Sequence[Resource]) -> None:

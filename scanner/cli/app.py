@@ -8,36 +8,46 @@ Errors are sentences; tracebacks only with ``--debug``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from scanner import __version__
-from scanner.api.rule import Rule
-from scanner.baseline import (
-    DEFAULT_BASELINE,
-    BaselineError,
-    Entry,
-    load,
-)
-from scanner.config import Config, ConfigError, load_config
-from scanner.findings import printable
-from scanner.pipeline import STDIN_DEFAULT_NAME, ScanResult, scan, scan_stdin
-from scanner.process import (
-    EXIT_INTERRUPTED,
-    EXIT_TERMINATED,
-    Terminated,
-    sigterm_raises,
-)
-from scanner.registry import RegistryError, select_rules
-from scanner.roots import common_dir, nearest_config, scan_root
 
-_CONFIG_ERRORS = (ConfigError, RegistryError, BaselineError)
+if TYPE_CHECKING:  # imported where used: `outlive --version` and `--help` load no scanner
+    from scanner.baseline import Entry
+    from scanner.config import Config
+    from scanner.pipeline import Progress, ScanResult
+    from scanner.rulemeta import RuleSpec
+
+#: Command name -> the ``scanner.cli`` module that defines it, imported when that command
+#: runs (``scanner/cli/__init__.py`` fills it): a command's imports cost only its own runs.
+COMMANDS: dict[str, str] = {}
+
+
+def _config_errors() -> tuple[type[Exception], ...]:
+    from scanner.baseline import BaselineError
+    from scanner.config import ConfigError
+    from scanner.registry import RegistryError
+
+    return (ConfigError, RegistryError, BaselineError)
+
+
+#: ``click.Context.meta`` key: Config fields a command's options set (``override_config``).
+CONFIG_OVERRIDES = "outlive.config_overrides"
+
+
+def override_config(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Callback of a flag that sets the Config field of the same name, for ``setup``."""
+    if value and param.name is not None:
+        ctx.meta.setdefault(CONFIG_OVERRIDES, {})[param.name] = value
+    return value
 
 
 def fail(message: str) -> NoReturn:
@@ -51,6 +61,10 @@ def load_config_for(
     """An explicit ``--config``, else the nearest config upward from the scanned paths, no
     higher than the repository (or the scan root). The one used is named on stderr (stdout
     carries the report), so a config that changes what is reported is never a surprise."""
+    from scanner.config import load_config
+    from scanner.findings import printable
+    from scanner.roots import nearest_config
+
     if config_path is not None and not config_path.exists():
         fail(f"config file {config_path} does not exist")
     path = config_path if config_path is not None else nearest_config(start, root)
@@ -62,9 +76,21 @@ def load_config_for(
 
 class _Group(click.Group):
     """Turns unexpected exceptions into a sentence and exit 2, unless ``--debug``; a signal
-    into one line and 130 (Ctrl-C) or 143 (SIGTERM), never the findings code."""
+    into one line and 130 (Ctrl-C) or 143 (SIGTERM), never the findings code. Commands are
+    imported on first use (``COMMANDS``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"scanner.cli.{module}")  # registers it on this group
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
+        from scanner.process import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_raises
+
         try:
             with sigterm_raises():
                 return super().invoke(ctx)
@@ -74,7 +100,7 @@ class _Group(click.Group):
         except Terminated:
             click.echo("outlive: terminated", err=True)
             raise SystemExit(EXIT_TERMINATED) from None
-        except _CONFIG_ERRORS as exc:
+        except _config_errors() as exc:
             fail(str(exc))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
@@ -86,6 +112,8 @@ class _Group(click.Group):
             raise SystemExit(1) from None
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
+                import traceback
+
                 traceback.print_exc()
             fail(
                 f"internal error ({type(exc).__name__}: {exc}). Re-run with --debug for the "
@@ -114,11 +142,20 @@ def setup(
     baseline_path: Path | None,
     announce: bool,
     config_baseline: bool = True,
-) -> tuple[Config, tuple[type[Rule], ...], Sequence[Entry]]:
+) -> tuple[Config, tuple[RuleSpec, ...], Sequence[Entry]]:
     """The config, the rules and the baseline entries of a scan, from the command line."""
+    from scanner.baseline import load
+    from scanner.registry import select_infos
+
     config = load_config_for(config_path, root, start, announce)
+    # Options that only the command line sets (`scan --honour-other-pragmas`): recorded in the
+    # context by their callback, so every way of scanning (files, stdin, git) applies them.
+    ctx = click.get_current_context(silent=True)
+    overrides = ctx.meta.get(CONFIG_OVERRIDES) if ctx is not None else None
+    if overrides:
+        config = dataclasses.replace(config, **overrides)
     # The command line's --select replaces the config's; ignores add up.
-    rules = select_rules(select=select or config.select, ignore=config.ignore + ignore)
+    rules = select_infos(select=select or config.select, ignore=config.ignore + ignore)
     # --baseline wins, else the config's `baseline`. Either must exist: a missing file is an
     # error that says how to create it, never a scan run as if no baseline were set.
     if baseline_path is None and config_baseline:
@@ -144,7 +181,11 @@ def run_scan(
     announce: bool = True,
     config_baseline: bool = True,
     gitignore: bool = True,
+    progress: Progress | None = None,
 ) -> tuple[ScanResult, Config]:
+    from scanner.pipeline import scan
+    from scanner.roots import common_dir, scan_root
+
     given = list(paths) or [Path()]
     config, rules, entries = setup(
         scan_root(given), common_dir(given), config_path, select, ignore, baseline_path,
@@ -152,7 +193,7 @@ def run_scan(
     )
     result = scan(
         given, config, rules, jobs=jobs, baseline=entries, show_info=show_info, cache=cache,
-        cache_dir=cache_dir, gitignore=gitignore,
+        cache_dir=cache_dir, gitignore=gitignore, progress=progress,
     )
     return result, config
 
@@ -174,6 +215,8 @@ def check_paths(paths: Sequence[Path]) -> None:
     """A path that does not exist stops the run before anything is reported: a typo in a CI
     job must fail loudly, not print "no findings" first. A broken symbolic link exists as a
     link and is left to discovery, which reports it like any unreadable file."""
+    from scanner.findings import printable
+
     for path in paths:
         if str(path) != STDIN_PATH and not os.path.lexists(path):
             fail(
@@ -209,6 +252,9 @@ def scan_stdin_for(
     limit, in-source suppressions, baseline and reporters apply; the cache does not (there is
     no file to stamp).
     """
+    from scanner.pipeline import STDIN_DEFAULT_NAME, scan_stdin
+    from scanner.roots import common_dir, scan_root
+
     given = Path(name if name is not None else STDIN_DEFAULT_NAME)
     config, rules, entries = setup(
         scan_root([given]), common_dir([given.resolve()]), config_path, select, ignore,
@@ -221,6 +267,8 @@ def scan_stdin_for(
 
 def baseline_file(output: Path | None, config: Config) -> Path:
     """``--output``, else the config's ``baseline``, else ``.outlive-baseline.json`` here."""
+    from scanner.baseline import DEFAULT_BASELINE
+
     if output is not None:
         return output
     return config.baseline if config.baseline is not None else Path(DEFAULT_BASELINE)
@@ -229,6 +277,8 @@ def baseline_file(output: Path | None, config: Config) -> Path:
 def create_hint(path: Path, config: Config) -> str:
     """The command that creates the missing baseline ``path``: plain when it is the file
     ``baseline create`` writes by default, else with the ``--output`` it needs."""
+    from scanner.findings import printable
+
     if path == baseline_file(None, config):
         return "outlive baseline create"
     return f"outlive baseline create --output {printable(str(path))}"

@@ -11,7 +11,7 @@ from scanner.cli.app import (
     main,
 )
 from scanner.docs import rule_markdown, rule_text
-from scanner.registry import all_rules, get_rule
+from scanner.registry import catalogue, rule_info
 
 
 @main.command("rules")
@@ -23,7 +23,7 @@ from scanner.registry import all_rules, get_rule
 )
 def rules_command(fmt: str) -> None:
     """List every rule outlive can run."""
-    rules = all_rules()
+    rules = catalogue()
     if fmt == "json":
         data = [
             {
@@ -69,7 +69,7 @@ def rules_command(fmt: str) -> None:
 @click.argument("rule_id")
 def explain_command(rule_id: str) -> None:
     """Show the documentation of one rule."""
-    rule = get_rule(rule_id)
+    rule = rule_info(rule_id)
     if rule is None:
         fail(f"no rule {rule_id!r}; `outlive rules` lists them")
     click.echo(rule_text(rule))

@@ -16,6 +16,9 @@ from scanner.cli.app import (
     scan_stdin_for,
     split_ids,
 )
+from scanner.cli.baseline import suppression_gate, suppression_options
+from scanner.cli.gitmodes import GitMode, run_git_scan
+from scanner.cli.output import check_terminal, progress_bar, render_report, terminal_options
 from scanner.config import SEVERITY_NAMES
 from scanner.console import echo_errors, use_color, utf8_safe, write_step_summary
 from scanner.pipeline import STDIN_DEFAULT_NAME, exit_code
@@ -23,7 +26,15 @@ from scanner.process import (
     write_atomic,
 )
 from scanner.reporters import REPORTERS, ReportOptions
-from scanner.reporters.sarif import check_category
+
+
+def _check_category(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--sarif-category``'s check, with the SARIF reporter imported only when it is given."""
+    if value is None:
+        return None
+    from scanner.reporters.sarif import check_category
+
+    return check_category(ctx, param, value)
 
 
 @main.command("scan")
@@ -88,7 +99,7 @@ from scanner.reporters.sarif import check_category
     "--sarif-category",
     metavar="NAME",
     default=None,
-    callback=check_category,
+    callback=_check_category,
     help="GitHub code scanning category of the SARIF run (automationDetails.id): one per "
     "monorepo part or matrix job.",
 )
@@ -120,6 +131,50 @@ from scanner.reporters.sarif import check_category
     default=None,
     help="Cache root (default: $OUTLIVE_CACHE_DIR, else the per-user cache directory).",
 )
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Scan the staged version of each staged file (the index, not the work tree): for "
+    "git pre-commit hooks (husky, lefthook, .git/hooks).",
+)
+@click.option(
+    "--diff",
+    "diff_base",
+    metavar="BASE",
+    default=None,
+    help="Scan the work-tree files changed since the merge base of BASE and HEAD (a pull "
+    "request's files).",
+)
+@click.option(
+    "--new-only",
+    is_flag=True,
+    help="With --diff: report only findings on lines the diff adds or changes.",
+)
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Scan what every commit reachable from HEAD added, so a key committed and deleted "
+    "later is still found; each finding names its first commit.",
+)
+@click.option(
+    "--since",
+    metavar="REV",
+    default=None,
+    help="With --history: only the commits after REV (a commit, branch or tag, not a date).",
+)
+@click.option(
+    "--max-commits",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --history: only the N newest commits.",
+)
+@click.option(
+    "--all-refs",
+    is_flag=True,
+    help="With --history: the commits of every branch, remote branch and tag, not only HEAD's.",
+)
+@suppression_options
+@terminal_options
 def scan_command(
     paths: tuple[Path, ...],
     fmt: str | None,
@@ -140,14 +195,34 @@ def scan_command(
     cache_dir: Path | None,
     stdin_filename: str | None,
     no_gitignore: bool = False,
+    staged: bool = False,
+    diff_base: str | None = None,
+    new_only: bool = False,
+    history: bool = False,
+    since: str | None = None,
+    max_commits: int | None = None,
+    all_refs: bool = False,
+    honour_other_pragmas: bool = False,
+    report_unused_ignores: bool = False,
+    fail_on_unaudited: bool = False,
+    statistics: bool = False,
+    quiet: bool = False,
 ) -> None:
     """Scan PATHS (default: the current directory; `-` reads standard input) and report what
     outlives its task."""
     fmt = (fmt or "text").lower()
     # Where scan errors go to stderr, so does the config's name; JSON and SARIF keep it clean.
-    announce = fmt in ("text", "github") or output is not None
+    announce = (fmt in ("text", "github") or output is not None) and not quiet
+    check_terminal(fmt, statistics)
     check_paths(paths)
-    if any(str(p) == STDIN_PATH for p in paths):
+    mode = GitMode(staged, diff_base, new_only, history, since, max_commits, all_refs)
+    mode.check(paths, stdin_filename)
+    if mode.name is not None:
+        result, config = run_git_scan(
+            mode, paths, config_path, select, ignore, jobs, baseline_path, show_info,
+            cache=not no_cache, cache_dir=cache_dir, announce=announce,
+        )
+    elif any(str(p) == STDIN_PATH for p in paths):
         if len(paths) > 1:
             fail("`-` (standard input) is scanned alone; give it without other paths")
         result, config = scan_stdin_for(
@@ -157,11 +232,16 @@ def scan_command(
     else:
         if stdin_filename is not None:
             fail("--stdin-filename names standard input; give `-` as the path to read it")
-        result, config = run_scan(
-            paths, config_path, select, ignore, jobs, baseline_path, show_info,
-            cache=not no_cache, cache_dir=cache_dir, announce=announce,
-            gitignore=not no_gitignore,
-        )
+        bar = progress_bar(quiet)
+        try:
+            result, config = run_scan(
+                paths, config_path, select, ignore, jobs, baseline_path, show_info,
+                cache=not no_cache, cache_dir=cache_dir, announce=announce,
+                gitignore=not no_gitignore, progress=bar,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
     color = use_color(color, output is not None, sys.stdout.isatty())
     options = ReportOptions(
         show_suppressed=show_suppressed,
@@ -170,7 +250,7 @@ def scan_command(
         sarif_category=sarif_category,
         fail_on=(fail_on or config.fail_on).lower(),
     )
-    rendered = utf8_safe(REPORTERS[fmt](result, options))
+    rendered = utf8_safe(render_report(fmt, result, options, statistics, quiet))
     if output is not None:
         try:
             write_atomic(output, rendered)
@@ -180,10 +260,13 @@ def scan_command(
         # color=: click strips ANSI codes when stdout is not a terminal, even under --color.
         click.echo(rendered, nl=False, color=color)
     if fmt in ("text", "github") or output is not None:
-        echo_errors(result)
+        echo_errors(result, quiet)
     if fmt == "github":
         write_step_summary(result, options)
     code = exit_code(result, options.fail_on)
+    code = suppression_gate(
+        code, result, config, baseline_path, report_unused_ignores, fail_on_unaudited
+    )
     if exit_zero and code == 1:
         code = 0
     raise SystemExit(code)

@@ -67,6 +67,8 @@ def _finding_command(f: Finding) -> str:
         props.append(f"endLine={loc.end_line}")
     props.append(f"title={_escape_property(f'{f.rule_id} {f.rule_name}')}")
     message = f"{f.message} (lifetime: {f.lifetime}; {', '.join(f.owasp)}) Fix: {f.fix}"
+    if f.commit is not None:  # a history finding: the file may be gone from the checkout
+        message += f" Found in commit {f.commit.sha} ({f.commit.author_date})."
     return f"::{_COMMAND[f.severity]} {','.join(props)}::{_escape_data(message)}"
 
 

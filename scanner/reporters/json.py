@@ -1,4 +1,6 @@
-"""Machine output, format version 1 (documented in the README; fields are only ever added)."""
+"""Machine output, format version 1 (documented in the README and, as a JSON Schema, in
+docs/report.schema.json, which tests/test_report_schema.py holds to the real output; fields are
+only ever added within a version)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,13 @@ def _loc(loc: Location) -> dict[str, Any]:
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
+    out = _finding_fields(finding)
+    if finding.commit is not None:  # a history scan's finding: only then, so others keep shape
+        out["commit"] = {"sha": finding.commit.sha, "author_date": finding.commit.author_date}
+    return out
+
+
+def _finding_fields(finding: Finding) -> dict[str, Any]:
     return {
         "rule": finding.rule_id,
         "name": finding.rule_name,

@@ -42,7 +42,6 @@ import click
 import sarif_om as om
 
 from scanner import __version__
-from scanner.api.rule import Rule
 from scanner.docs import (
     OWASP_NHI,
     docstring,
@@ -55,6 +54,7 @@ from scanner.docs import (
 from scanner.findings import Finding, Location, Precision, Severity, json_safe
 from scanner.pipeline import ScanResult
 from scanner.reporters.options import ReportOptions
+from scanner.rulemeta import RuleSpec
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TAXONOMY = "OWASP NHI Top 10"
@@ -248,7 +248,7 @@ def descriptor_id(rule_id: str, severity: Severity, default: Severity) -> str:
     return rule_id if severity is default else f"{rule_id}/{severity.value}"
 
 
-def _descriptor(rule: type[Rule], severity: Severity, home: str | None) -> om.ReportingDescriptor:
+def _descriptor(rule: RuleSpec, severity: Severity, home: str | None) -> om.ReportingDescriptor:
     meta = rule.META
     tags = ["security", meta.category.value, *(f"external/owasp-nhi/{o}" for o in meta.owasp)]
     summary = meta.summary
@@ -367,6 +367,9 @@ def _result(finding: Finding, rule_id: str, rule_index: int) -> om.Result:
             "rule": finding.rule_id,
         },
     )
+    if finding.commit is not None:  # a history scan: the commit that first held it
+        result.properties["commitSha"] = finding.commit.sha
+        result.properties["authorDate"] = finding.commit.author_date
     if finding.related:
         result.related_locations = [
             om.Location(

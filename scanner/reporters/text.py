@@ -68,6 +68,10 @@ def _block(finding: Finding, options: ReportOptions) -> list[str]:
     if finding.snippet:
         lines.append(f"    {loc.line:>4} | {printable(finding.snippet.replace(chr(9), ' '))}")
         lines.append("         | " + _carets(finding))
+    if finding.commit is not None:
+        # A history finding: the commit that first held it (the key outlives its deletion).
+        commit = finding.commit
+        lines.append(f"    commit: {printable(commit.sha)} ({printable(commit.author_date)})")
     lines.append(f"    lifetime: {printable(str(finding.lifetime))}")
     lines.append(f"    fix: {printable(finding.fix)}")
     for related in finding.related:
@@ -77,11 +81,18 @@ def _block(finding: Finding, options: ReportOptions) -> list[str]:
     for note in finding.notes:
         lines.append(f"    note: {printable(note)}")
     if finding.suppression is not None:
+        until = finding.suppression.until
         lines.append(
             f"    suppressed ({finding.suppression.kind}): "
             + printable(finding.suppression.justification)
+            + (f" (until {printable(until)})" if until else "")
         )
     return lines
+
+
+def finding_block(finding: Finding, options: ReportOptions) -> list[str]:
+    """The lines one finding shows (``baseline audit`` shows each entry's finding so)."""
+    return _block(finding, options)
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:

@@ -11,12 +11,29 @@ below are the ones the rest of the scanner imported from the former ``scanner/se
 
 from scanner.secrets.checksums import BASE62, crc32_base62, has_crc32_base62
 from scanner.secrets.filters import (
+    ENCRYPTED_CONTEXT,
+    WEAK_PASSWORDS,
+    is_encrypted_value,
     is_known_example,
     is_placeholder,
+    is_reference_value,
     looks_fake,
     shannon_entropy,
 )
-from scanner.secrets.generic import CREDENTIAL_KEYWORDS, NOT_CREDENTIAL_KEY, generated_secret
+from scanner.secrets.generic import (
+    CODE_SUFFIXES,
+    CREDENTIAL_KEYWORDS,
+    NOT_CREDENTIAL_KEY,
+    PASSWORD_KEYWORDS,
+    assignment_pattern,
+    bare_value_ends,
+    credential_value,
+    generated_secret,
+    is_password_key,
+    is_reference_key,
+    password_value,
+)
+from scanner.secrets.paths import PathClass, code_lines, is_prose, path_class
 from scanner.secrets.patterns import (
     TOKEN_CHARS,
     Match,
@@ -29,21 +46,37 @@ from scanner.secrets.values import credential_format, credential_shaped
 
 __all__ = [
     "BASE62",
+    "CODE_SUFFIXES",
     "CREDENTIAL_KEYWORDS",
+    "ENCRYPTED_CONTEXT",
     "NOT_CREDENTIAL_KEY",
+    "PASSWORD_KEYWORDS",
     "TOKEN_CHARS",
+    "WEAK_PASSWORDS",
     "Match",
+    "PathClass",
     "Pattern",
+    "assignment_pattern",
+    "bare_value_ends",
+    "code_lines",
     "compile_pattern",
     "crc32_base62",
     "credential_format",
     "credential_shaped",
+    "credential_value",
     "generated_secret",
     "has_crc32_base62",
+    "is_encrypted_value",
     "is_known_example",
+    "is_password_key",
     "is_placeholder",
+    "is_prose",
+    "is_reference_key",
+    "is_reference_value",
     "literal_prefix",
     "looks_fake",
+    "password_value",
+    "path_class",
     "shannon_entropy",
     "standalone",
 ]

@@ -1,4 +1,5 @@
-"""Every provider format of ``scanner.secrets.formats``, compiled once, and the queries on it.
+"""Every provider format of the provider table (``providers.toml``), compiled once, and the
+queries on it.
 
 Rules ask the catalogue instead of keeping their own copies of prefixes and lifetimes:
 ``formats(rule)`` gives a rule its rows with compiled patterns and cheap guards,
@@ -14,18 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from scanner.secrets.formats import Format, ai, github, gitlab, registries, secret_managers, slack
+from scanner.secrets import table
+from scanner.secrets.formats import Format
 from scanner.secrets.patterns import Match, Pattern, compile_pattern, literal_prefix
 
-#: All rows, in the order rules try them.
-FORMATS: tuple[Format, ...] = (
-    *github.FORMATS,
-    *gitlab.FORMATS,
-    *slack.FORMATS,
-    *registries.FORMATS,
-    *ai.FORMATS,
-    *secret_managers.FORMATS,
-)
+
+def all_formats() -> tuple[Format, ...]:
+    """All rows, in the order rules try them (the table is read on the first call)."""
+    return table.rows()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +34,23 @@ class Compiled:
     pattern: Pattern
 
 
-_BY_ID = {row.id: row for row in FORMATS}
-#: Literal prefixes, longest first, so ``github_pat_`` wins over a shorter one.
-_PREFIXES = sorted(
-    ((p, row) for row in FORMATS if (p := literal_prefix(row.pattern))),
-    key=lambda item: -len(item[0]),
-)
+@cache
+def _by_id() -> dict[str, Format]:
+    return {row.id: row for row in all_formats()}
+
+
+@cache
+def _prefixes() -> list[tuple[str, Format]]:
+    """Literal prefixes, longest first, so ``github_pat_`` wins over a shorter one."""
+    return sorted(
+        ((p, row) for row in all_formats() if (p := literal_prefix(row.pattern))),
+        key=lambda item: -len(item[0]),
+    )
 
 
 def get(format_id: str) -> Format:
     """The row with this id (``KeyError`` for an unknown one: ids are fixed in code)."""
-    return _BY_ID[format_id]
+    return _by_id()[format_id]
 
 
 def formats(rule: str) -> tuple[Compiled, ...]:
@@ -61,14 +64,15 @@ def _for_rule(rule: str) -> tuple[Compiled, ...]:
     # kind (``outlive --version``, a scan of Python files only) compiles none of its rows.
     return tuple(
         Compiled(row, row.needle or literal_prefix(row.pattern), compile_pattern(row.pattern))
-        for row in FORMATS
+        for row in all_formats()
         if row.rule == rule
     )
 
 
 def triggers(rule: str) -> tuple[str, ...]:
     """The prefilter literals of a rule's rows: their anchors, first occurrence first."""
-    return tuple(dict.fromkeys(a for row in FORMATS if row.rule == rule for a in row.anchors))
+    rows = all_formats()
+    return tuple(dict.fromkeys(a for row in rows if row.rule == rule for a in row.anchors))
 
 
 @cache
@@ -96,7 +100,7 @@ def find(text: str, rule: str) -> Iterator[tuple[Format, Match]]:
 def classify(value: str) -> Format | None:
     """The first row whose pattern matches all of ``value`` (stripped), or None."""
     stripped = value.strip()
-    for row in FORMATS:
+    for row in all_formats():
         if _whole_pattern(row).search(stripped) is not None:
             return row
     return None
@@ -108,7 +112,7 @@ def prefixed(value: str) -> Format | None:
     For values already known to be tokens (a URL's password, an MCP env value), where the
     prefix names the kind and the rest need not be checked again.
     """
-    candidates = [row for prefix, row in _PREFIXES if value.startswith(prefix)]
+    candidates = [row for prefix, row in _prefixes() if value.startswith(prefix)]
     if len(candidates) > 1:  # rows sharing a prefix (ghs_ and the stateless ghs_<id>_<JWT>)
         shaped = [row for row in candidates if _whole_pattern(row).search(value.strip())]
         candidates = shaped or candidates
@@ -119,3 +123,10 @@ def prefixed(value: str) -> Format | None:
 def _whole_pattern(row: Format) -> Pattern:
     """The row's pattern anchored at both ends, compiled on first use (few rules classify)."""
     return compile_pattern(r"^(?:" + row.pattern + r")$")
+
+
+def __getattr__(name: str) -> tuple[Format, ...]:
+    """``catalogue.FORMATS``: every row, read from the table on first access (PEP 562)."""
+    if name == "FORMATS":
+        return all_formats()
+    raise AttributeError(name)

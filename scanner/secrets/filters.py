@@ -30,6 +30,8 @@ _PLACEHOLDER_WORDS = (
     "not-a-real",
     "insert",
     "replace",
+    "todo",
+    "fixme",
 )
 _PLACEHOLDER_PATTERNS = re.compile(
     r"""(?ix)
@@ -39,7 +41,8 @@ _PLACEHOLDER_PATTERNS = re.compile(
     | ^\$[A-Za-z_][A-Za-z0-9_]*$              # $VAR
     | ^%[A-Za-z_][A-Za-z0-9_]*%$              # %VAR%
     | %\([a-z_]+\)s                           # %(name)s
-    | xxxx | \*\*\* | \.\.\. | …
+    | xxxx | ^x{3}$ | \*\*\* | \.\.\. | …
+    | ^\{\d*\}$ | ^%[sdr]$ | ^\?$                 # {0} {} %s ?: format and bind slots
     | your[-_ ]?(?:api[-_ ]?)?(?:key|token|secret|password)
     | ^(?:none|null|nil|true|false|password|secret|token)$
     """
@@ -73,6 +76,85 @@ def is_placeholder(value: str, extra_words: Iterable[str] = ()) -> bool:
     if any(word in lowered for word in _PLACEHOLDER_WORDS):
         return True
     return any(word.lower() in lowered for word in extra_words if word)
+
+
+#: Common, default and sample passwords: the top of every leaked-password list, the defaults
+#: of databases, brokers and tutorials, and the words people type when a form asks. One copy,
+#: read by LLC-SRC-013 (URLs), LLC-SRC-023 (passwords) and the value gates.
+WEAK_PASSWORDS = frozenset(
+    {
+        "pass", "passwd", "passw0rd", "password", "password1", "password12", "password123",
+        "password1234", "pwd", "pw", "pword", "p4ss", "p@ss", "p@ssword", "p@ssw0rd",
+        "pa55word", "pa55w0rd", "passphrase", "secret", "secret1", "secret123", "s3cr3t",
+        "mypassword", "mypass", "mysecret", "mysecretpassword", "yourpassword", "userpass",
+        "user", "username", "login", "credentials", "cred", "creds", "apikey", "api-key",
+        "api_key", "key", "access-token", "accesstoken", "token", "auth", "oauth2", "private",
+        "foo", "bar", "baz", "qux", "foobar", "hunter2", "xyzzy", "plugh", "***", "admin",
+        "admin1", "admin123", "admin1234", "administrator", "root", "toor", "guest", "default",
+        "demo", "dev", "development", "local", "localhost", "docker", "postgres", "postgresql",
+        "mysql", "mariadb", "redis", "mongo", "mongodb", "rabbitmq", "rabbit", "minio",
+        "minioadmin", "sa", "tiger", "scott", "letmein", "qwerty", "qwerty123", "1234",
+        "12345", "123456", "1234567", "12345678", "123456789", "1234567890", "abc123",
+        "abcd1234", "welcome", "welcome1", "welcome123", "passw0rd!", "password!", "changeit",
+        "changeme", "iloveyou", "trustno1", "monkey", "dragon", "master", "sunshine",
+        "football", "baseball", "superman", "batman", "shadow", "michael", "princess",
+        "test", "test123", "test1234", "testing", "tester", "testpass", "testpassword",
+        "example", "sample", "dummy", "fake", "mock", "temp", "temporary", "qazwsx",
+        "zaq12wsx", "1q2w3e4r", "1qaz2wsx", "asdfgh", "asdf1234", "open", "opensesame",
+        "sesame", "hello", "hello123", "helloworld", "none", "null", "nil", "empty", "blank",
+        "notset", "unset", "unknown", "xxx", "secretkey", "secretpassword", "supersecret",
+        "topsecret", "verysecret", "pass123", "pass1234", "user123", "root123", "oracle",
+        "manager", "system", "sys", "postgres123", "mysql123", "redis123", "neo4j", "elastic",
+        "changeme123", "insecure", "unsafe", "nopassword", "nopass", "vagrant", "ubuntu",
+        "raspberry", "alpine", "jenkins", "gitlab", "github", "django", "rails", "flask",
+    }
+)
+
+#: A value that reads a secret from somewhere else: an environment read in any language,
+#: a template or interpolation, a secret manager or config reference.
+_REFERENCE_VALUE = re.compile(
+    r"""(?ix)
+      \$\{ | \$\( | ^\$[A-Za-z_] | \{\{ | \}\} | \#\{ | @\{ | ^%[A-Za-z_]\w*%$ | %\([\w.-]+\)[sd]
+    | \bos\.(?:environ|getenv) | \bgetenv\s*\( | \bprocess\.env\b | \bSystem\.getenv
+    | \bENV\s*\[ | \bENV\.fetch | \bEnvironment\.GetEnvironmentVariable | \benv\s*\(
+    | \bSecrets?\.[A-Z] | \bsecrets\.[A-Za-z_] | \bvars\.[A-Za-z_] | \bsettings\.[A-Za-z_]
+    | \bconfig\s*\( | \blookup\s*\( | \bfile\s*\( | \bvar\.[A-Za-z_] | \blocal\.[A-Za-z_]
+    | ^(?:vault|op|secret|sm|gcp-sm|awssm|azkv|ssm|secretsmanager|keyvault|akv|ref\+\w+)://
+    | ^(?:vault|ssm|env|secrets?|keychain|file|k8s|sops|akv):[A-Za-z/_]
+    | ^arn:aws | ^projects/[\w-]+/secrets/
+    | ^\.(?:Values|Release|Chart|Capabilities|Files|Template)\b | ^\.[A-Z]\w*(?:\.\w+)+$
+    """
+)
+#: Ciphertext that only a key elsewhere opens: SOPS (``ENC[AES256_GCM,...]`` in YAML, JSON,
+#: dotenv and INI alike), Shopify's ejson (``EJ[1:<key>:<nonce>:<box>]``), Ansible Vault,
+#: Jasypt, Spring Cloud Config, Vault transit, AWS KMS ciphertext blobs (``AQICAH``,
+#: ``AQECAH``), Bitnami sealed secrets, age and PGP armour, Jenkins' ``{AQAAABAAAA...}``
+#: secrets, CI services' secure vars. git-crypt files start with ``\0GITCRYPT``: discovery
+#: skips them as binary.
+_ENCRYPTED_VALUE = re.compile(
+    r"""(?x)
+      ^ENC\[ | ^ENC\( | ^EJ\[\d+: | ^\$ANSIBLE_VAULT | ^!vault | ^\{cipher\} | ^vault:v\d+:
+    | ^AQ[EI]CAH | ^\{AQAAAB[A-Za-z0-9+/]{20,}={0,2}\}$
+    | ^(?:encrypted|enc|cipher|secure|kms):
+    | ^-----BEGIN\ (?:PGP\ MESSAGE|AGE\ ENCRYPTED\ FILE) | ^Ag[A-Za-z0-9+/]{300,}
+    """
+)
+#: Lines that say the value on them (or just below) is ciphertext: ``secure:``, ``!vault``,
+#: ``encryptedData:``, ``encrypted_value``, sops metadata.
+ENCRYPTED_CONTEXT = re.compile(
+    r"(?i)(?:^|[\s{,\"'])(?:secure|encrypted[\w-]*|encrypteddata|ciphertext|sealed[\w-]*)"
+    r"[\"']?\s*[:=]|!vault\b|\$ANSIBLE_VAULT|\bENC\[|\bEJ\[\d+:"
+)
+
+
+def is_reference_value(value: str) -> bool:
+    """A value that points at a secret instead of being one (env read, template, reference)."""
+    return bool(_REFERENCE_VALUE.search(value))
+
+
+def is_encrypted_value(value: str) -> bool:
+    """Ciphertext: a secret only a key kept elsewhere opens, not a leak by itself."""
+    return bool(_ENCRYPTED_VALUE.search(value.strip()))
 
 
 def shannon_entropy(value: str) -> float:

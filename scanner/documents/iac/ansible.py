@@ -9,12 +9,23 @@ are references; their text is kept, since a templated ``state`` is not known to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from scanner.documents import yaml as yamlnodes
 from scanner.documents.iac._yamlvalues import attrs
 from scanner.documents.iac.model import FrontEnd, Resource
 from scanner.documents.iac.types import by_native
+
+#: Files that hold only variables: inventory ``group_vars``/``host_vars`` (a file per group or
+#: host, or a directory of them) and a role's ``vars``/``defaults``.
+_VARS_PATH = re.compile(r"(?:^|/)(?:(?:group|host)_vars/|roles/[^/]+/(?:vars|defaults)/)")
+
+
+def vars_file(path: str) -> bool:
+    """Whether the file at ``path`` is an Ansible variables file by its place in the tree
+    (its root is a mapping of variable names, not a play or a task list)."""
+    return _VARS_PATH.search(path.replace("\\", "/").lower()) is not None
 
 
 def is_reference(node: yamlnodes.Node) -> bool:

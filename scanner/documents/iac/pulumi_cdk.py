@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -228,3 +229,110 @@ def _cfn_aliases(canonical_type: str, attrs: dict[str, Attr]) -> None:
 def load(doc: PythonDocument) -> Iterator[Resource]:
     """The Pulumi and CDK resources of a Python program, in source order."""
     yield from _Loader(doc).load()
+
+
+# ---- literal arguments (LLC-IAC-010) --------------------------------------------------------
+# A credential written into a program is in the repository whatever the resource: the walk
+# covers every constructor of a provider package, not only the mapped types, and looks into
+# dict literals (``environment={"API_TOKEN": ...}``), ``*Args`` objects and lists of them.
+
+#: Calls that wrap a secret written in the program: still a literal in the code (CDK says so
+#: in the name; Pulumi's ``Output.secret`` only hides it in the state and the console).
+PLAIN_SECRET_CALLS = frozenset({
+    "aws_cdk.SecretValue.unsafe_plain_text",
+    "aws_cdk.SecretValue.plain_text",
+    "aws_cdk.core.SecretValue.plain_text",
+    "pulumi.Output.secret",
+})
+_MAX_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A string constant given to a resource: under ``key`` (an argument name, a dict key, or
+    the ``name`` of a ``{"name": ..., "value": ...}`` pair), reported at ``node``."""
+
+    key: str
+    node: cst.CSTNode
+    text: str
+    #: The constructor's qualified name (``pulumi_aws.rds.Instance``).
+    owner: str
+    #: Written through a call that marks it secret (``SecretValue.unsafe_plain_text``).
+    wrapped: bool
+
+
+def _constructor(doc: PythonDocument, call: cst.Call) -> str | None:
+    for qualified in sorted(doc.qualified_names(call.func)):
+        if _front_end(qualified) is not None and qualified.rpartition(".")[2][:1].isupper():
+            return qualified
+    return None
+
+
+def literal_arguments(doc: PythonDocument) -> Iterator[Literal]:
+    """String constants in the keyword arguments of every Pulumi or CDK constructor call, in
+    source order; references (``config.require_secret(...)``, ``password.result``, f-strings)
+    are never constants."""
+    if not any(target.startswith(MARKERS) for targets in doc.imports.values()
+               for target in targets):
+        return
+    seen: set[int] = set()
+    for call in doc.calls():
+        owner = _constructor(doc, call)
+        if owner is None:
+            continue
+        for arg in call.args:
+            if arg.keyword is not None:
+                yield from _walk(doc, arg.keyword.value, arg, arg.value, call, owner, seen, 0,
+                                 wrapped=False)
+
+
+def _walk(doc: PythonDocument, key: str, target: cst.CSTNode, expr: cst.BaseExpression,
+          at: cst.CSTNode, owner: str, seen: set[int], depth: int, *, wrapped: bool
+          ) -> Iterator[Literal]:
+    if depth > _MAX_DEPTH:
+        return
+    value = doc.resolve(expr, at)
+    text = string_value(value)
+    if text is not None:
+        if id(target) in seen:  # an ``*Args`` object is a constructor call of its own too
+            return
+        seen.add(id(target))
+        yield Literal(key, target, text, owner, wrapped)
+        return
+    if isinstance(value, cst.Dict):
+        pairs = {string_value(e.key): e for e in value.elements
+                 if isinstance(e, cst.DictElement)}
+        named = pairs.get("name")
+        pair_value = pairs.get("value")
+        if named is not None and pair_value is not None:  # ``{"name": "X", "value": ...}``
+            name = string_value(doc.resolve(named.value, at))
+            if name:
+                yield from _walk(doc, name, pair_value, pair_value.value, at, owner, seen,
+                                 depth + 1, wrapped=wrapped)
+                return
+        for elem_key, element in pairs.items():
+            if elem_key is not None:
+                yield from _walk(doc, elem_key, element, element.value, at, owner, seen,
+                                 depth + 1, wrapped=wrapped)
+    elif isinstance(value, cst.List | cst.Tuple):
+        for item in value.elements:
+            yield from _walk(doc, key, target, item.value, at, owner, seen, depth + 1,
+                             wrapped=wrapped)
+    elif isinstance(value, cst.Call):
+        names = doc.qualified_names(value.func)
+        if names & PLAIN_SECRET_CALLS and value.args:
+            yield from _walk(doc, key, target, value.args[0].value, at, owner, seen, depth + 1,
+                             wrapped=True)
+            return
+        if not any(_front_end(q) is not None for q in names):
+            return  # ``config.require_secret(...)``, ``json.dumps(...)``: not followed
+        for arg in value.args:
+            if arg.keyword is not None:
+                yield from _walk(doc, arg.keyword.value, arg, arg.value, at, owner, seen,
+                                 depth + 1, wrapped=wrapped)
+            else:  # ``Credentials.from_password("admin", SecretValue.unsafe_plain_text(...))``
+                inner = doc.resolve(arg.value, at)
+                if isinstance(inner, cst.Call) and doc.qualified_names(inner.func) \
+                        & PLAIN_SECRET_CALLS:
+                    yield from _walk(doc, key, arg, inner, at, owner, seen, depth + 1,
+                                     wrapped=True)

@@ -18,6 +18,8 @@ from scanner.documents.yaml import Node
 #: is computed at render time, not written in the file.
 TEMPLATE_MARK = "\u00ab"
 _MASKED = re.compile("\u00ab_*\u00bb")
+#: A Terraform expression inside a ``kubernetes_manifest`` object (``«var.name»``).
+_EXPRESSION = re.compile("\u00ab([^_\u00bb][^\u00bb]*)\u00bb")
 
 
 def templated(text: str | None) -> bool:
@@ -46,10 +48,11 @@ class Manifest:
 
 
 def shown(text: str | None) -> str:
-    """Text for a message, with each masked template action shown as ``{{…}}``."""
+    """Text for a message, with each masked template action shown as ``{{…}}`` and each
+    Terraform expression as ``${...}``."""
     if not text:
         return "?"
-    return _MASKED.sub("{{\u2026}}", text)
+    return _EXPRESSION.sub(r"${\1}", _MASKED.sub("{{\u2026}}", text))
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -5,6 +5,11 @@
 objects as manifests, in HCL blocks (``container { env { value_from { secret_key_ref {...} } } }``).
 This loader gives them the manifest model, so one rule reads both; its nodes are span nodes
 with the HCL positions (0-based marks), so the builder locates them like YAML nodes.
+``kubernetes_manifest`` holds the manifest itself as an HCL object (``manifest = { kind =
+"Secret", ... }``): it becomes YAML nodes with the HCL positions and goes through the
+manifest loader (``load.build``), so no second copy of that logic reads it; an expression
+(``var.sa``) is a scalar that reads as templated, as a chart's ``{{ }}`` does, and is shown
+as ``${var.sa}``.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from collections.abc import Iterator
 import yaml
 
 from scanner.documents import yaml as y
-from scanner.documents.hcl import HclAttribute, HclBlock, HclDocument
+from scanner.documents.hcl import HclAttribute, HclBlock, HclDocument, TsNode
+from scanner.documents.k8s import load
 from scanner.documents.k8s.load import FEDERATION_KEYS
 from scanner.documents.k8s.model import (
+    TEMPLATE_MARK,
     Container,
     EnvFrom,
     EnvVar,
@@ -35,6 +42,7 @@ _VERSION = re.compile(r"_v\d+$")
 KINDS = {
     "kubernetes_secret": "Secret",
     "kubernetes_service_account": "ServiceAccount",
+    "kubernetes_default_service_account": "ServiceAccount",
     "kubernetes_pod": "Pod",
     "kubernetes_deployment": "Deployment",
     "kubernetes_stateful_set": "StatefulSet",
@@ -51,8 +59,15 @@ def build(doc: HclDocument) -> K8sView:
     pods: list[PodSpec] = []
     accounts: list[ServiceAccount] = []
     secrets: list[Secret] = []
+    objects: list[Node] = []
+    addresses: dict[str, str] = {}  # ``kubernetes_secret.x`` -> the Secret's name
     for block in doc.iter_blocks("resource"):
         if len(block.labels) < 2:
+            continue
+        if block.labels[0] == "kubernetes_manifest":
+            attr = block.attribute("manifest")
+            if attr is not None:
+                objects.extend(_manifest_roots(doc, attr.expression))
             continue
         kind = KINDS.get(_VERSION.sub("", block.labels[0]))
         if kind is None:
@@ -66,12 +81,172 @@ def build(doc: HclDocument) -> K8sView:
             attr = block.attribute("type")
             secrets.append(Secret(manifest, attr.literal if attr else None,
                                   _span(doc, attr.node) if attr else None))
+            addresses[f"{block.labels[0]}.{block.labels[1]}"] = manifest.name or ""
         elif kind == "ServiceAccount":
             accounts.append(_account(doc, manifest, block, metadata))
         else:
             pods.extend(_pods(doc, manifest, block))
-    return K8sView(rel=doc.path, manifests=tuple(manifests), pod_specs=tuple(pods),
-                   service_accounts=tuple(accounts), secrets=tuple(secrets), terraform=True)
+    return _with_objects(K8sView(rel=doc.path, manifests=tuple(manifests),
+                                 pod_specs=tuple(pods),
+                                 service_accounts=_named(accounts, addresses),
+                                 secrets=tuple(secrets), terraform=True), objects)
+
+
+#: ``kubernetes_secret_v1.ci.metadata[0].name`` (or ``${...}`` in JSON): a Secret of the file.
+_SECRET_REF = re.compile(r"^\$?\{?\s*(kubernetes_secret(?:_v1)?\.[\w-]+)\.metadata\b")
+
+
+def _named(accounts: list[ServiceAccount], addresses: dict[str, str]
+           ) -> tuple[ServiceAccount, ...]:
+    """The accounts with each listed ``secret { name = kubernetes_secret.x.metadata... }``
+    read as that Secret's name; another expression stays templated (``«...»``)."""
+    out: list[ServiceAccount] = []
+    for account in accounts:
+        entries = []
+        for entry in account.secrets:
+            text = y.scalar(y.get(entry, "name")) or ""
+            if TEMPLATE_MARK in text:
+                match = _SECRET_REF.match(text[1:-1])
+                text = addresses.get(match.group(1), text) if match else text
+            entries.append(y.MappingNode("tag:yaml.org,2002:map", [(
+                y.ScalarNode("tag:yaml.org,2002:str", "name"),
+                y.ScalarNode("tag:yaml.org,2002:str", text))]))
+        out.append(ServiceAccount(account.manifest, account.secrets_key, tuple(entries),
+                                  account.federated))
+    return tuple(out)
+
+
+def _name_text(literal: str | None, source: str | None) -> str:
+    """A listed Secret's name: the literal, or the expression marked as templated."""
+    if literal is not None:
+        return literal
+    if source and source.startswith('"${') and source.endswith('}"'):  # ``"${x.y}"``
+        source = source[1:-1]
+    if source and source.startswith("${") and source.endswith("}"):  # and ``.tf.json``
+        source = source[2:-1]
+    return f"{TEMPLATE_MARK}{' '.join((source or '').split())[:120]}\u00bb" if source else ""
+
+
+def _with_objects(view: K8sView, objects: list[Node]) -> K8sView:
+    """``view`` with the manifests of ``kubernetes_manifest`` resources added, as the
+    manifest loader reads them."""
+    if not objects:
+        return view
+    extra = load.build(view.rel, tuple(objects), sops_hint=False)
+    return K8sView(
+        rel=view.rel,
+        manifests=view.manifests + extra.manifests,
+        pod_specs=view.pod_specs + extra.pod_specs,
+        service_accounts=view.service_accounts + extra.service_accounts,
+        secrets=view.secrets + extra.secrets,
+        terraform=True,
+    )
+
+
+def _manifest_roots(doc: HclDocument, expr: TsNode) -> list[Node]:
+    """The object a ``manifest`` attribute declares: an HCL object, or ``yamldecode(<<EOT
+    ...EOT)`` of a heredoc, parsed as YAML in place (interpolations masked, lines kept)."""
+    node = expr
+    while node.type in ("expression", "template_expr") and node.named_child_count == 1:
+        node = node.named_children[0]
+    if node.type == "function_call" and node.named_child_count == 2 \
+            and doc.source(node.named_children[0]) == "yamldecode":
+        heredoc = next((n for n in _descendants(node.named_children[1])
+                        if n.type == "heredoc_template"), None)
+        return [r for r in _heredoc_yaml(doc, heredoc) if isinstance(r, y.MappingNode)] \
+            if heredoc is not None else []
+    root = _hcl_node(doc, expr)
+    return [root] if isinstance(root, y.MappingNode) else []
+
+
+def _descendants(node: TsNode) -> Iterator[TsNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if current.type not in ("heredoc_template", "object", "tuple"):
+            stack.extend(reversed(current.named_children))
+
+
+def _heredoc_yaml(doc: HclDocument, heredoc: TsNode) -> tuple[Node, ...]:
+    from scanner.documents.k8s.helm import compose  # masks and bounds like a chart template
+
+    source = doc.source(heredoc)
+    first = source.find("\n")
+    last = source.rfind("\n")
+    if first < 0 or last <= first:
+        return ()
+    # ``${var.name}`` -> ``«var.name» ``: the same width, templated, shown as ``${var.name}``.
+    body = _INTERPOLATION.sub(lambda m: f"{TEMPLATE_MARK}{m.group(0)[2:-1]}\u00bb ",
+                              source[first + 1:last + 1])
+    return compose("\n" * (heredoc.start_point[0] + 1) + body)
+
+
+#: ``${...}`` and ``%{...}`` in a heredoc (one level of braces inside is enough for YAML).
+_INTERPOLATION = re.compile(r"[$%]\{(?:[^{}]|\{[^{}]*\})*\}")
+
+
+def _mark(line: int, column: int) -> yaml.Mark:
+    return yaml.Mark("", 0, line - 1, column - 1, None, 0)
+
+
+def _hcl_node(doc: HclDocument, expr: TsNode, depth: int = 0) -> Node | None:
+    """An HCL expression as YAML nodes: objects as mappings, tuples as sequences, literals as
+    scalars, anything else as a templated scalar holding its source (``«var.x»``, never a
+    literal); positions are the HCL ones."""
+    node = expr
+    while getattr(node, "type", "") in ("expression", "collection_value", "literal_value",
+                                        "parenthesized_expression") \
+            and getattr(node, "named_child_count", 0) == 1:
+        node = node.named_children[0]
+    location = doc.locate(expr)
+    start = _mark(location.line, location.column)
+    end = _mark(location.end_line, location.end_column)
+    kind = getattr(node, "type", "")
+    if depth > 64:
+        return None
+    if kind == "object":
+        pairs: list[tuple[Node, Node]] = []
+        for elem in node.named_children:
+            parts = [c for c in elem.named_children if c.type == "expression"]
+            if elem.type != "object_elem" or len(parts) != 2:
+                continue
+            key = _hcl_node(doc, parts[0], depth + 1)
+            value = _hcl_node(doc, parts[1], depth + 1)
+            if key is not None and value is not None:
+                if not isinstance(key, y.ScalarNode) or y.scalar(key) is None:
+                    continue
+                pairs.append((key, value))
+        return y.MappingNode("tag:yaml.org,2002:map", pairs, start, end)
+    if kind == "tuple":
+        items = [_hcl_node(doc, c, depth + 1) for c in node.named_children
+                 if c.type == "expression"]
+        return y.SequenceNode("tag:yaml.org,2002:seq", [i for i in items if i is not None],
+                              start, end)
+    text = _hcl_text(doc, node, kind)
+    if text is None:  # an expression: templated, shown as ``${...}`` in messages
+        source = " ".join(doc.source(expr).split())
+        source = source if len(source) <= 60 else source[:59] + "\u2026"
+        text = TEMPLATE_MARK + source.replace("\u00bb", "") + "\u00bb"
+    return y.ScalarNode("tag:yaml.org,2002:str", text, start, end)
+
+
+def _hcl_text(doc: HclDocument, node: TsNode, kind: str) -> str | None:
+    """The text of a literal (a string without interpolation, a number, a bool), or of a
+    bare object key (``kind = ...``: a variable expression that names itself)."""
+    if kind == "string_lit":
+        parts: list[str] = []
+        for child in node.named_children:
+            if child.type == "template_literal":
+                parts.append(doc.source(child))
+            elif child.type not in ("quoted_template_start", "quoted_template_end"):
+                return None
+        return "".join(parts)
+    if kind in ("numeric_lit", "bool_lit", "null_lit"):
+        return doc.source(node)
+    if kind == "variable_expr" and getattr(node, "named_child_count", 0) == 1:
+        return doc.source(node)
+    return None
 
 
 def _span(doc: HclDocument, node: object) -> Node:
@@ -103,7 +278,8 @@ def _account(doc: HclDocument, manifest: Manifest, block: HclBlock,
     entries = tuple(
         y.MappingNode("tag:yaml.org,2002:map", [(
             y.ScalarNode("tag:yaml.org,2002:str", "name"),
-            y.ScalarNode("tag:yaml.org,2002:str", _literal(b, "name") or ""),
+            y.ScalarNode("tag:yaml.org,2002:str", _name_text(
+                _literal(b, "name"), a.source if (a := b.attribute("name")) else None)),
         )])
         for b in listed
     )
@@ -149,10 +325,16 @@ def _pod(doc: HclDocument, manifest: Manifest, spec: HclBlock) -> PodSpec:
 
 
 def _int(attr: HclAttribute | None) -> int | None:
+    """A whole number written as digits or as a product of them (``60 * 60 * 24``)."""
     if attr is None:
         return None
-    text = (attr.literal or attr.source).strip()
-    return int(text) if text.isdigit() else None
+    factors = (attr.literal or attr.source).strip().split("*")
+    if not 0 < len(factors) <= 4 or not all(f.strip().isdigit() for f in factors):
+        return None
+    product = 1
+    for factor in factors:
+        product *= int(factor)
+    return product
 
 
 def _container(doc: HclDocument, block: HclBlock, *, init: bool) -> Container:
@@ -194,10 +376,16 @@ def build_json(rel: str, roots: tuple[Node, ...]) -> K8sView:
     pods: list[PodSpec] = []
     accounts: list[ServiceAccount] = []
     secrets: list[Secret] = []
+    objects: list[Node] = []
+    addresses: dict[str, str] = {}
     for root in roots:
         resources = y.get(root, "resource")
         for group in [resources, *y.elements(resources)]:
             for native_type, _, by_name in y.items(group):
+                if native_type == "kubernetes_manifest":
+                    objects.extend(m for _, _, body in y.items(by_name)
+                                   if isinstance(m := y.get(body, "manifest"), y.MappingNode))
+                    continue
                 kind = KINDS.get(_VERSION.sub("", native_type))
                 if kind is None:
                     continue
@@ -214,12 +402,14 @@ def build_json(rel: str, roots: tuple[Node, ...]) -> K8sView:
                     if kind == "Secret":
                         node = y.get(body, "type")
                         secrets.append(Secret(manifest, _json_literal(body, "type"), node))
+                        addresses[f"{native_type}.{label}"] = manifest.name or ""
                     elif kind == "ServiceAccount":
                         accounts.append(_json_account(manifest, body, metadata))
                     else:
                         pods.extend(_json_pods(manifest, body))
-    return K8sView(rel=rel, manifests=tuple(manifests), pod_specs=tuple(pods),
-                   service_accounts=tuple(accounts), secrets=tuple(secrets), terraform=True)
+    return _with_objects(K8sView(rel=rel, manifests=tuple(manifests), pod_specs=tuple(pods),
+                                 service_accounts=_named(accounts, addresses),
+                                 secrets=tuple(secrets), terraform=True), objects)
 
 
 def _json_blocks(body: Node | None, name: str) -> Iterator[y.MappingNode]:
@@ -249,7 +439,8 @@ def _json_account(manifest: Manifest, body: y.MappingNode,
     entries = tuple(
         y.MappingNode("tag:yaml.org,2002:map", [(
             y.ScalarNode("tag:yaml.org,2002:str", "name"),
-            y.ScalarNode("tag:yaml.org,2002:str", _json_literal(b, "name") or ""),
+            y.ScalarNode("tag:yaml.org,2002:str", _name_text(
+                _json_literal(b, "name"), y.scalar(y.get(b, "name")))),
         )])
         for b in listed
     )

@@ -7,7 +7,7 @@ the import table.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import libcst as cst
@@ -29,6 +29,10 @@ class Assignment:
     value: cst.BaseExpression | None  # None for parameters, loop targets, imports...
     order: int
     is_parameter: bool = False
+    #: For ``a, b = rhs`` with an opaque ``rhs``: the whole right-hand side and this name's
+    #: position in the target (``value`` stays None, so single-value questions stay unsure).
+    unpacked: cst.BaseExpression | None = None
+    element: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,10 @@ class Index:
     key_writes: dict[tuple[ScopeNode, str], list[KeyWrite]]
     scope_of: dict[cst.CSTNode, ScopeNode]
     order: dict[cst.CSTNode, int]
+    #: Function definitions by (scope, name): what a call of a local helper returns.
+    functions: dict[tuple[ScopeNode, str], list[cst.FunctionDef]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
 
 class Indexer(cst.CSTVisitor):
@@ -73,6 +81,8 @@ class Indexer(cst.CSTVisitor):
         if type(node) in SCOPE_TYPES:
             if isinstance(node, cst.FunctionDef | cst.ClassDef) and self._scopes:
                 self._bind(node.name.value, None)
+                if isinstance(node, cst.FunctionDef):
+                    self.index.functions[(self._scopes[-1], node.name.value)].append(node)
             self._scopes.append(cast(ScopeNode, node))
         return super().on_visit(node)
 
@@ -82,19 +92,24 @@ class Indexer(cst.CSTVisitor):
         super().on_leave(original_node)
 
     def _bind(
-        self, name: str, value: cst.BaseExpression | None, *, parameter: bool = False
+        self,
+        name: str,
+        value: cst.BaseExpression | None,
+        *,
+        parameter: bool = False,
+        unpacked: cst.BaseExpression | None = None,
+        element: int = 0,
     ) -> None:
         scope = self._scopes[-1]
         self.index.assignments[(scope, name)].append(
-            Assignment(name, value, self._counter, is_parameter=parameter)
+            Assignment(name, value, self._counter, parameter, unpacked, element)
         )
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         if isinstance(target, cst.Name):
             self._bind(target.value, value)
         elif isinstance(target, cst.Tuple | cst.List):
-            for element in target.elements:
-                self._bind_target(element.value, None)
+            self._bind_unpacked(target, value)
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             key: str | None = None
             if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
@@ -102,6 +117,29 @@ class Indexer(cst.CSTVisitor):
             self._key_write(target.value.value, key, value, target)
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, None)
+
+    def _bind_unpacked(
+        self, target: cst.Tuple | cst.List, value: cst.BaseExpression | None
+    ) -> None:
+        """``a, b = x, y`` binds each name to its element; ``a, b = f()`` keeps ``f()`` and
+        the position, so that the credential analysis can look into what ``f`` returns."""
+        elements = target.elements
+        starred = any(isinstance(e, cst.StarredElement) for e in elements)
+        if (
+            isinstance(value, cst.Tuple | cst.List)
+            and not starred
+            and len(value.elements) == len(elements)
+            and not any(isinstance(e, cst.StarredElement) for e in value.elements)
+        ):
+            for element, item in zip(elements, value.elements, strict=True):
+                self._bind_target(element.value, item.value)
+            return
+        for position, element in enumerate(elements):
+            inner = element.value
+            if isinstance(inner, cst.Name) and value is not None and not starred:
+                self._bind(inner.value, None, unpacked=value, element=position)
+            else:
+                self._bind_target(inner, None)
 
     def _key_write(
         self, name: str, key: str | None, value: cst.BaseExpression | None, node: cst.CSTNode
@@ -196,7 +234,6 @@ class Bindings(Names):
             walk(self.module, {}, {}, enter=indexer.on_visit, leave=indexer.on_leave)
             self._index = indexer.index
         return self._index
-
 
     def _import_table(self) -> dict[str, set[str]]:
         index = self._index

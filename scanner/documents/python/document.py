@@ -24,6 +24,7 @@ from scanner.documents.python.schedules import Schedule, Schedules
 from scanner.documents.python.sources import CredentialSource, Sources
 from scanner.documents.text import max_bracket_depth
 from scanner.findings import Location
+from scanner.secrets.paths import is_test_path as is_test_path  # one copy of path classes
 
 #: LibCST's native parser crashes the process on absurd nesting; CPython itself stops at 200.
 MAX_NESTING = 1000
@@ -33,16 +34,6 @@ class PythonParseError(ValueError):
     """The file is not Python that LibCST can parse; the message says where."""
 
 
-def is_test_path(path: str) -> bool:
-    """Test code (rules.md 2.3.5): ``tests/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    return (
-        any(p in ("tests", "test") for p in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
 
 
 class _Flow(Loops, Schedules, Sources):

@@ -19,10 +19,14 @@ from scanner.documents.python.syntax import (
     is_none_literal,
     string_value,
 )
+from scanner.documents.python.walk import walk_nodes
 
 _WAITS = frozenset(
     {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
 )
+
+#: Decorators that make a method read like an attribute.
+_PROPERTIES = frozenset({"property", "cached_property", "cached_attribute", "lazy_property"})
 
 Callable_ = cst.FunctionDef | cst.Lambda
 LoopNode = cst.While | cst.For
@@ -226,17 +230,49 @@ class Flow:
                     return None
         return None
 
-    def instance_class(self, expr: cst.BaseExpression, at: cst.CSTNode) -> cst.ClassDef | None:
-        """The local class ``expr`` is an instance of: ``self``, or ``x = Cls(...)``."""
+    def instance_class(
+        self, expr: cst.BaseExpression, at: cst.CSTNode, _hops: int = 0
+    ) -> cst.ClassDef | None:
+        """The local class ``expr`` is an instance of: ``self``, ``x = Cls(...)``, or
+        ``self.conf`` for ``self.conf = Cls(...)``."""
+        value: cst.BaseExpression | None = None
         if isinstance(expr, cst.Name):
             cls = self._self_class(expr)
             if cls is not None:
                 return cls
             value = self.doc.resolve(expr, at)
-            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
-                found = self.lookup_def(value.func.value, value)
-                return found if isinstance(found, cst.ClassDef) else None
+        elif isinstance(expr, cst.Call):
+            value = expr  # Settings().token
+        elif isinstance(expr, cst.Attribute) and _hops < 3:
+            owner = self.instance_class(expr.value, at, _hops + 1)
+            if owner is not None:
+                kept = [
+                    v for v in self._member_writes(owner, expr.attr.value) if not is_none_literal(v)
+                ]
+                value = kept[0] if len(kept) == 1 else None
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+            found = self.lookup_def(value.func.value, value)
+            return found if isinstance(found, cst.ClassDef) else None
         return None
+
+    def class_named(self, expr: cst.BaseExpression, at: cst.CSTNode) -> cst.ClassDef | None:
+        """The local class a bare name refers to (``Conf`` in ``Conf.RT``, ``Vault.load()``)."""
+        if isinstance(expr, cst.Name):
+            found = self.lookup_def(expr.value, at)
+            return found if isinstance(found, cst.ClassDef) else None
+        return None
+
+    def local_bases(self, cls: cst.ClassDef) -> list[cst.ClassDef]:
+        """``cls`` and the classes of this module it inherits from (a few levels)."""
+        out = [cls]
+        for current in out:
+            if len(out) > 6:
+                break
+            for base in current.bases:
+                found = self.class_named(base.value, current)
+                if found is not None and found not in out:
+                    out.append(found)
+        return out
 
     def callable_def(
         self, expr: cst.BaseExpression | None, at: cst.CSTNode, _hops: int = 0
@@ -257,13 +293,18 @@ class Flow:
             if self._shadowed_by_import(expr.value, at):
                 return None
             value = self.doc.resolve(expr, at)
-            if value is not expr and isinstance(value, cst.Lambda | cst.Name | cst.Attribute):
+            if value is not expr and isinstance(
+                value, cst.Lambda | cst.Name | cst.Attribute | cst.Call
+            ):
                 return self.callable_def(value, value, _hops + 1)
             return None
         if isinstance(expr, cst.Attribute):
-            cls = self.instance_class(expr.value, at)
+            cls = self.instance_class(expr.value, at) or self.class_named(expr.value, at)
             if cls is not None:
-                return self._method(cls, expr.attr.value)
+                for owner in self.local_bases(cls):
+                    method = self._method(owner, expr.attr.value)
+                    if method is not None:
+                        return method
             return None
         if isinstance(expr, cst.Call) and self.doc.qualified_names(expr.func) & {
             "functools.partial"
@@ -295,7 +336,18 @@ class Flow:
         return out
 
     def _member_writes(self, cls: cst.ClassDef, attr: str) -> list[cst.BaseExpression]:
-        """``self.attr = ...`` in the class's methods, else its class attribute."""
+        """``self.attr = ...`` in the class's methods, else what its property returns, else its
+        class attribute; the first of these the class or a local base class has."""
+        memo: dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]]
+        memo = self.__dict__.setdefault("_members", {})
+        if (cls, attr) not in memo:
+            memo[(cls, attr)] = next(
+                (v for v in (self._own_member_writes(o, attr) for o in self.local_bases(cls)) if v),
+                [],
+            )
+        return memo[(cls, attr)]
+
+    def _own_member_writes(self, cls: cst.ClassDef, attr: str) -> list[cst.BaseExpression]:
         values: list[cst.BaseExpression] = []
         for method in self.ix.functions:
             if self.doc.scope_of(method) is not cls:
@@ -303,13 +355,21 @@ class Flow:
             params = [*method.params.posonly_params, *method.params.params]
             if params:
                 values.extend(self.ix.attr_writes.get((method, params[0].name.value, attr), []))
-        if not values:
-            values = [
-                b.value
-                for b in self.doc.index.assignments.get((cls, attr), [])
-                if b.value is not None
+        if values:
+            return values
+        getter = self._method(cls, attr)
+        if getter is not None and any(
+            (dotted_name(d.decorator) or "").rsplit(".", 1)[-1] in _PROPERTIES
+            for d in getter.decorators
+        ):
+            return [
+                r.value
+                for r in walk_nodes(getter.body, cst.Return, skip_defs=True)
+                if r.value is not None
             ]
-        return values
+        return [
+            b.value for b in self.doc.index.assignments.get((cls, attr), []) if b.value is not None
+        ]
 
     def _body_calls(self, root: cst.CSTNode) -> list[cst.Call]:
         """Calls run by ``root`` itself: nested definitions are not executed by it."""

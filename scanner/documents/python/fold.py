@@ -167,7 +167,8 @@ class Durations(Values):
         if isinstance(expr, cst.Attribute):
             if self.qualified_names(expr) & _TIMEDELTA_MAX:
                 return float(999_999_999 * 86400)
-            return None
+            held = self.class_attribute(expr)  # Settings.TTL
+            return None if held is None else self._fold(held, held, strings, depth)
         if isinstance(expr, cst.Call):
             return self._fold_call(expr, at, strings, depth)
         if strings:
@@ -194,7 +195,8 @@ class Durations(Values):
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value == "total_seconds" and not call.args:
             return self._fold(func.value, at, strings, depth)
-        return None
+        returned = self.returned_value(call)  # token_ttl(): a helper returning a constant
+        return None if returned is None else self._fold(returned, returned, strings, depth)
 
     def _fold_units(
         self,

@@ -12,6 +12,10 @@ import tokenize
 import warnings
 
 from scanner.comments import cap_blank_runs
+from scanner.documents.python.sinkscreen import KEPT as _KEPT
+from scanner.documents.python.sinkscreen import Facts, Kept, may_fire, sink_facts
+
+__all__ = ["Facts", "Screen", "python_too_complex", "screen"]
 
 #: Real code stays far below this; past it LibCST's parse time grows quadratically (seconds at
 #: two thousand links) until its native parser overflows the C stack.
@@ -19,6 +23,66 @@ MAX_PYTHON_DEPTH = 1000
 
 
 def python_too_complex(text: str) -> str | None:
+    """Why LibCST must not parse ``text``, or None (see ``screen``; the last text is cached)."""
+    return screen(text).problem
+
+
+def screen(text: str) -> Screen:
+    """The C-parser screen of one text, computed once: the builder and the engine both ask.
+
+    A one-entry cache keyed by the string object: the engine screens a file, then the Python
+    document builder checks the same text before LibCST, and a worker scans one file at a time.
+    """
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is text:
+        return last[1]
+    result = _screen(text)
+    _LAST = (text, result)
+    return result
+
+
+_LAST: tuple[str, Screen] | None = None
+
+
+class Screen:
+    """The guard's verdict on one text: the sink facts, and why LibCST must not parse it.
+
+    The bracket and chain checks run the pure-Python tokenizer, several times the cost of
+    ``ast.parse``: they run only when asked (``problem``), that is for a file some rule's
+    sink may occur in, just before LibCST would parse it.
+    """
+
+    __slots__ = ("_chain", "_pending", "_problem", "_text", "facts")
+
+    def __init__(
+        self, text: str, problem: str | None, facts: Facts | None = None, *, chain: bool = False
+    ) -> None:
+        self._text = text
+        self._problem: str | bool | None = False  # False: not computed yet
+        self._chain = chain  # CPython refused the text: the tokenizer bounds its chains
+        self.facts = facts
+        self._pending = problem
+
+    @property
+    def problem(self) -> str | None:
+        """Why LibCST must not parse this text, or None."""
+        if self._problem is False:
+            found = _bracket_problem(self._text) or self._pending
+            if found is None and self._chain and _longest_chain(self._text) > MAX_PYTHON_DEPTH:
+                found = _TOO_DEEP
+            self._problem = found
+        return self._problem  # type: ignore[return-value]
+
+    def may_fire(self, rule_id: str) -> bool:
+        """False only when ``rule_id`` has a sink screen and its sink cannot occur here."""
+        return may_fire(self.facts, rule_id)
+
+
+_TOO_DEEP = f"expressions nested or chained deeper than {MAX_PYTHON_DEPTH} levels; not parsed"
+
+
+def _screen(text: str) -> Screen:
     """Screen Python text with CPython's parser before LibCST sees it.
 
     LibCST's native parser recurses once per link of an operator chain (``a.b.b...``,
@@ -28,27 +92,42 @@ def python_too_complex(text: str) -> str | None:
     LibCST's, is measured by its length. Text CPython cannot parse (a syntax error, or syntax
     newer than the running interpreter, which LibCST may know) is bounded with the tokenizer.
     """
-    brackets = _bracket_problem(text)
-    if brackets is not None:
-        return brackets
-    too_deep = f"expressions nested or chained deeper than {MAX_PYTHON_DEPTH} levels; not parsed"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning and the like are not ours to print
         try:
             tree = ast.parse(text)
         except (RecursionError, MemoryError):
-            return "expressions nested or chained too deeply to parse safely"
+            return Screen(text, "expressions nested or chained too deeply to parse safely")
         except (SyntaxError, ValueError):
-            return too_deep if _longest_chain(text) > MAX_PYTHON_DEPTH else None
-    # An explicit stack (this text may be deep); about a third of the cost of ast.parse.
+            return Screen(text, None, chain=True)
+    # An explicit stack (this text may be deep); about a third of the cost of ast.parse. The
+    # same walk keeps the calls, imports and assignments the sink screens read.
+    kept = Kept()
+    calls, imports, assigns, others = kept.calls, kept.imports, kept.assigns, kept.others
+    statements: set[int] = set()  # string statements (docstrings): no value can name them
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     push = stack.append
     while stack:
         node, depth = stack.pop()
+        kind = node.__class__
+        if kind is ast.Call:
+            calls.append(node)  # type: ignore[arg-type]
+        elif kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            if value.__class__ is str and id(node) not in statements:
+                kept.string(value)
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            imports.append(node)  # type: ignore[arg-type]
+        elif kind is ast.Assign:
+            assigns.append(node)  # type: ignore[arg-type]
+        elif kind is ast.Expr:
+            statements.add(id(node.value))  # type: ignore[attr-defined]
+        elif kind in _KEPT:
+            others.append(node)
         if depth > MAX_PYTHON_DEPTH or (
-            isinstance(node, ast.BoolOp) and len(node.values) > MAX_PYTHON_DEPTH
+            kind is ast.BoolOp and len(node.values) > MAX_PYTHON_DEPTH  # type: ignore[attr-defined]
         ):
-            return too_deep
+            return Screen(text, _TOO_DEEP)
         depth += 1
         for name in node._fields:
             value = getattr(node, name, None)
@@ -58,7 +137,7 @@ def python_too_complex(text: str) -> str | None:
                         push((item, depth))
             elif isinstance(value, ast.AST) and not isinstance(value, _AST_LEAVES):
                 push((value, depth))
-    return None
+    return Screen(text, None, sink_facts(kept))
 
 
 #: LibCST's parse costs about 7 microseconds and 1 KB of memory per token per enclosing bracket

@@ -8,14 +8,18 @@ sinks of ``libraries.sinks``.
 
 from __future__ import annotations
 
+import re
 import weakref
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from scanner.documents.python.crossmodule import mint_helper, same_project
 from scanner.documents.python.libraries.model import Sink, SinkKind
 from scanner.documents.python.libraries.sinks import find_sink, might_be_sink
 from scanner.documents.python.sources import CredentialClass, CredentialSource
+from scanner.documents.python.syntax import call_argument
+from scanner.documents.python.triggers import DISPATCHES, WAITS
 from scanner.documents.python.view import DocumentView
 
 
@@ -92,9 +96,12 @@ def sink_source(doc: DocumentView, sink: Sink, within: cst.CSTNode | None) -> Cr
 def _analyse(doc: DocumentView, deadline_limit: int | None) -> Analysis:
     sinks = [s for s in (find_sink(doc, c) for c in doc.calls() if might_be_sink(doc, c)) if s]
     result = Analysis(sinks=sinks)
-    if not sinks:
+    helpers = helper_sinks(doc)
+    if not sinks and not helpers:
         return result
-    by_call = {s.call: s for s in sinks}
+    # Minting helpers count only inside a perpetual trigger (LLC-FS-002/003): one call of a
+    # helper is no finding of its own, so they stay out of ``result.sinks``.
+    by_call = {s.call: s for s in helpers} | {s.call: s for s in sinks}
 
     def reaches(calls: list[cst.Call], within: cst.CSTNode) -> list[Reach]:
         out = []
@@ -109,15 +116,15 @@ def _analyse(doc: DocumentView, deadline_limit: int | None) -> Analysis:
 
     loops: list[tuple[KeepAlive, list[cst.CSTNode]]] = []
     for node in doc.unbounded_loops(deadline_limit):
-        calls = doc.reachable_calls(node)
+        calls = runs(doc, node)
         found = reaches(calls, node)
-        if found and doc.first_wait(calls) is not None:
+        if found and _waits(doc, calls):
             keep = KeepAlive(node, _describe_loop(doc, node), node, found, scheduled=False)
             loops.append((keep, _defs_reached(doc, node)))
     for func, call in doc.recursions():
-        calls = doc.reachable_calls(func)
+        calls = runs(doc, func)
         found = reaches(calls, func)
-        if found and doc.first_wait(calls) is not None:
+        if found and _waits(doc, calls):
             how = f"the self-calling function `{func.name.value}`"
             keep = KeepAlive(call, how, func, found, scheduled=False)
             loops.append((keep, _defs_reached(doc, func)))
@@ -138,7 +145,10 @@ def _analyse(doc: DocumentView, deadline_limit: int | None) -> Analysis:
             keep.covered = True
 
     schedules: list[KeepAlive] = []
+    scheduled: set[cst.CSTNode] = set()
     for schedule in doc.schedules():
+        if schedule.target in scheduled:
+            continue  # one session, however many triggers run it (``every(50)``, ``every().hour``)
         defs = _defs_reached(doc, schedule.target)
         inner_loops = [
             keep
@@ -146,17 +156,115 @@ def _analyse(doc: DocumentView, deadline_limit: int | None) -> Analysis:
             if keep.loop is not None and any(doc.inside(keep.loop, d) for d in defs)
         ]
         if schedule.periodic:
-            found = reaches(doc.reachable_calls(schedule.target), schedule.target)
+            found = reaches(runs(doc, schedule.target), schedule.target)
         else:
             found = [r for keep in inner_loops for r in keep.reaches]
         if not found:
             continue
+        scheduled.add(schedule.target)
         for keep in inner_loops:
             keep.covered = True
         inner_loop = next((k.loop for k in inner_loops if not k.scheduled), None)
         schedules.append(KeepAlive(schedule.site, schedule.description, inner_loop, found, True))
     result.keep_alives = [keep for keep, _ in loops] + schedules
     return result
+
+
+_CREDENTIAL_WORDS = {
+    "refresh": SinkKind.REFRESH_GRANT,
+    "rt": SinkKind.REFRESH_GRANT,
+    "secret": SinkKind.CLIENT_SECRET,
+    "password": SinkKind.PASSWORD,
+    "passwd": SinkKind.PASSWORD,
+}
+
+
+def helper_sinks(doc: DocumentView) -> list[Sink]:
+    """Calls of a minting helper imported from this project, given a stored credential.
+
+    Mirrors ``crossmodule``'s reader rule for the other half of the common split: the loop in
+    a task module, ``from .auth import request_new_access_token`` doing the token-endpoint
+    call. By name only (the other module is never read), and only when an argument names the
+    root credential it passes (``refresh``, ``secret``, ``password`` in the argument, or in
+    where its value comes from) and that credential is stored. Gated by the FS rules' text
+    triggers as any sink is, so the rule adds no file to the LibCST share.
+    """
+    imported: dict[str, tuple[str, str]] = {}
+    for statement in doc.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                continue
+            module = "." * len(small.relative) + (
+                doc.code(small.module).strip() if small.module is not None else ""
+            )
+            for alias in small.names:
+                if not isinstance(alias.name, cst.Name):
+                    continue
+                local = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(local, cst.Name) and mint_helper(alias.name.value):
+                    imported[local.value] = (module, alias.name.value)
+    if not imported:
+        return []
+    path = doc.path
+    out: list[Sink] = []
+    for call in doc.calls():
+        if not isinstance(call.func, cst.Name) or call.func.value not in imported:
+            continue
+        module, name = imported[call.func.value]
+        if not same_project(module, path):
+            continue
+        for arg in call.args:
+            source = doc.credential_source(arg.value, call)
+            if not source.stored:
+                continue
+            words = f"{doc.code(arg.value)} {arg.keyword.value if arg.keyword else ''} "
+            words += source.description
+            kind = next(
+                (k for w, k in _CREDENTIAL_WORDS.items() if _word(w, words.lower())), None
+            )
+            if kind is not None:
+                via = f"through `{name}()` from `{module}`, which by its name mints a token"
+                out.append(Sink(call, kind, arg.value, call, via=via, row="project.mint_helper",
+                                issued="a fresh access token"))
+                break
+    return out
+
+
+def _word(word: str, text: str) -> bool:
+    """``word`` as a part of an identifier or phrase (``rt`` in ``rt`` or ``crm_rt``, not in
+    ``start``)."""
+    return re.search(rf"(?<![a-z]){word}(?![a-z])" if len(word) < 4 else word, text) is not None
+
+
+def runs(doc: DocumentView, root: cst.CSTNode) -> list[cst.Call]:
+    """The calls ``root`` runs (two calls deep), and those of the functions it hands to a
+    dispatcher that runs them now elsewhere (``triggers.DISPATCHES``: a Temporal activity,
+    ``asyncio.to_thread``), one call deep."""
+    calls = doc.reachable_calls(root)
+    extra: list[cst.Call] = []
+    for call in calls:
+        names = doc.qualified_names(call.func)
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        for row in DISPATCHES:
+            if not (names & row.names) and not (
+                method in row.methods and doc.imports_from(*row.gate)
+            ):
+                continue
+            arg = call_argument(call, row.target.position, row.target.keyword)
+            target = doc.callable_def(arg, call)
+            if target is not None and target is not root:
+                extra.extend(doc.reachable_calls(target, 1))
+            break
+    return calls + extra if extra else calls
+
+
+def _waits(doc: DocumentView, calls: list[cst.Call]) -> bool:
+    """A sleep or ``wait(timeout)`` among ``calls``, with the registry's extra sleeps."""
+    if doc.first_wait(calls) is not None:
+        return True
+    return any(doc.qualified_names(c.func) & WAITS for c in calls)
 
 
 def _defs_reached(doc: DocumentView, root: cst.CSTNode) -> list[cst.CSTNode]:

@@ -103,10 +103,12 @@ class Loops(Flow):
                 return False
             return not _assigns(
                 body,
-                lambda t: isinstance(t, cst.Attribute)
-                and t.attr.value == attr
-                and isinstance(t.value, cst.Name)
-                and t.value.value in ("self", "cls"),
+                lambda t: (
+                    isinstance(t, cst.Attribute)
+                    and t.attr.value == attr
+                    and isinstance(t.value, cst.Name)
+                    and t.value.value in ("self", "cls")
+                ),
             )
         return False
 
@@ -171,9 +173,9 @@ class Loops(Flow):
                 # (redirects, tree walks), not a loop.
                 position = self.doc.order_of(call)
                 if any(
-                    self.doc.order_of(r) < position
+                    self.doc.order_of(r) < position and not self.inside(call, r)
                     for r in walk_nodes(func.body, cst.Return, skip_defs=True)
-                ):
+                ):  # ``return await refresh()`` after a sleep is the loop itself
                     continue
                 seen.add(func)
                 out.append((func, call))

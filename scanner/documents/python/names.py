@@ -100,6 +100,8 @@ class Names:
     """The lowest floor of a Python document: the parsed module and its import table."""
 
     module: cst.Module
+    #: The file's path relative to the scan root (which package a relative import is in).
+    path: str = ""
 
     @property
     def imports(self) -> dict[str, set[str]]:

@@ -21,6 +21,7 @@ from scanner.documents.python.syntax import (
     reads_open,
     string_value,
 )
+from scanner.documents.python.walk import walk_nodes
 
 
 class Origin(enum.Enum):
@@ -109,6 +110,23 @@ class Values(Bindings):
                     return None
                 keys.add(write.key)
             return frozenset(keys)
+        if isinstance(expr, cst.Dict):
+            out: set[str] = set()
+            for element in expr.elements:
+                if isinstance(element, cst.StarredDictElement):
+                    spread = self.dict_keys(element.value, at)  # {**base, "k": v}
+                    if spread is None:
+                        return None
+                    out |= spread
+                    continue
+                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                if key is None:
+                    return None
+                out.add(key)
+            return frozenset(out)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+            left, right = self.dict_keys(expr.left, at), self.dict_keys(expr.right, at)
+            return None if left is None or right is None else left | right
         return literal_dict_keys(expr)
 
     def jwt_claims(self, call: cst.Call) -> cst.BaseExpression | None:
@@ -134,14 +152,15 @@ class Values(Bindings):
         return None if slot is None else call_argument(call, *slot)
 
     def dict_value(
-        self, expr: cst.BaseExpression, key: str, at: cst.CSTNode
+        self, expr: cst.BaseExpression, key: str, at: cst.CSTNode, _depth: int = 0
     ) -> cst.BaseExpression | None:
-        """The expression stored under ``key`` in a dict (literal or built up before ``at``)."""
+        """The expression stored under ``key`` in a dict (literal or built up before ``at``):
+        displays, ``dict(...)``, ``{**base}`` spreads, ``a | b`` and nested lookups."""
         if isinstance(expr, cst.Name):
             found = self.assignments(expr.value, at)
-            if len(found) != 1 or found[0].value is None:
+            if len(found) != 1 or found[0].value is None or _depth > 6:
                 return None
-            value = self.dict_value(found[0].value, key, found[0].value)
+            value = self.dict_value(found[0].value, key, found[0].value, _depth + 1)
             scope = self.scope_of(at)
             limit = self.order_of(at)
             for write in self.index.key_writes.get((scope, expr.value), []):
@@ -151,14 +170,69 @@ class Values(Bindings):
         if isinstance(expr, cst.Dict):
             result = None
             for element in expr.elements:
-                if isinstance(element, cst.DictElement) and string_value(element.key) == key:
-                    result = element.value
+                if isinstance(element, cst.DictElement):
+                    if string_value(element.key) == key:
+                        result = element.value
+                elif _depth < 4:  # {**base, ...}: what base holds, unless written after
+                    spread = self.dict_value(element.value, key, at, _depth + 1)
+                    result = spread if spread is not None else result
             return result
         if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict":
+            result = None
             for arg in expr.args:
-                if arg.keyword is not None and arg.keyword.value == key:
-                    return arg.value
+                if arg.keyword is not None:
+                    if arg.keyword.value == key:
+                        result = arg.value
+                elif _depth < 4:  # dict(base, k=v), dict(**base)
+                    spread = self.dict_value(arg.value, key, at, _depth + 1)
+                    result = spread if spread is not None else result
+            return result
+        if _depth >= 4:
+            return None
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+            right = self.dict_value(expr.right, key, at, _depth + 1)
+            return right if right is not None else self.dict_value(expr.left, key, at, _depth + 1)
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+            returned = self._returned(expr.func.value, at)  # TOKEN = stored_token()
+            if returned is None:
+                return None
+            return self.dict_value(returned, key, returned, _depth + 1)
+        inner = _keyed(expr)
+        if inner is not None:  # CONFIG["crm"]["refresh_token"], CONFIG["crm"].get("rt")
+            base, inner_key = inner
+            held = self.dict_value(base, inner_key, at, _depth + 1)
+            if held is not None:
+                return self.dict_value(held, key, held, _depth + 1)
         return None
+
+    def _returned(self, name: str, at: cst.CSTNode) -> cst.BaseExpression | None:
+        """What a helper of this module returns, when it has one ``return`` with a value and
+        the name is not rebound."""
+        scope = self.scope_of(at)
+        defs = self.index.functions.get((scope, name)) or self.index.functions.get(
+            (self.module, name)
+        )
+        if not defs or len(defs) != 1 or len(self.assignments(name, at)) != 1:
+            return None
+        returns = [r.value for r in walk_nodes(defs[0].body, cst.Return, skip_defs=True)]
+        return returns[0] if len(returns) == 1 else None
+
+    def class_attribute(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
+        """``Settings.TTL`` for a class of this module with one ``TTL = ...`` in its body."""
+        if not (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)):
+            return None
+        owner = expr.value.value
+        for statement in self.module.body:
+            if isinstance(statement, cst.ClassDef) and statement.name.value == owner:
+                found = self.index.assignments.get((statement, expr.attr.value), [])
+                return found[0].value if len(found) == 1 else None
+        return None
+
+    def returned_value(self, call: cst.Call) -> cst.BaseExpression | None:
+        """What ``helper()`` returns, for a helper of this module with one ``return``."""
+        if not isinstance(call.func, cst.Name) or call.args:
+            return None
+        return self._returned(call.func.value, call)
 
     # -- arguments ------------------------------------------------------------------------
 
@@ -259,3 +333,24 @@ class Values(Bindings):
             if left is not None and right is not None:
                 return left[0] + right[0], value
         return None
+
+
+def _keyed(expr: cst.BaseExpression) -> tuple[cst.BaseExpression, str] | None:
+    """``base["key"]`` or ``base.get("key")`` with a constant key, as (base, key)."""
+    if isinstance(expr, cst.Subscript):
+        if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+            key = string_value(expr.slice[0].slice.value)
+            if key is not None:
+                return expr.value, key
+        return None
+    if (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Attribute)
+        and expr.func.attr.value == "get"
+        and expr.args
+        and expr.args[0].keyword is None
+    ):
+        key = string_value(expr.args[0].value)
+        if key is not None:
+            return expr.func.value, key
+    return None

@@ -20,6 +20,8 @@ class DocumentView(Protocol):
     @property
     def module(self) -> cst.Module: ...
 
+    path: str
+
     def code(self, node: cst.CSTNode) -> str: ...
 
     def imports_from(self, *modules: str) -> bool: ...
@@ -29,6 +31,10 @@ class DocumentView(Protocol):
     def resolve(
         self, expr: cst.BaseExpression, at: cst.CSTNode | None = None
     ) -> cst.BaseExpression: ...
+
+    def argument(
+        self, call: cst.Call, keyword: str, position: int | None = None
+    ) -> cst.BaseExpression | None: ...
 
     def dict_keys(self, expr: cst.BaseExpression, at: cst.CSTNode) -> frozenset[str] | None: ...
 

@@ -1,11 +1,13 @@
-"""Provider credential formats as data: one ``Format`` row per kind of token.
+"""Provider credential formats: the ``Format`` row type (rows live in ``../providers.toml``).
 
 A row says what a token looks like (``pattern``, the RE2 pattern the owning rule runs, and
 ``anchors``, the lower-case literals without which it cannot occur: the prefilter's triggers),
 how long it lives (``lifetime``, with the provider page that says so in ``source``), and what
-to do about it. Rules read rows through ``scanner.secrets.catalogue``; adding a provider is one
-row here and two examples at its rule. Rows hold no logic: validators are named, and each
-rule keeps the checks only it needs (a PyPI macaroon's caveats, a SAS's dates).
+to do about it. The rows are data in ``scanner/secrets/providers.toml``, read by
+``scanner.secrets.table``; rules read them through ``scanner.secrets.catalogue``, and adding a
+provider is one row there (with its sample and decoy, the row's two examples). Rows hold no
+logic: validators are named, and each rule keeps the checks only it needs (a PyPI macaroon's
+caveats, a SAS's dates).
 """
 
 from __future__ import annotations
@@ -48,3 +50,17 @@ class Format:
     mixed_below: int = 0
     #: The provider's page for the format and its lifetime.
     source: str = ""
+    #: Provider family (``cloud``, ``vcs``, ``ci``, ...; see ``scanner/secrets/providers.toml``).
+    family: str = ""
+    #: True when the pattern needs a nearby keyword (no unique prefix): precision medium.
+    context: bool = False
+    #: Charset of the random part (group 1): ``alnum``, ``hex``, ``base64``, ... ("" unchecked).
+    charset: str = ""
+    #: Min and max length of the random part; (0, 0) when unchecked.
+    length: tuple[int, int] = (0, 0)
+    #: Test templates: a line the rule must find, and a look-alike it must not.
+    sample: str = ""
+    decoy: str = ""
+    #: Lower-case words that, on the match's line, mark a use the provider means to be public
+    #: (a CircleCI status badge's token): such a match is not reported.
+    quiet: tuple[str, ...] = ()

@@ -1,4 +1,4 @@
-"""google-auth user credentials: a stored user refresh token redeemed by ``refresh()``."""
+"""google-auth: a stored user refresh token, or a service-account key, redeemed by ``refresh()``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ from scanner.documents.python.view import DocumentView
 
 #: google-auth's user credentials, which hold a refresh token: FS-002 and FS-005.
 GOOGLE_USER_CREDENTIALS = "google.oauth2.credentials.Credentials"
+#: A service-account key's factories: each ``refresh()`` signs a JWT with the stored key.
+SERVICE_ACCOUNT_FACTORIES = frozenset(
+    {
+        "google.oauth2.service_account.Credentials.from_service_account_file",
+        "google.oauth2.service_account.Credentials.from_service_account_info",
+    }
+)
 
 
 def refresh_sink(doc: DocumentView, call: cst.Call, method: str | None) -> Sink | None:
@@ -32,6 +39,30 @@ def refresh_sink(doc: DocumentView, call: cst.Call, method: str | None) -> Sink 
         fixed = authorized_user_file(doc, ctor)
         return Sink(call, SinkKind.GOOGLE_REFRESH, None, ctor, fixed) if fixed else None
     return None
+
+
+def service_account_sink(doc: DocumentView, call: cst.Call, method: str | None) -> Sink | None:
+    """``service_account.Credentials.from_service_account_file(path).refresh(request)``: a
+    service-account key, which never expires unless rotated, minting one-hour tokens."""
+    ctor = constructor(doc, receiver_of(call), call)
+    if ctor is None:
+        return None
+    names = doc.qualified_names(ctor.func)
+    if not names & SERVICE_ACCOUNT_FACTORIES:
+        return None
+    arg = call_argument(ctor, 0, "filename") or call_argument(ctor, 0, "info")
+    if arg is None:
+        return None
+    if any(n.endswith("_file") for n in names):
+        source = doc.credential_source(arg, ctor)
+        if source.kind in (CredentialClass.LITERAL, CredentialClass.STATIC_CONFIG):
+            what = f"`{source.value}`" if source.value else f"named by {source.description}"
+            fixed = CredentialSource(
+                CredentialClass.STATIC_CONFIG, ctor, f"the service-account key file {what}"
+            )
+            return Sink(call, SinkKind.GOOGLE_SA_KEY, None, ctor, fixed)
+        return None
+    return Sink(call, SinkKind.GOOGLE_SA_KEY, arg, ctor)
 
 
 def authorized_user_file(doc: DocumentView, ctor: cst.Call) -> CredentialSource | None:

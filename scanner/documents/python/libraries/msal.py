@@ -34,3 +34,16 @@ def client_sink(doc: DocumentView, call: cst.Call, method: str | None) -> Sink |
         key = doc.dict_value(credential, "private_key", ctor)
         return Sink(call, SinkKind.MSAL_CLIENT, key, ctor)
     return Sink(call, SinkKind.MSAL_CLIENT, credential, ctor)
+
+
+def username_password_sink(doc: DocumentView, call: cst.Call, method: str | None) -> Sink | None:
+    """``app.acquire_token_by_username_password(user, password, scopes)``: ROPC with a
+    person's password kept by a machine."""
+    ctor = constructor(doc, receiver_of(call), call)
+    if ctor is not None:
+        if not any(n.startswith("msal.") for n in doc.qualified_names(ctor.func)):
+            return None
+    elif not doc.imports_from("msal"):
+        return None
+    password = call_argument(call, 1, "password")
+    return Sink(call, SinkKind.PASSWORD, password, call) if password is not None else None

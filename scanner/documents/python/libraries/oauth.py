@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from scanner.documents.python.libraries.model import Sink, SinkKind, constructor, receiver_of
+from scanner.documents.python.libraries.model import (
+    Sink,
+    SinkFinder,
+    SinkKind,
+    constructor,
+    receiver_of,
+)
 from scanner.documents.python.syntax import call_argument, string_value
 from scanner.documents.python.view import DocumentView
 
@@ -69,3 +75,42 @@ def _seeded_refresh(doc: DocumentView, call: cst.Call, ctor: cst.Call | None) ->
         return None
     inner = doc.dict_value(token, "refresh_token", ctor)
     return Sink(call, SinkKind.OAUTH_REFRESH, inner if inner is not None else token, ctor)
+
+
+def _family_of(doc: DocumentView, call: cst.Call) -> str | None:
+    """``requests_oauthlib`` or ``authlib``: whose session ``call`` is made on."""
+    ctor = constructor(doc, receiver_of(call), call)
+    names = doc.qualified_names(ctor.func) if ctor is not None else frozenset()
+    for family in ("requests_oauthlib", "authlib"):
+        if any(n.startswith(family + ".") for n in names):
+            return family
+    if ctor is None:
+        if doc.imports_from("authlib") and not doc.imports_from("requests_oauthlib"):
+            return "authlib"
+        if doc.imports_from("requests_oauthlib"):
+            return "requests_oauthlib"
+    return None
+
+
+def session_sink_of(family: str) -> SinkFinder:
+    """``session_sink`` for one library's sessions (a row each in ``SINKS``)."""
+
+    def find(doc: DocumentView, call: cst.Call, method: str | None) -> Sink | None:
+        if _family_of(doc, call) != family:
+            return None
+        return session_sink(doc, call, method)
+
+    return find
+
+
+def ensure_active_sink(doc: DocumentView, call: cst.Call, method: str | None) -> Sink | None:
+    """authlib ``session.ensure_active_token(token)``: refreshes the seeded token's refresh
+    token whenever the access token has expired."""
+    if _family_of(doc, call) != "authlib":
+        return None
+    ctor = constructor(doc, receiver_of(call), call)
+    explicit = call_argument(call, 0, "token")
+    if explicit is not None:
+        inner = doc.dict_value(explicit, "refresh_token", call)
+        return Sink(call, SinkKind.OAUTH_REFRESH, inner if inner is not None else explicit, call)
+    return _seeded_refresh(doc, call, ctor)

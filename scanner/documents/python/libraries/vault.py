@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from scanner.documents.python.libraries.model import Sink, SinkKind, constructor, receiver_of
+from scanner.documents.python.libraries.model import (
+    Sink,
+    SinkFinder,
+    SinkKind,
+    constructor,
+    receiver_of,
+)
 from scanner.documents.python.sources import CredentialClass, CredentialSource
 from scanner.documents.python.syntax import call_argument, dotted_name
 from scanner.documents.python.view import DocumentView
@@ -131,3 +137,19 @@ def login_sink(doc: DocumentView, call: cst.Call, method: str | None) -> Sink | 
     if auth in _PASSWORD_AUTH:
         return Sink(call, SinkKind.VAULT_LOGIN, call_argument(call, 1, "password"), call)
     return None
+
+
+def login_sink_of(*auths: str) -> SinkFinder:
+    """``login_sink`` for some auth methods only (one ``SINKS`` row each)."""
+
+    def find(doc: DocumentView, call: cst.Call, method: str | None) -> Sink | None:
+        receiver = receiver_of(call)
+        if method == "login":
+            auth = receiver.attr.value if isinstance(receiver, cst.Attribute) else ""
+        else:
+            auth = (method or "")[len("auth_") :]
+        if auth not in auths:
+            return None
+        return login_sink(doc, call, method)
+
+    return find

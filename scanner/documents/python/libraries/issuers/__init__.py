@@ -1,0 +1,188 @@
+"""The issuers of non-expiring tokens: one table, read by the PY rules.
+
+Each row is one way Python code issues a bearer credential (a JWT, a framework token or
+session, a signed value, a signed URL or SAS, an STS or Vault session, an API token): how the
+call or setting is recognised, the argument or setting that sets the lifetime (and its unit),
+the library's default when nothing sets it, and the rule that reports it. A new library is one
+row here and one VALID and one INVALID example in ``tests/test_python_issuers.py``.
+
+Rows are data; the few helpers below match a call to its row and read its lifetime, so every
+rule judges a lifetime the same way. A row with ``quiet`` is an issuer that is bounded by
+design (a fixed lifetime the caller cannot change, or a server that rejects old tokens): it is
+listed so that nobody adds a rule for it, and its VALID example holds the rules to silence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+import libcst as cst
+
+from scanner.documents.python.libraries.issuers.cloud import CLOUD_ROWS, SIGNER_ROWS
+from scanner.documents.python.libraries.issuers.model import NEVER, Issuer, Slot
+from scanner.documents.python.libraries.issuers.tokens import FRAMEWORK_ROWS, JWT_ROWS
+
+__all__ = ["ISSUERS", "NEVER", "Issuer", "IssuerDoc", "Slot"]
+
+
+class IssuerDoc(Protocol):
+    """What the helpers need of a Python document (``PythonDocument`` satisfies it)."""
+
+    def qualified_names(self, node: cst.CSTNode) -> frozenset[str]: ...
+
+    def imports_from(self, *modules: str) -> bool: ...
+
+    def resolve(
+        self, expr: cst.BaseExpression, at: cst.CSTNode | None = None
+    ) -> cst.BaseExpression: ...
+
+    def argument(
+        self, call: cst.Call, keyword: str, position: int | None = None
+    ) -> cst.BaseExpression | None: ...
+
+    def has_argument(
+        self, call: cst.Call, keyword: str, position: int | None = None
+    ) -> bool | None: ...
+
+    def dict_value(
+        self, expr: cst.BaseExpression, key: str, at: cst.CSTNode
+    ) -> cst.BaseExpression | None: ...
+
+    def dict_keys(self, expr: cst.BaseExpression, at: cst.CSTNode) -> frozenset[str] | None: ...
+
+    def constructed_by(
+        self, expr: cst.BaseExpression, names: Collection[str], at: cst.CSTNode | None = None
+    ) -> cst.Call | None: ...
+
+    @property
+    def is_test_code(self) -> bool: ...
+
+    def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None: ...
+
+    def code(self, node: cst.CSTNode) -> str: ...
+
+
+ISSUERS: tuple[Issuer, ...] = JWT_ROWS + FRAMEWORK_ROWS + CLOUD_ROWS + SIGNER_ROWS
+
+
+def issuers_of(rule: str) -> tuple[Issuer, ...]:
+    """The rows one rule reports (quiet rows left out)."""
+    return tuple(row for row in ISSUERS if row.rule == rule and not row.quiet)
+
+
+def settings_of(rule: str) -> dict[str, Issuer]:
+    """Settings keys of a rule's rows."""
+    return {key: row for row in issuers_of(rule) for key in row.settings}
+
+
+def methods_of(rule: str) -> frozenset[str]:
+    """Every method and called name a rule's rows answer for (a cheap first gate)."""
+    out: set[str] = set()
+    for row in issuers_of(rule):
+        out |= row.methods
+        out |= {name.rsplit(".", 1)[-1] for name in row.calls}
+    return frozenset(out)
+
+
+def issuer_of(doc: IssuerDoc, call: cst.Call, rule: str) -> Issuer | None:
+    """The row of ``rule`` that ``call`` matches, or None."""
+    func = call.func
+    name = (
+        func.attr.value
+        if isinstance(func, cst.Attribute)
+        else (func.value if isinstance(func, cst.Name) else None)
+    )
+    if name is None:
+        return None
+    qualified: frozenset[str] | None = None
+    for row in issuers_of(rule):
+        # A bare name may be an alias (``from jwt import encode as sign``): ask its qualified name.
+        if row.calls and (isinstance(func, cst.Name) or name in _last(row.calls)):
+            if qualified is None:
+                qualified = doc.qualified_names(func)
+            if qualified & row.calls:
+                return row
+        if name not in row.methods or not isinstance(func, cst.Attribute):
+            continue
+        if row.gate and not doc.imports_from(*row.gate):
+            continue
+        if row.managers and not _manager(func.value, row.managers):
+            continue
+        if row.receivers and doc.constructed_by(func.value, row.receivers, call) is None:
+            continue
+        return row
+    return None
+
+
+def _last(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(name.rsplit(".", 1)[-1] for name in names)
+
+
+def _manager(receiver: cst.BaseExpression, managers: frozenset[str]) -> bool:
+    return isinstance(receiver, cst.Attribute) and receiver.attr.value in managers
+
+
+def slot_value(
+    doc: IssuerDoc, call: cst.Call, slot: Slot
+) -> tuple[bool | None, cst.BaseExpression | None]:
+    """Whether ``slot`` is passed (None: cannot tell), and its value when it can be seen."""
+    if slot.in_dict is not None:
+        data = doc.argument(call, "data", slot.in_dict)
+        if data is None:
+            return None, None
+        keys = doc.dict_keys(data, call)
+        if keys is None:
+            return None, None
+        if slot.keyword not in keys:
+            return False, None
+        return True, doc.dict_value(data, slot.keyword, call)
+    value = doc.argument(call, slot.keyword, slot.position)
+    if value is not None:
+        return True, value
+    return doc.has_argument(call, slot.keyword, slot.position), None
+
+
+def turns_off(doc: IssuerDoc, row: Issuer, value: cst.BaseExpression) -> bool:
+    """Whether ``value`` is one of the row's "no expiry" values (``False``, ``None``, ``0``)."""
+    if not row.never:
+        return False
+    resolved = doc.resolve(value, value)
+    if isinstance(resolved, cst.Name):
+        return resolved.value in row.never
+    if isinstance(resolved, cst.Integer):
+        return resolved.value in row.never
+    if isinstance(resolved, cst.SimpleString):
+        return resolved.evaluated_value in row.never
+    return False
+
+
+def proto_seconds(doc: IssuerDoc, value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """``Duration(seconds=N)`` or ``{"seconds": N}``: the ``N`` (protobuf durations)."""
+    resolved = doc.resolve(value, value)
+    if isinstance(resolved, cst.Call):
+        return doc.argument(resolved, "seconds")
+    if isinstance(resolved, cst.Dict):
+        return doc.dict_value(resolved, "seconds", resolved)
+    return None
+
+
+_REJECTION_WORDS = ("raises", "assertraises", "reject", "invalid", "expired", "401", "403")
+
+
+def in_rejection_test(doc: IssuerDoc, node: cst.CSTNode) -> bool:
+    """A test function that builds a token to check it is refused (``pytest.raises``, 401...).
+
+    Such a token is long-lived on purpose and never leaves the test: quiet.
+    """
+    if not doc.is_test_code:
+        return False
+    function = doc.enclosing_function(node)
+    if function is None:
+        return False
+    text = doc.code(function).lower()
+    return any(word in text for word in _REJECTION_WORDS)
+
+
+# APNs provider tokens: exactly these claims (rules.md: quiet, bounded by the server).
+APNS_CLAIMS = frozenset({"iss", "iat"})

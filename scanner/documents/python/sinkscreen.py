@@ -1,0 +1,393 @@
+"""Which Python rules could fire on a file, decided from CPython's ``ast`` before LibCST parses it.
+
+The prefilter's trigger words are right but coarse: every module of an SQLAlchemy project
+says ``sqlalchemy``, so LLC-PY-005's word gate sent 633 of SQLAlchemy's 668 files to LibCST,
+which costs about fifteen times CPython's parser. The guard already parses each file with
+``ast`` (for nesting); the same walk keeps the calls, imports and assignments, and a rule's
+screen here asks whether the call or assignment its findings hang on occurs at all.
+
+A screen is a necessary condition, never a judgement: it answers "maybe" whenever the rule
+could report, and resolves names exactly as the document does (``names.qualified_names``:
+imports only, relative imports bind nothing), over every import of the file, so it sees at
+least what the rule sees. A rule without a screen here always runs. A screen that mirrors a
+rule's call table must list every name of that table (``tests/test_ast_prescreen.py`` checks
+the tables and compares findings with the screen on and off).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the screens read: resolved call names, keywords and assignment targets."""
+
+    #: Qualified names (through the file's imports) of every called expression.
+    called: frozenset[str]
+    #: The same, only for calls that pass at least one argument.
+    called_with_args: frozenset[str]
+    #: Keyword names passed to any call.
+    keywords: frozenset[str]
+    #: Keyword names passed to a call whose callee resolves through an import.
+    resolved_keywords: frozenset[str]
+    #: Attribute names assigned to (``stripe.api_key = ...`` gives ``api_key``).
+    assigned_attributes: frozenset[str]
+    #: Method names of calls on an attribute (``x.from_service_account_file(...)``).
+    methods: frozenset[str]
+    #: String keys of subscripts assigned to (``os.environ["X"] = ...`` gives ``X``).
+    assigned_keys: frozenset[str]
+    #: Names assigned the result of a call (``TOKEN_CACHE = TTLCache(...)``).
+    call_results: frozenset[str]
+    #: Names of decorated functions.
+    decorated: frozenset[str]
+    #: Whether a dict literal holds a token key and ``expires_in``/``expires_at: None``.
+    none_expiry_dict: bool
+    #: Every qualified name an import binds (``import a.b`` binds ``a``).
+    imported: frozenset[str]
+    #: ``MARKERS`` found in string constants other than docstrings.
+    markers: frozenset[str]
+
+    def may_import(self, module: str) -> bool:
+        """Whether a name the imports give can be ``module`` or inside it (an import of
+        ``django`` can give ``django.core.cache.cache``; one of ``djangox`` cannot)."""
+        return any(
+            t == module or t.startswith(module + ".") or module.startswith(t + ".")
+            for t in self.imported
+        )
+
+
+def may_fire(facts: Facts | None, rule_id: str) -> bool:
+    """False only when ``rule_id`` has a screen and its sink cannot occur in this file."""
+    if facts is None:
+        return True
+    check = SCREENS.get(rule_id)
+    return check is None or check(facts)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name (``syntax.dotted_name``), else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _import_table(imports: list[ast.Import | ast.ImportFrom]) -> dict[str, set[str]]:
+    """``names.collect_imports`` over every import of the file (a superset of its walk)."""
+    table: dict[str, set[str]] = {}
+    for node in imports:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    table.setdefault(alias.asname, set()).add(alias.name)
+                else:
+                    head = alias.name.split(".")[0]
+                    table.setdefault(head, set()).add(head)
+        elif not node.level and node.module:
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                bound = alias.asname or alias.name
+                table.setdefault(bound, set()).add(f"{node.module}.{alias.name}")
+    return table
+
+
+#: String markers the screens ask about: a DSN's ``@`` (``user:pass@host``) or ``=``
+#: (``password=...``); a literal joined from pieces with ``+`` still has them in one piece.
+MARKERS = ("@", "=")
+#: The marker of a string that names a credential header (``Authorization``, ``X-API-Key``).
+HEADER = "header"
+#: LLC-PY-007's header names: ``authorization`` and ``_KEY_HEADERS``.
+PY007_HEADERS = frozenset(
+    {
+        "authorization",
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "x-api-token",
+        "private-token",
+        "x-vault-token",
+    }
+)
+_LONGEST_HEADER = max(len(h) for h in PY007_HEADERS)
+#: Node types the guard's walk keeps besides calls, imports and assignments.
+KEPT: tuple[type[ast.AST], ...] = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Dict)
+
+
+@dataclass(slots=True)
+class Kept:
+    """The nodes and string markers the guard's walk keeps for ``sink_facts``."""
+
+    calls: list[ast.Call] = field(default_factory=list)
+    imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
+    assigns: list[ast.Assign] = field(default_factory=list)
+    others: list[ast.AST] = field(default_factory=list)
+    markers: set[str] = field(default_factory=set)
+
+    def string(self, value: str) -> None:
+        """A string constant that is not a statement of its own (a docstring)."""
+        for marker in MARKERS:
+            if marker in value:
+                self.markers.add(marker)
+        if len(value) <= _LONGEST_HEADER and value.lower() in PY007_HEADERS:
+            self.markers.add(HEADER)
+
+
+def sink_facts(kept: Kept) -> Facts:
+    """The facts of one module from the nodes the guard's walk kept."""
+    calls, assigns = kept.calls, kept.assigns
+    table = _import_table(kept.imports)
+    called: set[str] = set()
+    with_args: set[str] = set()
+    keywords: set[str] = set()
+    resolved_keywords: set[str] = set()
+    methods: set[str] = set()
+    for call in calls:
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            methods.add(func.attr)
+        names: set[str] = set()
+        dotted = _dotted(func)
+        if dotted is not None:
+            head, _, rest = dotted.partition(".")
+            targets = table.get(head)
+            if targets:
+                suffix = "." + rest if rest else ""
+                names = {t + suffix for t in targets}
+        words = {k.arg for k in call.keywords if k.arg is not None}
+        keywords |= words
+        if names:
+            called |= names
+            resolved_keywords |= words
+            if call.args or call.keywords:
+                with_args |= names
+    attributes: set[str] = set()
+    keys: set[str] = set()
+    results: set[str] = set()
+    for node in assigns:
+        for target in node.targets:
+            if isinstance(target, ast.Attribute):
+                attributes.add(target.attr)
+            elif isinstance(target, ast.Subscript):
+                index = target.slice
+                if isinstance(index, ast.Constant) and isinstance(index.value, str):
+                    keys.add(index.value)
+            elif isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
+                results.add(target.id)
+    decorated: set[str] = set()
+    none_expiry = False
+    for other in kept.others:
+        if isinstance(other, ast.FunctionDef | ast.AsyncFunctionDef):
+            if other.decorator_list:
+                decorated.add(other.name)
+        elif isinstance(other, ast.Dict) and not none_expiry:
+            none_expiry = _none_expiry(other)
+    return Facts(
+        frozenset(called),
+        frozenset(with_args),
+        frozenset(keywords),
+        frozenset(resolved_keywords),
+        frozenset(attributes),
+        frozenset(methods),
+        frozenset(keys),
+        frozenset(results),
+        frozenset(decorated),
+        none_expiry,
+        frozenset(t for targets in table.values() for t in targets),
+        frozenset(kept.markers),
+    )
+
+
+def _none_expiry(node: ast.Dict) -> bool:
+    """LLC-PY-011's dict: a token key, and ``expires_in`` or ``expires_at`` set to None."""
+    keys = {
+        k.value: v
+        for k, v in zip(node.keys, node.values, strict=True)
+        if isinstance(k, ast.Constant) and isinstance(k.value, str)
+    }
+    if PY011_TOKEN_KEYS.isdisjoint(keys):
+        return False
+    return any(
+        isinstance(v, ast.Constant) and v.value is None
+        for k, v in keys.items()
+        if k in ("expires_in", "expires_at")
+    )
+
+
+# -- the screens, one per rule whose trigger words are common -------------------------------
+
+#: LLC-PY-005's call tables (``_CALLS``, ``_URL_CALLS``, ``_SERVICE_ACCOUNT_INFO``).
+PY005_CALLS = frozenset(
+    {
+        "boto3.client",
+        "boto3.resource",
+        "boto3.Session",
+        "boto3.session.Session",
+        "aioboto3.Session",
+        "botocore.session.Session.create_client",
+        "azure.identity.ClientSecretCredential",
+        "azure.identity.aio.ClientSecretCredential",
+        "azure.identity.CertificateCredential",
+        "azure.identity.UsernamePasswordCredential",
+        "azure.storage.blob.BlobServiceClient",
+        "msal.ConfidentialClientApplication",
+        "openai.OpenAI",
+        "openai.AsyncOpenAI",
+        "openai.AzureOpenAI",
+        "openai.AsyncAzureOpenAI",
+        "anthropic.Anthropic",
+        "anthropic.AsyncAnthropic",
+        "cohere.Client",
+        "cohere.ClientV2",
+        "mistralai.Mistral",
+        "huggingface_hub.login",
+        "huggingface_hub.HfApi",
+        "huggingface_hub.InferenceClient",
+        "slack_sdk.WebClient",
+        "slack_sdk.web.async_client.AsyncWebClient",
+        "slack_bolt.App",
+        "github.Github",
+        "github.Auth.Token",
+        "github.Auth.Login",
+        "gitlab.Gitlab",
+        "hvac.Client",
+        "psycopg2.connect",
+        "pymysql.connect",
+        "mysql.connector.connect",
+        "authlib.integrations.requests_client.OAuth2Session",
+        "authlib.integrations.httpx_client.OAuth2Client",
+        "authlib.integrations.httpx_client.AsyncOAuth2Client",
+        # _URL_CALLS
+        "sqlalchemy.create_engine",
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "psycopg.connect",
+        # _SERVICE_ACCOUNT_INFO
+        "google.oauth2.service_account.Credentials.from_service_account_info",
+        "google.oauth2.service_account.IDTokenCredentials.from_service_account_info",
+    }
+)
+#: Calls only in LLC-PY-005's ``_URL_CALLS``: a finding needs a password in a URL literal.
+PY005_URL_ONLY = frozenset(
+    {"sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine", "psycopg.connect"}
+)
+#: LLC-PY-005's ``_AWS`` keywords, which it checks on any call.
+AWS_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
+#: LLC-PY-005's ``_GENERIC_KEYWORD``: a secret-named keyword of any imported API.
+PY005_GENERIC_KEYWORD = re.compile(
+    r"(?i)(?:api_?key|secret|token|password|passwd|credential|private_key|client_secret)$"
+)
+#: LLC-PY-005's ``_MODULE_KEYS`` attributes (``stripe.api_key = "..."``).
+PY005_MODULE_KEYS = frozenset({"api_key"})
+
+
+def _py005(facts: Facts) -> bool:
+    """A literal credential passed to an SDK call, a DSN, or ``stripe.api_key = ...``."""
+    hit = PY005_CALLS & facts.called_with_args
+    if hit - PY005_URL_ONLY or (hit and facts.markers):
+        return True  # a URL or DSN needs ``user:pass@`` or ``password=`` in some literal
+    if not AWS_KEYWORDS.isdisjoint(facts.keywords):
+        return True
+    if not PY005_MODULE_KEYS.isdisjoint(facts.assigned_attributes):
+        return True
+    if any(PY005_GENERIC_KEYWORD.search(k) for k in facts.resolved_keywords):
+        return True
+    return any(
+        n.startswith("azure.") and n.endswith(".from_connection_string")
+        for n in facts.called_with_args
+    )
+
+
+#: LLC-PY-006's ``_BOTO`` and ``_AZURE_SECRET`` calls.
+PY006_CALLS = frozenset(
+    {
+        "boto3.client",
+        "boto3.resource",
+        "boto3.Session",
+        "boto3.session.Session",
+        "aioboto3.Session",
+        "botocore.session.Session.create_client",
+        "azure.identity.ClientSecretCredential",
+        "azure.identity.aio.ClientSecretCredential",
+    }
+)
+
+
+def _py006(facts: Facts) -> bool:
+    """boto3 or azure-identity given a stored key, a Google key file, or the Google key-file
+    variable set in ``os.environ``."""
+    if not PY006_CALLS.isdisjoint(facts.called) or "aws_access_key_id" in facts.keywords:
+        return True
+    if any(n.startswith("google.") for n in facts.called):
+        return True  # a method on a Google class (``from_service_account_file``)
+    return PY006_GOOGLE_ENV in facts.assigned_keys
+
+
+#: LLC-PY-006's ``_GOOGLE_ENV``.
+PY006_GOOGLE_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+
+
+#: LLC-PY-011's ``_TOKEN_KEYS``, ``_FETCHER`` and ``_CREDENTIAL_KEY``.
+PY011_TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "token"})
+PY011_FETCHER = re.compile(
+    r"(?i)^_*(?:get|fetch|load|obtain|read|retrieve|acquire|request|issue|mint|generate|create)"
+    r"_?(?:\w*_)?(?:tokens?|credentials?|creds|secrets?|api_?keys?|access_?keys?|jwts?)$"
+)
+PY011_CREDENTIAL_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
+
+
+def _py011(facts: Facts) -> bool:
+    """A memoised credential fetcher, a long TTL cache named for a credential, a Django or
+    redis cache write, or a token dict whose expiry is None."""
+    if facts.none_expiry_dict:
+        return True
+    if any(PY011_FETCHER.match(name) for name in facts.decorated):
+        return True
+    if any(PY011_CREDENTIAL_KEY.search(name) for name in facts.call_results):
+        return True
+    if not {"set", "add", "get_or_set"}.isdisjoint(facts.methods) and facts.may_import(
+        "django.core.cache"
+    ):
+        return True
+    return not {"set", "hset"}.isdisjoint(facts.methods) and facts.may_import("redis")
+
+
+#: LLC-PY-007's ``_BASIC_AUTH`` classes.
+PY007_BASIC_AUTH = frozenset(
+    {
+        "requests.auth.HTTPBasicAuth",
+        "requests.auth.HTTPDigestAuth",
+        "requests.auth.HTTPProxyAuth",
+        "requests.HTTPBasicAuth",
+        "httpx.BasicAuth",
+        "httpx.DigestAuth",
+        "aiohttp.BasicAuth",
+    }
+)
+
+
+def _py007(facts: Facts) -> bool:
+    """A credential header named in a string (or a ``dict(Authorization=...)`` keyword), an
+    ``auth=`` tuple, or a basic-auth class given a password."""
+    if HEADER in facts.markers or "auth" in facts.keywords:
+        return True
+    if any(k.lower() in PY007_HEADERS for k in facts.keywords):
+        return True
+    return not PY007_BASIC_AUTH.isdisjoint(facts.called)
+
+
+SCREENS: dict[str, Callable[[Facts], bool]] = {
+    "LLC-PY-005": _py005,
+    "LLC-PY-006": _py006,
+    "LLC-PY-007": _py007,
+    "LLC-PY-011": _py011,
+}

@@ -1,0 +1,233 @@
+"""The ``ast`` sink screen changes which files reach LibCST, never what is found.
+
+Every rule's VALID and INVALID examples, and every fixture file, are scanned with the screen on
+and off: findings and errors must be identical. The screens' copies of rule call tables must
+hold every name of the rule's own table, and a file whose only trigger is an import no sink
+uses must not be parsed by LibCST.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from scanner import engine as engine_module
+from scanner.api.rule import Invalid, Rule, Valid
+from scanner.config import Config
+from scanner.documents.python import sinkscreen
+from scanner.documents.python.guard import screen
+from scanner.engine import Engine, FileResult
+from scanner.registry import all_rules
+from scanner.testing import default_path
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 1, 1)
+RULES = all_rules()
+PYTHON_RULES = [r for r in RULES if r.DOCUMENT == "python"]
+
+
+def _scan(rules: Sequence[type[Rule]], rel: str, data: bytes, *, prescreen: bool) -> FileResult:
+    engine = Engine(rules, Config(), today=TODAY)
+    engine.ast_prescreen = prescreen
+    return engine.scan_bytes(rel, data)
+
+
+def _same(rules: Sequence[type[Rule]], rel: str, data: bytes) -> None:
+    on = _scan(rules, rel, data, prescreen=True)
+    off = _scan(rules, rel, data, prescreen=False)
+    assert on.findings == off.findings, rel
+    assert on.errors == off.errors, rel
+
+
+EXAMPLES = [
+    pytest.param(rule, example, id=f"{rule.META.id}-{kind}-{i}")
+    for rule in RULES
+    for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID))
+    for i, example in enumerate(examples)
+    if rule.DOCUMENT in ("python", "iac")
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), EXAMPLES)
+def test_examples_alone_and_with_every_rule(rule: type[Rule], example: Valid | Invalid) -> None:
+    rel = example.path or default_path(rule)
+    data = example.code.encode("utf-8")
+    _same([rule], rel, data)
+    _same(RULES, rel, data)
+
+
+def test_fixtures() -> None:
+    files = [
+        p
+        for p in sorted((ROOT / "fixtures").rglob("*"))
+        if p.is_file() and not p.is_symlink() and ".git" not in p.parts
+    ]
+    assert files
+    for path in files:
+        _same(RULES, path.relative_to(ROOT / "fixtures").as_posix(), path.read_bytes())
+
+
+def test_screen_tables_hold_the_rules_tables() -> None:
+    py005 = importlib.import_module("rules.python.py005_hardcoded_sdk_credential")
+    assert set(py005._CALLS) | set(py005._URL_CALLS) | py005._SERVICE_ACCOUNT_INFO <= (
+        sinkscreen.PY005_CALLS
+    )
+    assert set(py005._AWS) == sinkscreen.AWS_KEYWORDS
+    assert py005._GENERIC_KEYWORD.pattern == sinkscreen.PY005_GENERIC_KEYWORD.pattern
+    assert {k.rsplit(".", 1)[1] for k in py005._MODULE_KEYS} == sinkscreen.PY005_MODULE_KEYS
+    py006 = importlib.import_module("rules.python.py006_static_cloud_key")
+    assert py006._BOTO | py006._AZURE_SECRET <= sinkscreen.PY006_CALLS
+    assert py006._GOOGLE_ENV == sinkscreen.PY006_GOOGLE_ENV
+    assert set(sinkscreen.SCREENS) <= {r.META.id for r in PYTHON_RULES}
+
+
+SQLALCHEMY_MODEL = (
+    "from sqlalchemy import Column, Integer, String\n"
+    "from sqlalchemy.orm import declarative_base\n"
+    "Base = declarative_base()\n"
+    "class User(Base):\n"
+    "    __tablename__ = 'users'\n"
+    "    id = Column(Integer, primary_key=True)\n"
+    "    token = Column(String(64))\n"
+)
+
+
+def test_a_model_file_never_reaches_libcst(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    import scanner.documents.python as python_package
+
+    real = python_package.PythonDocument
+
+    def spy(path: str, text: str, now: float | None = None) -> object:
+        parsed.append(path)
+        return real(path, text, now)
+
+    monkeypatch.setattr(python_package, "PythonDocument", spy)
+    data = SQLALCHEMY_MODEL.encode()
+    assert _scan(PYTHON_RULES, "app/models.py", data, prescreen=True).findings == ()
+    assert parsed == []
+    _scan(PYTHON_RULES, "app/models.py", data, prescreen=False)
+    assert parsed == ["app/models.py"]
+
+
+@pytest.mark.parametrize(
+    ("code", "rule"),
+    [
+        # Aliases, function-level imports, a DSN and a module key: the screen says maybe.
+        ("def f():\n    import sqlalchemy as sa\n    sa.create_engine(f'{U}@h')\n", "LLC-PY-005"),
+        (
+            "from sqlalchemy.ext.asyncio import create_async_engine as mk\nmk(U, x='a=b')\n",
+            "LLC-PY-005",
+        ),
+        ("import stripe\nstripe.api_key = K\n", "LLC-PY-005"),
+        ("import x\nx.anything(password=P)\n", "LLC-PY-005"),
+        ("s = get_session()\ns.create_client('s3', aws_access_key_id=K)\n", "LLC-PY-005"),
+        ("import os\nos.environ['GOOGLE_APPLICATION_CREDENTIALS'] = 'k.json'\n", "LLC-PY-006"),
+        ("from google.oauth2 import service_account as sa\nsa.C.from_x(1)\n", "LLC-PY-006"),
+    ],
+)
+def test_screen_keeps_every_possible_sink(code: str, rule: str) -> None:
+    assert screen(code).may_fire(rule)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        SQLALCHEMY_MODEL,
+        "from .engine import create_engine\ncreate_engine(URL)\n",  # relative: not resolved
+        "import sqlalchemy\nsqlalchemy.text('select 1')\n",
+    ],
+)
+def test_screen_drops_files_without_a_sink(code: str) -> None:
+    verdict = screen(code)
+    assert not verdict.may_fire("LLC-PY-005")
+    assert verdict.may_fire("LLC-PY-001")  # no screen: always runs
+
+
+def test_unparsable_text_runs_every_rule() -> None:
+    verdict = screen("import sqlalchemy\ndef f(:\n")
+    assert verdict.facts is None
+    assert verdict.may_fire("LLC-PY-005")
+
+
+def test_engine_reads_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTLIVE_AST_PRESCREEN", "0")
+    assert not Engine(PYTHON_RULES, Config()).ast_prescreen
+    monkeypatch.delenv("OUTLIVE_AST_PRESCREEN")
+    assert engine_module.Engine(PYTHON_RULES, Config()).ast_prescreen
+
+
+def test_py011_tables() -> None:
+    py011 = importlib.import_module("rules.python.py011_credential_cache_never_expires")
+    assert py011._TOKEN_KEYS == sinkscreen.PY011_TOKEN_KEYS
+    assert py011._FETCHER.pattern == sinkscreen.PY011_FETCHER.pattern
+    assert py011._CREDENTIAL_KEY.pattern == sinkscreen.PY011_CREDENTIAL_KEY.pattern
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from functools import lru_cache\n@lru_cache\ndef get_token():\n    return 1\n",
+        "import cachetools\nTOKEN_CACHE = cachetools.TTLCache(1, 10)\n",
+        "import django\ndjango.core.cache.cache.set('token', v, None)\n",
+        "from django.core.cache import caches\ncaches['x'].set('token', v, None)\n",
+        "import redis\nr = redis.Redis()\nr.set('token', v)\n",
+        "d = {'access_token': t, 'expires_in': None}\n",
+    ],
+)
+def test_py011_screen_keeps_its_sinks(code: str) -> None:
+    assert screen(code).may_fire("LLC-PY-011")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from functools import lru_cache\n@lru_cache\ndef parse(token):\n    return 1\n",
+        "import djangox\nx.set('token', 1)\n",
+        "d = {'access_token': t, 'expires_in': 3600}\n",
+        "engine = create_engine('postgresql://u:p@h/db')\n",  # not imported: no DSN sink
+    ],
+)
+def test_py011_screen_drops(code: str) -> None:
+    verdict = screen(code)
+    assert not verdict.may_fire("LLC-PY-011")
+    assert not verdict.may_fire("LLC-PY-005")
+
+
+def test_py005_dsn_needs_a_marker() -> None:
+    assert not screen("import sqlalchemy as sa\nsa.create_engine(URL)\n").may_fire("LLC-PY-005")
+    assert screen("import sqlalchemy as sa\nsa.create_engine('x://u:' + P + '@h')\n").may_fire(
+        "LLC-PY-005"
+    )
+    docstring = '"""postgresql://u:p@h"""\nimport sqlalchemy as sa\nsa.create_engine(URL)\n'
+    assert not screen(docstring).may_fire("LLC-PY-005")
+
+
+def test_py007_tables() -> None:
+    py007 = importlib.import_module("rules.python.py007_static_bearer_token")
+    assert py007._KEY_HEADERS | {"authorization"} == sinkscreen.PY007_HEADERS
+    assert py007._BASIC_AUTH == sinkscreen.PY007_BASIC_AUTH
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import requests\nrequests.get(U, headers={'Authorization': T})\n",
+        "import requests\nh = dict(Authorization=T)\nrequests.get(U, headers=h)\n",
+        "import requests\ns = requests.Session()\ns.headers['X-API-Key'] = K\n",
+        "import requests\nrequests.get(U, auth=('u', P))\n",
+        "from requests.auth import HTTPBasicAuth as B\nB('u', P)\n",
+        "import urllib.request as r\nq = r.Request(U)\nq.add_header('Private-Token', K)\n",
+    ],
+)
+def test_py007_screen_keeps_its_sinks(code: str) -> None:
+    assert screen(code).may_fire("LLC-PY-007")
+
+
+def test_py007_screen_drops_a_plain_client() -> None:
+    code = '"""Authorization: see docs."""\nimport requests\nrequests.get(U, timeout=5)\n'
+    assert not screen(code).may_fire("LLC-PY-007")
