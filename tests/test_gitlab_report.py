@@ -1,5 +1,10 @@
-"""`--format gitlab`: GitLab's SAST report, valid against the official schema (vendored, MIT,
-tests/data/gitlab-sast-report-format-15.2.1.LICENSE), with what GitLab's ingestion needs."""
+"""`--format gitlab`: GitLab's SAST report, with what GitLab's ingestion needs.
+
+The reports are validated against ``tests/data/gitlab-sast-report-15.2.1-required.json``: the
+required keys, enums and shapes of GitLab's schema 15.2.1, written down here (GitLab's own file
+is not copied into this repository). ``OUTLIVE_GITLAB_SCHEMA=<path to GitLab's
+sast-report-format.json>`` validates against the official schema instead.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +31,10 @@ from tests.gitrepo import commit_all, git
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads(
-    (ROOT / "tests" / "data" / f"gitlab-sast-report-format-{SCHEMA_VERSION}.json").read_text()
+    Path(
+        os.environ.get("OUTLIVE_GITLAB_SCHEMA")
+        or ROOT / "tests" / "data" / f"gitlab-sast-report-{SCHEMA_VERSION}-required.json"
+    ).read_text(encoding="utf-8")
 )
 Draft7Validator.check_schema(SCHEMA)
 VALIDATOR = Draft7Validator(SCHEMA, format_checker=FormatChecker())
@@ -101,7 +109,7 @@ def test_every_fixture_validates(every_fixture):
     ],
 )
 def test_negative_control(demo, path, value):
-    """The vendored schema really checks: a broken copy must give errors."""
+    """The schema really checks: a broken copy must give errors."""
     broken = copy.deepcopy(demo)
     target: Any = broken
     for key in path[:-1]:

@@ -6,7 +6,7 @@ the vulnerability report. What its schema and its ingestion ask for shapes the r
 - **Required fields.** ``version``, ``scan`` (``analyzer`` and ``scanner`` with id, name,
   version and vendor; ``start_time``/``end_time``; ``status``; ``type: sast``) and
   ``vulnerabilities``, each with ``id``, ``identifiers`` (at least one) and ``location``.
-  The tests validate real output against the vendored official schema.
+  The tests validate real output against the schema's required keys and enums (tests/data).
 - **Identity.** GitLab keys a vulnerability on its *primary* identifier (the first) and its
   location (file, start and end line), so the first identifier is the rule id, the same for
   every finding of a rule, never a per-finding value (GitLab stores one row per distinct
