@@ -69,7 +69,7 @@ _RESULTS_NAME = re.compile(r"results-[0-9a-f]{24}\.json\Z")
 _TEMP_NAME = re.compile(r"results-[0-9a-f]{24}\.json\.[0-9a-f]{16}\.tmp\Z")
 
 
-def stamp_of(path: Path) -> Stamp | None:
+def stamp_of(path: str | Path) -> Stamp | None:
     """(size, mtime in ns, inode): one ``stat``, the whole cost of a warm lookup."""
     try:
         st = os.stat(path)  # noqa: PTH116 - without pathlib's per-call overhead

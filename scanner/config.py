@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import pathspec
 import re2
 
 from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, safe_read
@@ -444,6 +443,8 @@ def _exclude_problem(glob: str) -> str | None:
     """Why ``glob`` cannot be an ``exclude`` (gitignore) pattern, or None when it can."""
     if not glob.strip():
         return "it is empty"
+    import pathspec  # only a config with an exclude pays for it
+
     try:
         spec = pathspec.GitIgnoreSpec.from_lines([glob])
     except (ValueError, re.error) as exc:

@@ -22,12 +22,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from scanner import git  # GIT_TIMEOUT, MAX_SUBMODULE_DEPTH read at call time (tests set them)
 from scanner.findings import ScanError
 from scanner.git import GitError, git_command, special_exclude_file
+
+if TYPE_CHECKING:
+    import pathspec
 
 BINARY_SNIFF = 8192
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".outlive_cache", "__pycache__"})
@@ -38,7 +40,15 @@ MAX_AUX_FILE_SIZE = 2 * 1024 * 1024
 @dataclass(frozen=True, slots=True, order=True)
 class SourceFile:
     rel: str  # relative to the scan root, "/"-separated
-    path: Path
+    fspath: str | Path  # a Path on use only: a warm scan stats the string (Path() is 6 us)
+
+    @property
+    def path(self) -> Path:
+        return self.fspath if isinstance(self.fspath, Path) else Path(self.fspath)
+
+
+#: (path from the folder listed, its path, True for a plain file: not a link, no stat needed)
+_Listed = tuple[str, str, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +263,7 @@ def exclusion(exclude: Sequence[str], anchor: Callable[[str], str | None]) -> _E
     """The config's ``exclude`` globs as a test on a root-relative path (a folder ends with
     ``/``), matched against ``anchor(rel)``, the path from the config's folder; one copy, for
     discovery and for standard input named with ``--stdin-filename``."""
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    spec = _spec(exclude) if exclude else None
 
     def excluded(rel: str) -> bool:
         if spec is None:
@@ -293,9 +303,13 @@ def discover(
             # Resolve the directory once; its files' relative paths are then string joins.
             base = relative(given, root)
             prefix = "" if base in ("", ".") else base + "/"
-            for path in lister.list_dir(given):
-                rel = prefix + path.relative_to(given).as_posix()
-                _add(found, path, root, excluded, errors, rel=rel)
+            for rel, path, regular in lister.list_dir(given):
+                if regular:  # a plain file, not a link: what the listing saw needs no stat
+                    rel = prefix + rel
+                    if not excluded(rel):
+                        found[rel] = SourceFile(rel, path)
+                    continue
+                _add(found, Path(path), root, excluded, errors, rel=prefix + rel)
         elif given.exists():
             _add(found, given, root, excluded, errors, explicit=True)
         else:
@@ -370,7 +384,7 @@ class _Lister:
     def note(self, rel: str, message: str) -> None:
         self.errors.append(ScanError(rel, message, level="note", kind="skipped"))
 
-    def list_dir(self, directory: Path, depth: int = 0) -> list[Path]:
+    def list_dir(self, directory: Path, depth: int = 0) -> list[_Listed]:
         listed = self.git_files(directory, depth)
         if listed is not None:
             return listed
@@ -378,7 +392,7 @@ class _Lister:
 
     def git_files(
         self, directory: Path, depth: int = 0, own_top: bool = False
-    ) -> list[Path] | None:
+    ) -> list[_Listed] | None:
         """Files git knows (tracked, or untracked and not ignored); None outside a work tree.
 
         With ``own_top`` (a submodule), None too when git answers for another work tree than
@@ -431,22 +445,28 @@ class _Lister:
         if listed is None or listed.returncode != 0:
             return None
         names = [n for n in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-        out = []
+        out: list[_Listed] = []
+        folder = os.fspath(directory)
+        lstat, isdir, isreg = os.lstat, stat.S_ISDIR, stat.S_ISREG
         for name in dict.fromkeys(names):
-            path = directory / name
+            path = os.path.join(folder, name)  # noqa: PTH118 - no pathlib per file
             try:
-                mode = os.lstat(path).st_mode
+                mode = lstat(path).st_mode
             except OSError:
                 continue  # deleted-but-tracked files drop out here
-            if stat.S_ISDIR(mode):
+            if isdir(mode):
                 # git lists a submodule (or an untracked repository inside this one) as one
                 # entry: its files are part of the checkout, listed by git run inside it.
-                out.extend(self.submodule_files(path, depth))
+                inner = name.rstrip("/") + "/"
+                out.extend(
+                    (inner + rel, sub, regular)
+                    for rel, sub, regular in self.submodule_files(Path(path), depth)
+                )
             else:
-                out.append(path)
+                out.append((name, path, isreg(mode)))
         return out
 
-    def submodule_files(self, directory: Path, depth: int) -> list[Path]:
+    def submodule_files(self, directory: Path, depth: int) -> list[_Listed]:
         rel = relative(directory, self.root)
         quiet = self.excluded(rel + "/")  # the config excludes it: its files drop out in _add
         if not os.path.lexists(directory / ".git"):
@@ -474,52 +494,66 @@ class _Lister:
         listed = self.git_files(directory, depth + 1, own_top=True)
         return listed if listed is not None else self.walk(directory)
 
-    def walk(self, directory: Path) -> list[Path]:
+    def walk(self, directory: Path) -> list[_Listed]:
+        """Files under ``directory`` (``os.scandir``, string paths: a plain file costs no stat),
+        noted in top-down order: a folder's sub-folders, its files, then each sub-folder."""
         errors, root = self.errors, self.root
         ignore = _gitignore(directory, errors, root) if self.gitignore else None
+        match = ignore.match_file if ignore is not None else None
         base = relative(directory, root)
         prefix = "" if base in ("", ".") else base + "/"
-        real_root = resolve_path(root)
-        out: list[Path] = []
-
-        def onerror(exc: OSError) -> None:
-            where = Path(exc.filename) if exc.filename else directory
-            errors.append(
-                ScanError(
-                    relative(where, root),
-                    f"cannot list directory: {exc.strerror}",
-                    kind="unreadable",
-                )
-            )
-
-        for current, dirs, files in os.walk(directory, onerror=onerror):
-            here = Path(current)
-            kept = []
-            for d in sorted(dirs):
-                sub = here / d
-                rel = sub.relative_to(directory).as_posix()
-                if d in _SKIP_DIRS:
+        real_root: Path | None = None
+        out: list[_Listed] = []
+        append = out.append
+        pending: list[tuple[str, str]] = [(os.fspath(directory), "")]  # (path, rel + "/")
+        while pending:
+            current, here = pending.pop()
+            try:
+                with os.scandir(current) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as exc:
+                where = relative(Path(exc.filename or current), root)
+                message = f"cannot list directory: {exc.strerror}"
+                errors.append(ScanError(where, message, kind="unreadable"))
+                continue
+            files, kept = [], []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    files.append(entry)
                     continue
-                if ignore is not None and ignore.match_file(rel + "/"):
+                name = entry.name
+                if name in _SKIP_DIRS:
+                    continue
+                rel = here + name
+                if match is not None and match(rel + "/"):
                     if not self.excluded(prefix + rel + "/"):
                         self.note(prefix + rel, GITIGNORED_DIR)
                     continue
-                if sub.is_symlink():
-                    # os.walk does not follow links to folders. One into the root is scanned
-                    # where it lies; one out of it is not scanned, and says so.
-                    if not _inside(resolve_path(sub), real_root):
+                if entry.is_symlink():
+                    # A link to a folder is not followed. One into the root is scanned where
+                    # it lies; one out of it is not scanned, and says so.
+                    if real_root is None:
+                        real_root = resolve_path(root)
+                    if not _inside(resolve_path(Path(entry.path)), real_root):
                         self.note(prefix + rel, LINK_OUT_OF_ROOT)
                     continue
-                kept.append(d)
-            dirs[:] = kept
-            for name in sorted(files):
-                path = here / name
-                rel = path.relative_to(directory).as_posix()
-                if ignore is not None and ignore.match_file(rel):
+                kept.append((entry.path, rel + "/"))
+            for entry in files:
+                rel = here + entry.name
+                if match is not None and match(rel):
                     if not self.excluded(prefix + rel):
                         self.note(prefix + rel, GITIGNORED_FILE)
                     continue
-                out.append(path)
+                try:
+                    regular = entry.is_file(follow_symlinks=False)
+                except OSError:
+                    regular = False
+                append((rel, entry.path, regular))
+            pending.extend(reversed(kept))
         return out
 
 
@@ -540,7 +574,13 @@ def _gitignore(
             )
         )
         return None
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    return _spec(data.decode("utf-8", errors="replace").splitlines())
+
+
+def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    """Gitignore rules; ``pathspec`` loads only when a tree has a .gitignore or an exclude."""
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 

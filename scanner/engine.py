@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -189,6 +190,8 @@ class Engine:
         candidates = self._by_kind[kind]
         hits = self.prefilter.hits(utf8.lower()) if candidates else frozenset()
         rules = [r for r in candidates if Prefilter.can_fire(r, hits)]
+        if rules and b"\0" not in utf8:  # a NUL is blanked in the text: not the same bytes
+            _share_hits(text, hits, self.prefilter.triggers)
         if rules and self.config.per_path_ignores:
             rules = [r for r in rules if not self._ignored_for_path(r.META.id, rel)]
         docs = Documents(Source(rel, text, kind, self.now), errors)
@@ -300,8 +303,13 @@ class Engine:
         """
         if self.ast_prescreen and docs.syntax == "python":
             from scanner.documents.python.guard import screen
+            from scanner.documents.python.sinkscreen import text_may_fire
 
-            verdict = screen(docs.source.text)
+            text = docs.source.text
+            rule_classes = [s for s in rule_classes if text_may_fire(s.META.id, text)]
+            if not rule_classes:
+                return
+            verdict = screen(text)
             if verdict.facts is not None:
                 rule_classes = [s for s in rule_classes if verdict.may_fire(s.META.id)]
                 if not rule_classes:
@@ -477,6 +485,14 @@ def _decode(rel: str, data: bytes, errors: list[ScanError]) -> tuple[str, bytes]
         )
         text = data.decode("utf-8", "replace")
     return _blank_nul(rel, text, errors), utf8
+
+
+def _share_hits(text: str, hits: frozenset[str], triggers: frozenset[str]) -> None:
+    """The prefilter's hits to the provider-table rules, once a family rule has loaded their
+    module (``sys.modules``: no import for a scan that runs none of them)."""
+    shared = sys.modules.get("scanner.api.provider_rule")
+    if shared is not None:
+        shared.share_hits(text, hits, triggers)
 
 
 def _blank_nul(rel: str, text: str, errors: list[ScanError]) -> str:

@@ -116,7 +116,7 @@ def scan(
     stamps: dict[str, Stamp | None] = {}
     for source in discovered.files:
         if store is not None:
-            stamp = stamps[source.rel] = stamp_of(source.path)
+            stamp = stamps[source.rel] = stamp_of(source.fspath)
             hit = store.get(source.rel, stamp)
             if hit is not None:
                 read = not _skipped(hit[1])  # a binary file's note is kept too: not re-read

@@ -81,7 +81,11 @@ def test_screen_tables_hold_the_rules_tables() -> None:
     assert {k.rsplit(".", 1)[1] for k in py005._MODULE_KEYS} == sinkscreen.PY005_MODULE_KEYS
     py006 = importlib.import_module("rules.python.py006_static_cloud_key")
     assert py006._BOTO | py006._AZURE_SECRET <= sinkscreen.PY006_CALLS
-    assert py006._GOOGLE_ENV == sinkscreen.PY006_GOOGLE_ENV
+    google_env = py006._GOOGLE_ENV
+    envs = {google_env} if isinstance(google_env, str) else set(google_env)
+    assert envs == {sinkscreen.PY006_GOOGLE_ENV}
+    py005_rows = getattr(py005, "_CONNECTION_STRINGS", ())
+    assert set(py005_rows) <= set(sinkscreen.PY005_CONNECTION_STRINGS)
     assert set(sinkscreen.SCREENS) <= {r.META.id for r in PYTHON_RULES}
 
 
@@ -231,3 +235,37 @@ def test_py007_screen_keeps_its_sinks(code: str) -> None:
 def test_py007_screen_drops_a_plain_client() -> None:
     code = '"""Authorization: see docs."""\nimport requests\nrequests.get(U, timeout=5)\n'
     assert not screen(code).may_fire("LLC-PY-007")
+
+
+def _python_texts() -> list[str]:
+    texts = [
+        e.code for r in RULES for e in (*r.VALID, *r.INVALID) if isinstance(e, Valid | Invalid)
+    ]
+    texts += [p.read_text("utf-8", "replace") for p in (ROOT / "fixtures").rglob("*.py")]
+    texts += [p.read_text("utf-8") for p in (ROOT / "scanner").rglob("*.py")]
+    return texts
+
+
+def test_text_screens_are_weaker_than_the_ast_screens() -> None:
+    """A text screen may only say no where the ``ast`` screen says no too."""
+    for text in _python_texts():
+        verdict = screen(text)
+        for rule_id in sinkscreen.TEXT_SCREENS:
+            if verdict.facts is not None and verdict.may_fire(rule_id):
+                assert sinkscreen.text_may_fire(rule_id, text), (rule_id, text[:200])
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import x\nx.f(password  # a comment\n  ='v')\n",
+        "import x\nx.f(API_KEY \\\n = 'v')\n",
+        "from sqlalchemy import create_engine as mk\nmk(U)\n",
+    ],
+)
+def test_py005_text_screen_keeps(code: str) -> None:
+    assert sinkscreen.text_may_fire("LLC-PY-005", code)
+
+
+def test_py005_text_screen_drops_a_model() -> None:
+    assert not sinkscreen.text_may_fire("LLC-PY-005", SQLALCHEMY_MODEL.replace("token", "name"))

@@ -134,3 +134,22 @@ def test_a_secret_no_code_rule_uses_stays_an_src_finding() -> None:
 def test_code_rules_outrank_src_rules() -> None:
     for rule in ("LLC-PY-005", "LLC-FS-001", "LLC-FS-002", "LLC-AGT-001"):
         assert specificity(rule) > specificity("LLC-SRC-006") > specificity("LLC-SRC-014")
+
+
+def test_sdk_literal_redeemed_in_a_loop_is_one_fake_session_finding() -> None:
+    # PY-005 (a hard-coded secret passed to an SDK) and FS-002 (the loop re-minting from it)
+    # name one value: the loop's finding carries the lifetime, the SDK call is a note on it.
+    secret = fake_token("", 34, ALNUM + "~.", seed=1306)
+    text = (
+        "import time\n"
+        "from azure.identity import ClientSecretCredential\n"
+        f'cred = ClientSecretCredential("tenant-id", "client-id", "{secret}")\n'
+        "while True:\n"
+        '    cred.get_token("https://graph.microsoft.com/.default")\n'
+        "    time.sleep(3000)\n"
+    )
+    found = scan("jobs/graph.py", text)
+    assert _ids(found) == [("LLC-FS-002", 4)]
+    line_3 = [m for line, m in _notes(found[0]) if line == 3]
+    assert len(line_3) == 1
+    assert "LLC-PY-005" in line_3[0]

@@ -179,12 +179,14 @@ ROWS: dict[str, tuple[str | None, str]] = {
     ),
     "flask-session": (
         "from datetime import timedelta\n"
-        "PERMANENT_SESSION_LIFETIME = timedelta(days=365)  # expect: LLC-PY-004\n",
-        "from datetime import timedelta\nPERMANENT_SESSION_LIFETIME = timedelta(hours=8)\n",
+        'app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=365)  # expect: LLC-PY-004\n',
+        "from datetime import timedelta\n"
+        'app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=8)\n',
     ),
     "django-session": (
-        "SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # expect: LLC-PY-004\n",
-        "SESSION_COOKIE_AGE = 60 * 60 * 24 * 14\n",
+        "class Production(Configuration):\n"
+        "    SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # expect: LLC-PY-004\n",
+        "class Production(Configuration):\n    SESSION_COOKIE_AGE = 60 * 60 * 24 * 14\n",
     ),
     "django-session.browser-close": (None, "SESSION_EXPIRE_AT_BROWSER_CLOSE = False\n"),
     "gitlab.access_tokens": (

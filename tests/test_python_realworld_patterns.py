@@ -760,7 +760,7 @@ CASES: list[Case] = [
 
         keycloak_openid = KeycloakOpenID(server_url=KC, client_id="myclient",
                                          realm_name="myrealm",
-                                         client_secret_key="{_KC}")  # expect: LLC-SRC-014
+                                         client_secret_key="{_KC}")  # expect: LLC-PY-005
         """, rules=("LLC-FS-", "LLC-PY-", "LLC-SRC-")),
     _c("cross-module", "Sandy29krish/Sandy_sniper-bot (loop in a task module, mint in auth)", """
         import time

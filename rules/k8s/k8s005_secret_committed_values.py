@@ -46,7 +46,10 @@ class SecretCommittedValues(K8sRule):
     Registry auth in `kubernetes.io/dockerconfigjson` Secrets is read too. Quiet on
     `SealedSecret`, `ExternalSecret` and other operator-managed kinds, SOPS-encrypted files
     (`sops:` metadata, `ENC[...]` values), templated values of chart templates, placeholders,
-    and service-account token Secrets (LLC-K8S-001).
+    and service-account token Secrets (LLC-K8S-001). A value this rule reports is one finding:
+    LLC-SRC-023 decodes a Secret's `data` with the same function, and its finding on the same
+    value becomes a related note of this one; typed passwords this rule's gate leaves (too
+    short or too word-like to look generated) stay LLC-SRC-023's.
 
     ## Why is this bad?
     base64 is an encoding, not encryption: a Secret manifest in git is the secret in git, for

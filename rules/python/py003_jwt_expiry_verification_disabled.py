@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from scanner.api import (
+    VERIFIERS,
     Category,
     FileKind,
     Invalid,
@@ -14,25 +17,27 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
+    Verifier,
     describe_duration,
     string_value,
 )
 
-# PyJWT and python-jose: decode(token, key, algorithms, options, ...): options is 4th.
-_DECODERS = frozenset(
-    {
-        "jwt.decode",
-        "jwt.decode_complete",
-        "jwt.api_jwt.decode",
-        "jwt.api_jwt.decode_complete",
-        "jose.jwt.decode",
-    }
-)
-_PYJWT_CLASSES = frozenset({"jwt.PyJWT", "jwt.api_jwt.PyJWT"})
-_AUTHLIB_DECODE = frozenset({"authlib.jose.jwt.decode"})
-_AUTHLIB_CLASS = frozenset({"authlib.jose.JsonWebToken"})
-_OPTIONS_POSITION = 3
+#: The decode calls and the arguments that turn their checks off: the VERIFIERS registry.
+_OPTION_ROWS = tuple(v for v in VERIFIERS if v.check == "options")
+_VALIDATE_ROWS = tuple(v for v in VERIFIERS if v.check == "validate")
 _MAX_LEEWAY = 86400
+_OFF_REASONS = {
+    "verify_signature": "JWT decoded with `verify_signature` off, which also skips the `exp` "
+    "check: any token, expired or forged, is accepted.",
+    "verify_exp": "JWT decoded with `{key}` off: expired tokens are accepted, so every token "
+    "ever issued works for ever.",
+}
+_FLAG_REASONS = {
+    "verify": "JWT decoded with `verify=False` (PyJWT 1.x): neither the signature nor `exp` "
+    "is checked.",
+    "check_claims": "JWT decoded with `{flag}=False` ({library}): the signature is checked but "
+    "`exp` is not, so every token ever issued works for ever.",
+}
 
 
 class JwtExpiryVerificationDisabled(PythonRule):
@@ -42,13 +47,19 @@ class JwtExpiryVerificationDisabled(PythonRule):
       python-jose `jwt.decode(...)`, with `options` holding `"verify_exp": False` or
       `"verify_signature": False` (which turns off every claim check), with the PyJWT 1.x
       `verify=False`, or with a `leeway` of more than a day;
+    - jwcrypto `jwt.JWT(jwt=tok, key=key, check_claims=False)`, which checks the signature
+      but no claim, so not `exp`;
     - authlib `claims = jwt.decode(...)` whose result is read in the same function without
       `claims.validate()` (authlib checks `exp` only in `validate`) and is not handed on.
 
-    The options may be a dict literal, a module constant or a `**kwargs` dict; anything that
-    cannot be resolved is left alone. Deliberate cases are not reported: a decode with no key
-    (reading claims, not accepting a token), one inside `except ExpiredSignatureError` (logout
-    and revocation paths), and functions that read the `exp` claim to check it themselves.
+    The decode APIs and their switches are the `VERIFIERS` registry
+    (`scanner/documents/python/libraries/verifiers.py`). The options may be a dict literal, a
+    module constant or a `**kwargs` dict; anything that cannot be resolved is left alone.
+    Deliberate cases are not reported: a decode with no key (reading claims, not accepting a
+    token), one inside `except ExpiredSignatureError` (logout and revocation paths), and
+    functions that read the `exp` claim to check it themselves. In test code (`tests/`,
+    `test_*.py`, `conftest.py`) findings are informational: a test decoding the token it just
+    minted under a mocked clock accepts no one's token.
 
     ## Why is this bad?
     A token whose expiry is not checked never expires for this service: any token ever issued,
@@ -82,10 +93,19 @@ class JwtExpiryVerificationDisabled(PythonRule):
         fix='Keep `verify_exp` and the signature check on and add `options={"require": '
         '["exp"]}` so tokens without an expiry are rejected; call `claims.validate()` in authlib.',
         kinds=frozenset({FileKind.PYTHON}),
-        triggers=("jwt", "jose"),
+        triggers=("jwt", "jose", "jwcrypto"),
     )
 
     VALID = [
+        # Test code (rules.md 2.3.5): a test reading back a token minted under a frozen clock.
+        Valid(
+            "import jwt\n"
+            "def test_create_jwt(frozen_clock):\n"
+            '    claims = jwt.decode(make_token(), PUBLIC_KEY, algorithms=["RS256"],\n'
+            '                        options={"verify_exp": False})\n'
+            '    assert claims == {"iat": 1, "exp": 601, "iss": "app"}\n',
+            path="tests/test_auth.py",
+        ),
         Valid(
             "import jwt\n"
             'claims = jwt.decode(tok, KEY, algorithms=["HS256"],'
@@ -173,10 +193,15 @@ class JwtExpiryVerificationDisabled(PythonRule):
         ),
     ]
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     def visit_Call(self, node: cst.Call) -> None:
-        if not self._is_pyjwt_like(node):
+        row = self._row(node, _OPTION_ROWS)
+        if row is None:
             return
-        reason = self._disabled(node)
+        reason = self._disabled(node, row)
         if reason is not None and not self._handles_expiry(node):
             self.report(node, reason, lifetime=Lifetime.never())
 
@@ -187,7 +212,7 @@ class JwtExpiryVerificationDisabled(PythonRule):
             isinstance(value, cst.Call)
             and len(node.targets) == 1
             and isinstance(node.targets[0].target, cst.Name)
-            and self._is_authlib_decode(value)
+            and self._row(value, _VALIDATE_ROWS) is not None
         ):
             return
         name = node.targets[0].target.value
@@ -205,49 +230,40 @@ class JwtExpiryVerificationDisabled(PythonRule):
             lifetime=Lifetime.never(),
         )
 
-    def _is_pyjwt_like(self, node: cst.Call) -> bool:
-        if not self.doc.qualified_names(node.func).isdisjoint(_DECODERS):
-            return True
+    def _row(self, node: cst.Call, rows: tuple[Verifier, ...]) -> Verifier | None:
+        """The registry row whose decode function, or method on an object built by one of its
+        classes, ``node`` calls."""
+        names = self.doc.qualified_names(node.func)
         func = node.func
-        return (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in ("decode", "decode_complete")
-            and self.doc.imports_from("jwt")
-            and self.doc.constructed_by(func.value, _PYJWT_CLASSES, node) is not None
-        )
+        for row in rows:
+            if not names.isdisjoint(row.calls):
+                return row
+            if (
+                row.methods
+                and isinstance(func, cst.Attribute)
+                and func.attr.value in row.methods
+                and self.doc.imports_from(row.gate)
+                and self.doc.constructed_by(func.value, row.receivers, node) is not None
+            ):
+                return row
+        return None
 
-    def _is_authlib_decode(self, node: cst.Call) -> bool:
-        if not self.doc.qualified_names(node.func).isdisjoint(_AUTHLIB_DECODE):
-            return True
-        func = node.func
-        return (
-            isinstance(func, cst.Attribute)
-            and func.attr.value == "decode"
-            and self.doc.imports_from("authlib")
-            and self.doc.constructed_by(func.value, _AUTHLIB_CLASS, node) is not None
-        )
-
-    def _disabled(self, node: cst.Call) -> str | None:
-        options = self.doc.argument(node, "options", _OPTIONS_POSITION)
+    def _disabled(self, node: cst.Call, row: Verifier) -> str | None:
+        if self.doc.has_argument(node, *row.key_param) is False and (
+            row.options is None or self.doc.argument(node, *row.options) is not None
+        ):
+            return None  # no key at all: reading a token's claims, not accepting it
+        options = self.doc.argument(node, *row.options) if row.options is not None else None
         if options is not None:
-            if self.doc.has_argument(node, "key", 1) is False:
-                return None  # no key at all: reading a token's claims, not accepting it
-            if self._is_false(self.doc.dict_value(options, "verify_signature", node)):
-                return (
-                    "JWT decoded with `verify_signature` off, which also skips the `exp` check: "
-                    "any token, expired or forged, is accepted."
+            for key in row.off:
+                if self._is_false(self.doc.dict_value(options, key, node)):
+                    return _OFF_REASONS.get(key, _OFF_REASONS["verify_exp"]).format(key=key)
+        for flag in row.flags:
+            if self._is_false(self.doc.argument(node, flag)):
+                return _FLAG_REASONS.get(flag, _FLAG_REASONS["verify"]).format(
+                    flag=flag, library=row.library
                 )
-            if self._is_false(self.doc.dict_value(options, "verify_exp", node)):
-                return (
-                    "JWT decoded with `verify_exp` off: expired tokens are accepted, so every "
-                    "token ever issued works for ever."
-                )
-        if self._is_false(self.doc.argument(node, "verify")):
-            return (
-                "JWT decoded with `verify=False` (PyJWT 1.x): neither the signature nor `exp` "
-                "is checked."
-            )
-        leeway = self.doc.argument(node, "leeway")
+        leeway = self.doc.argument(node, row.leeway) if row.leeway else None
         if leeway is not None:
             seconds = self.doc.fold_seconds(leeway, node)
             if seconds is not None and seconds > _MAX_LEEWAY:

@@ -16,13 +16,17 @@ from scanner.api import (
     Issuer,
     Lifetime,
     Precision,
+    PythonDocument,
     PythonRule,
+    RuleContext,
     RuleMeta,
+    SettingSite,
     Severity,
     Valid,
     describe_duration,
     issuer_of,
     methods_of,
+    module_sites,
     settings_of,
     slot_value,
     string_value,
@@ -37,6 +41,16 @@ _DRF_TOKEN_AUTH = "rest_framework.authentication.TokenAuthentication"
 _DRF_AUTHTOKEN_APP = "rest_framework.authtoken"
 _COOKIE_NAME = re.compile(r"(?i)token|session|auth|jwt")
 _DAY = 86400
+#: Calls that write settings: a config object's ``update``/``from_mapping`` (Flask), Django's
+#: ``override_settings``.
+_CONFIG_METHODS = frozenset({"update", "from_mapping"})
+_OVERRIDES = frozenset({"override_settings", "modify_settings"})
+#: Objects whose items and attributes are the application's settings.
+_CONFIG_OBJECTS = frozenset({"config", "settings"})
+_NOWHERE: frozenset[SettingSite] = frozenset()
+_APP_CONFIG = frozenset({SettingSite.APP_CONFIG})
+_CONFIG_CLASS = frozenset({SettingSite.CONFIG_CLASS})
+_CONTAINER = frozenset({SettingSite.CONTAINER})
 
 
 class TokenLifetimeTooLong(PythonRule):
@@ -59,9 +73,14 @@ class TokenLifetimeTooLong(PythonRule):
       `V1TokenRequestSpec(expiration_seconds=...)` over the access-token threshold.
 
     Every setting and call is a row of the issuer table
-    (`scanner/documents/python/libraries/issuers/`), with its library default. Django's
-    `SESSION_EXPIRE_AT_BROWSER_CLOSE` and PyGithub installation tokens (one hour, fixed) stay
-    quiet.
+    (`scanner/documents/python/libraries/issuers/`), with its library default and where the
+    framework reads the setting (`Issuer.sites`): its config object (`app.config[...] =`,
+    `app.config.update(...)`, `from_mapping`, `override_settings`), a config class, an
+    UPPERCASE constant of a settings module (`settings.py`, `config.py`, `settings/*.py`), or
+    the dict it is read from by name (`SIMPLE_JWT`, `REST_KNOX`). The same key in any other
+    dict (a framework's own defaults table, a test's expected values) sets nothing and is not
+    reported. Django's `SESSION_EXPIRE_AT_BROWSER_CLOSE` and PyGithub installation tokens (one
+    hour, fixed) stay quiet.
 
     Values are folded through `timedelta`, arithmetic and constants; unresolvable ones are
     left alone.
@@ -161,6 +180,19 @@ class TokenLifetimeTooLong(PythonRule):
             'response.set_cookie("access_token", tok, max_age=3600)\n'
         ),
         Valid('INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]\n'),
+        # A framework's own defaults table, and module constants outside a settings module:
+        # a key in a dict that nothing reads as configuration.
+        Valid(
+            "from datetime import timedelta\n"
+            "class App:\n"
+            "    default_config = dict({\n"
+            '        "PERMANENT_SESSION_LIFETIME": timedelta(days=31),\n'
+            '        "JWT_ACCESS_TOKEN_EXPIRES": False,\n'
+            "    })\n"
+            "DEFAULTS = dict(SESSION_COOKIE_AGE=365 * 86400, ACCESS_TOKEN_LIFETIME=None)\n"
+            "PERMANENT_SESSION_LIFETIME = timedelta(days=365)\n",
+            path="src/framework/app.py",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -204,42 +236,131 @@ class TokenLifetimeTooLong(PythonRule):
             "  # expect: LLC-PY-004\n"
             'resp.set_cookie("session_token", tok, max_age=31536000)  # expect: LLC-PY-004\n'
         ),
+        # A settings module's constant; Flask's config object filled from a dict.
+        Invalid(
+            "from datetime import timedelta\n"
+            "SESSION_COOKIE_AGE = 365 * 86400  # expect: LLC-PY-004\n"
+            "PERMANENT_SESSION_LIFETIME = timedelta(days=90)  # expect: LLC-PY-004\n",
+            path="mysite/settings/production.py",
+        ),
+        Invalid(
+            "from datetime import timedelta\n"
+            "app.config.from_mapping(\n"
+            '    {"JWT_ACCESS_TOKEN_EXPIRES": False},  # expect: LLC-PY-004\n'
+            "    PERMANENT_SESSION_LIFETIME=timedelta(days=90),  # expect: LLC-PY-004\n"
+            ")\n"
+            "app.config.update(dict(JWT_REFRESH_TOKEN_EXPIRES=False))  # expect: LLC-PY-004\n"
+        ),
     ]
 
     # -- where settings are written ---------------------------------------------------------
 
     _container: str | None = None  # the settings dict being assigned (REST_KNOX)
 
+    def __init__(self, context: RuleContext, doc: PythonDocument) -> None:
+        super().__init__(context, doc)
+        self._scopes: list[str] = []  # "class" / "function" around the node; [] at module level
+        self._module_sites = module_sites(doc.path, doc.text)  # of an UPPERCASE constant here
+
     def leave_Module(self, original_node: cst.Module) -> None:
         if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
             self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append("class")
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append("function")
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            key = _target_key(target.target)
-            if key in _CONTAINERS:
-                self._container = key
-            self._setting(key, node.value)
+            self._assigned(target.target, node.value)
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         self._container = None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            key = _target_key(node.target)
-            if key in _CONTAINERS:
-                self._container = key
-            self._setting(key, node.value)
+            self._assigned(node.target, node.value)
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
         self._container = None
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
-        self._setting(string_value(node.key), node.value)
+        if self._container is not None:  # SIMPLE_JWT = {...}: other dicts are app-config calls'
+            self._setting(string_value(node.key), node.value, _CONTAINER, self._container)
 
     def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self._setting(node.keyword.value, node.value)
+        if node.keyword is None:
+            return
+        if node.keyword.value in _CONTAINERS:  # override_settings(SIMPLE_JWT={...})
+            self._container = node.keyword.value
+        elif self._container is not None:  # SIMPLE_JWT = dict(ACCESS_TOKEN_LIFETIME=...)
+            self._setting(node.keyword.value, node.value, _CONTAINER, self._container)
+
+    def leave_Arg(self, original_node: cst.Arg) -> None:
+        if original_node.keyword is not None and original_node.keyword.value in _CONTAINERS:
+            self._container = None
+
+    def _assigned(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        key = _target_key(target)
+        if key in _CONTAINERS:
+            self._container = key
+        sites, container = self._target_sites(target)
+        self._setting(key, value, sites, container)
+
+    def _target_sites(
+        self, target: cst.BaseExpression
+    ) -> tuple[frozenset[SettingSite], str | None]:
+        """Where an assignment to ``target`` writes (``Issuer.sites``), and in which dict."""
+        scope = self._scopes[-1] if self._scopes else "module"
+        if isinstance(target, cst.Name):
+            if scope == "class":
+                return _CONFIG_CLASS, None
+            if scope == "module" and target.value.isupper():
+                return self._module_sites, None
+            return _NOWHERE, None
+        if isinstance(target, cst.Attribute):
+            receiver = _last_name(target.value)
+            if receiver in ("self", "cls") and "class" in self._scopes:
+                return _CONFIG_CLASS, None
+            return (_APP_CONFIG if receiver in _CONFIG_OBJECTS else _NOWHERE), None
+        if isinstance(target, cst.Subscript):
+            receiver = _last_name(target.value)
+            if receiver in _CONFIG_OBJECTS:
+                return _APP_CONFIG, None
+            if receiver in _CONTAINERS:  # SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] = ...
+                return _CONTAINER, receiver
+        return _NOWHERE, None
+
+    def _config_call(self, node: cst.Call) -> None:
+        """``app.config.update(K=v)``, ``.update({"K": v})``, ``.from_mapping(dict(K=v))``."""
+        for arg in node.args:
+            if arg.keyword is not None:
+                self._setting(arg.keyword.value, arg.value, _APP_CONFIG, None)
+                continue
+            if arg.star:
+                continue
+            value = self.doc.resolve(arg.value, node)
+            if isinstance(value, cst.Call) and _last_name(value.func) == "dict":
+                for inner in value.args:
+                    if inner.keyword is not None:
+                        self._setting(inner.keyword.value, inner.value, _APP_CONFIG, None)
+                    elif not inner.star and isinstance(inner.value, cst.Dict):
+                        self._config_dict(inner.value)
+            elif isinstance(value, cst.Dict):
+                self._config_dict(value)
+
+    def _config_dict(self, value: cst.Dict) -> None:
+        for element in value.elements:
+            if isinstance(element, cst.DictElement):
+                self._setting(string_value(element.key), element.value, _APP_CONFIG, None)
 
     def visit_Element(self, node: cst.Element) -> None:
         text = string_value(node.value)
@@ -259,6 +380,12 @@ class TokenLifetimeTooLong(PythonRule):
         if isinstance(func, cst.Attribute) and func.attr.value == "set_cookie":
             self._cookie(node)
             return
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in _CONFIG_METHODS
+            and _last_name(func.value) in _CONFIG_OBJECTS
+        ) or _last_name(func) in _OVERRIDES:
+            self._config_call(node)
         name = func.attr.value if isinstance(func, cst.Attribute) else None
         if name is not None and name not in _CALL_NAMES:
             return
@@ -280,11 +407,22 @@ class TokenLifetimeTooLong(PythonRule):
 
     # -- checks -----------------------------------------------------------------------------
 
-    def _setting(self, key: str | None, value: cst.BaseExpression) -> None:
+    def _setting(
+        self,
+        key: str | None,
+        value: cst.BaseExpression,
+        sites: frozenset[SettingSite],
+        container: str | None,
+    ) -> None:
+        """A settings key written at ``sites``: the row says whether the framework reads it."""
         row = _SETTINGS.get(key) if key else None
-        if row is None or (row.container and row.container != self._container):
+        if row is None or not row.set_at(sites, container):
             return
-        if isinstance(value, cst.Name) and value.value in _SETTINGS:
+        if (
+            isinstance(value, cst.Name)
+            and value.value in _SETTINGS
+            and _SETTINGS[value.value].set_at(self._module_sites, None)
+        ):
             return  # `app.config["X"] = X`: reported where X is defined
         self._check(row, value, value, f"`{key}`")
 
@@ -381,6 +519,15 @@ class TokenLifetimeTooLong(PythonRule):
         if kind == "access":
             return Severity.MEDIUM if seconds > _DAY else Severity.LOW
         return Severity.MEDIUM if kind == "refresh" else Severity.LOW
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    """``app.config`` -> ``config``, ``settings`` -> ``settings``; None for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
 
 
 def _target_key(target: cst.BaseExpression) -> str | None:

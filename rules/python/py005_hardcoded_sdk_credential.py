@@ -7,9 +7,11 @@ import re
 import libcst as cst
 
 from scanner.api import (
+    AWS_KEYWORDS,
     BASE32_UPPER,
     BASE64,
     Category,
+    Evidence,
     FileKind,
     Invalid,
     Lifetime,
@@ -17,84 +19,42 @@ from scanner.api import (
     PythonRule,
     RuleMeta,
     Severity,
+    SlotForm,
     Valid,
     credential_format,
     credential_shaped,
     dotted_name,
     fake_pem,
     fake_token,
+    is_known_example,
+    sample_severity,
+    slot_calls,
+    slot_low_keywords,
+    slot_names,
+    slot_params,
+    slot_rows,
 )
 
-# Credential parameters per API: keyword -> position (None for keyword-only).
+# Where each SDK takes a credential: the CREDENTIAL_SLOTS registry (keyword -> position,
+# None for keyword-only; URL and DSN arguments; service-account dicts; module attributes).
 _Params = dict[str, int | None]
-_AWS: _Params = dict.fromkeys(("aws_access_key_id", "aws_secret_access_key", "aws_session_token"))
-_API_KEY: _Params = {"api_key": None}
-_CALLS: dict[str, _Params] = {
-    **dict.fromkeys(
-        (
-            "boto3.client",
-            "boto3.resource",
-            "boto3.Session",
-            "boto3.session.Session",
-            "aioboto3.Session",
-            "botocore.session.Session.create_client",
-        ),
-        _AWS,
-    ),
-    "azure.identity.ClientSecretCredential": {"client_secret": 2},
-    "azure.identity.aio.ClientSecretCredential": {"client_secret": 2},
-    "azure.identity.CertificateCredential": {"password": None},
-    "azure.identity.UsernamePasswordCredential": {"password": 3},
-    "azure.storage.blob.BlobServiceClient": {"credential": 1},
-    "msal.ConfidentialClientApplication": {"client_credential": 1},
-    "openai.OpenAI": _API_KEY,
-    "openai.AsyncOpenAI": _API_KEY,
-    "openai.AzureOpenAI": _API_KEY,
-    "openai.AsyncAzureOpenAI": _API_KEY,
-    "anthropic.Anthropic": _API_KEY,
-    "anthropic.AsyncAnthropic": _API_KEY,
-    "cohere.Client": {"api_key": 0},
-    "cohere.ClientV2": {"api_key": 0},
-    "mistralai.Mistral": {"api_key": 0},
-    "huggingface_hub.login": {"token": 0},
-    "huggingface_hub.HfApi": {"token": 1},
-    "huggingface_hub.InferenceClient": {"token": None},
-    "slack_sdk.WebClient": {"token": 0},
-    "slack_sdk.web.async_client.AsyncWebClient": {"token": 0},
-    "slack_bolt.App": {"token": None, "signing_secret": None},
-    "github.Github": {"login_or_token": 0, "password": 1},
-    "github.Auth.Token": {"token": 0},
-    "github.Auth.Login": {"password": 1},
-    "gitlab.Gitlab": {"private_token": 1, "oauth_token": 2, "job_token": 3},
-    "hvac.Client": {"token": 1},
-    "psycopg2.connect": {"password": None},
-    "pymysql.connect": {"password": None},
-    "mysql.connector.connect": {"password": None},
-    "authlib.integrations.requests_client.OAuth2Session": {"client_secret": 1},
-    "authlib.integrations.httpx_client.OAuth2Client": {"client_secret": 1},
-    "authlib.integrations.httpx_client.AsyncOAuth2Client": {"client_secret": 1},
-}
+_RULE = "LLC-PY-005"
+_AWS: _Params = dict.fromkeys(sorted(AWS_KEYWORDS))
+_CALLS: dict[str, _Params] = slot_params(_RULE)
 #: APIs that take a URL or DSN string whose password part is the credential.
-_URL_CALLS: dict[str, int] = {
-    "sqlalchemy.create_engine": 0,
-    "sqlalchemy.ext.asyncio.create_async_engine": 0,
-    "psycopg2.connect": 0,
-    "psycopg.connect": 0,
-}
-_SERVICE_ACCOUNT_INFO = frozenset(
-    {
-        "google.oauth2.service_account.Credentials.from_service_account_info",
-        "google.oauth2.service_account.IDTokenCredentials.from_service_account_info",
-    }
-)
-_MODULE_KEYS = frozenset({"stripe.api_key", "openai.api_key"})
+_URL_CALLS: dict[str, _Params] = slot_params(_RULE, SlotForm.URL)
+_SERVICE_ACCOUNT_INFO = slot_calls(_RULE, SlotForm.KEY_INFO)
+_MODULE_KEYS = slot_names(_RULE, SlotForm.MODULE_ATTRIBUTE)
+_CONNECTION_STRINGS = slot_rows(_RULE, SlotForm.CONNECTION_STRING)
 _GENERIC_KEYWORD = re.compile(
     r"(?i)(?:api_?key|secret|token|password|passwd|credential|private_key|client_secret)$"
 )
-_URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@")
+_URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@")
 _DSN_PASSWORD = re.compile(r"(?:^|\s)password=(\S+)")
 _CONNECTION_KEY = re.compile(r"(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/=]{20,})")
-_LOW_SEVERITY_PARAMS = frozenset({"job_token"})  # GitLab CI job tokens die with the job
+_LOW_SEVERITY_PARAMS = slot_low_keywords()  # GitLab CI job tokens die with the job
+#: Rule examples pretend to sit in ``app/example.py``, an example path (``sample_severity``).
+_APP = "app/client.py"
 
 _KEY_ID = fake_token("AKIA", 16, BASE32_UPPER, seed=11)
 _SECRET = fake_token("", 40, BASE64, seed=12)
@@ -111,14 +71,21 @@ class HardcodedSdkCredential(PythonRule):
     `aws_access_key_id` / `aws_secret_access_key`, `hvac.Client(token=...)`, azure-identity
     `ClientSecretCredential`, a storage connection string with `AccountKey=`, a Google
     service-account dict with `private_key`, `msal` client secrets, OpenAI / Anthropic / Cohere /
-    Mistral / Hugging Face / Slack / GitHub / GitLab tokens, database passwords (also in a URL),
-    `stripe.api_key = "..."`, and, for any other imported API, a keyword named like a secret
-    (`api_key`, `token`, `password`, `client_secret`, ...) whose value looks random.
+    Mistral / Hugging Face / Slack / GitHub / GitLab / Stripe / Twilio / SendGrid tokens,
+    Keycloak client secrets, Databricks and Snowflake credentials, database and redis passwords
+    (also in a URL: SQLAlchemy, psycopg, asyncpg, redis, MongoDB), `stripe.api_key = "..."`,
+    and, for any other imported API, a keyword named like a secret (`api_key`, `token`,
+    `password`, `client_secret`, ...) whose value looks random. The SDKs and where they take a
+    credential are the `CREDENTIAL_SLOTS` registry
+    (`scanner/documents/python/libraries/credential_slots.py`).
 
     Only literals count, including module constants that hold one; environment reads,
-    parameters, settings and placeholders (`"<your-key>"`, `"changeme"`, AWS's documentation
-    keys) are not reported. Values of at least 16 characters or of a known provider format
-    qualify; a known format (`AKIA...`, `ghp_...`, `sk_live_...`, a private key) is critical.
+    parameters, settings, placeholders (`"<your-key>"`, `"changeme"`, AWS's documentation
+    keys) and published sample keys (the Azurite storage emulator's) are not reported. Values
+    of at least 16 characters or of a known provider format qualify; a known format
+    (`AKIA...`, `ghp_...`, `sk_live_...`, a private key) is critical, wherever it is. A value
+    known only by the parameter it is passed as is reported at `info` in tests, fixtures,
+    examples and docs, as LLC-SRC-014 does there.
 
     ## Why is this bad?
     A credential in source code is copied into every clone, fork, build cache and backup, and it
@@ -181,11 +148,25 @@ class HardcodedSdkCredential(PythonRule):
             "mysql.connector",
             "sqlalchemy",
             "authlib",
+            # CREDENTIAL_SLOTS rows added with the registry (issue 13)
+            "twilio",
+            "sendgrid",
+            "keycloak",
+            "databricks",
+            "snowflake.connector",
+            "asyncpg",
+            "import redis",
+            "from redis",
+            "pymongo",
+            "motor.motor_asyncio",
         ),
     )
 
     VALID = [
-        Valid('import boto3\ns3 = boto3.client("s3")\n'),
+        Valid(
+            'import boto3\ns3 = boto3.client("s3")\n',
+            path=_APP,
+        ),
         # Environment reads, parameters and settings are references, not literals (PY-006).
         Valid(
             "import os\n"
@@ -193,7 +174,8 @@ class HardcodedSdkCredential(PythonRule):
             "def make(key_id, secret):\n"
             '    s3 = boto3.client("s3", aws_access_key_id=key_id, aws_secret_access_key=secret)\n'
             '    vault = hvac.Client(url=URL, token=os.environ["VAULT_TOKEN"])\n'
-            "    return s3, vault\n"
+            "    return s3, vault\n",
+            path=_APP,
         ),
         # Placeholders and AWS's documentation keys.
         Valid(
@@ -203,7 +185,8 @@ class HardcodedSdkCredential(PythonRule):
             '                  aws_secret_access_key="<your-secret-access-key>")\n'
             'client = OpenAI(api_key="sk-your-api-key-here")\n'
             'local = OpenAI(base_url="http://localhost:8000/v1", api_key="sk-no-key-required")\n'
-            'named = OpenAI(api_key="OPENAI_API_KEY")\n'
+            'named = OpenAI(api_key="OPENAI_API_KEY")\n',
+            path=_APP,
         ),
         # Short or low-entropy values; a non-secret keyword; a reassigned constant.
         Valid(
@@ -214,19 +197,37 @@ class HardcodedSdkCredential(PythonRule):
             "if PROD:\n"
             "    KEY = load_key()\n"
             "client = Anthropic(api_key=KEY)\n"
-            'engine_url = "postgresql://app@db/app"\n'
+            'engine_url = "postgresql://app@db/app"\n',
+            path=_APP,
+        ),
+        # Found by its parameter alone, in a test; the Azurite emulator's published key.
+        Valid(
+            "import boto3\n"
+            "from openai import OpenAI\n"
+            "from azure.storage.blob import BlobServiceClient\n"
+            "def test_client(stub):\n"
+            f'    ai = OpenAI(api_key="{_AZURE}", base_url=stub.url)\n'
+            f'    s3 = boto3.client("s3", aws_secret_access_key="{_SECRET}")\n'
+            "    blob = BlobServiceClient.from_connection_string(\n"
+            '        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"\n'
+            '        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"\n'
+            '        "K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1"\n'
+            "    )\n",
+            path="tests/test_clients.py",
         ),
         Valid(
             "from transformers import AutoTokenizer\n"
             "import boto3\n"
-            'tok = AutoTokenizer.from_pretrained("bert-base-uncased", pad_token="[PAD]")\n'
+            'tok = AutoTokenizer.from_pretrained("bert-base-uncased", pad_token="[PAD]")\n',
+            path=_APP,
         ),
     ]
     INVALID = [
         Invalid(
             "import boto3\n"
             f's3 = boto3.client("s3", aws_access_key_id="{_KEY_ID}",  # expect: LLC-PY-005\n'
-            f'                  aws_secret_access_key="{_SECRET}")  # expect: LLC-PY-005\n'
+            f'                  aws_secret_access_key="{_SECRET}")  # expect: LLC-PY-005\n',
+            path=_APP,
         ),
         # Aliased imports, a module constant and a function-level import.
         Invalid(
@@ -234,13 +235,15 @@ class HardcodedSdkCredential(PythonRule):
             "def vault():\n"
             "    import hvac as vault_lib\n"
             '    return vault_lib.Client(url="https://vault:8200", token=VAULT_TOKEN)'
-            "  # expect: LLC-PY-005\n"
+            "  # expect: LLC-PY-005\n",
+            path=_APP,
         ),
         Invalid(
             "from openai import OpenAI as Client\n"
             "from azure.identity import ClientSecretCredential as Cred\n"
             f'ai = Client(api_key="{_OPENAI}")  # expect: LLC-PY-005\n'
-            f'cred = Cred(TENANT, CLIENT_ID, "{_AZURE}")  # expect: LLC-PY-005\n'
+            f'cred = Cred(TENANT, CLIENT_ID, "{_AZURE}")  # expect: LLC-PY-005\n',
+            path=_APP,
         ),
         Invalid(
             "from google.oauth2 import service_account\n"
@@ -250,7 +253,8 @@ class HardcodedSdkCredential(PythonRule):
             '    "client_email": "ci@project.iam.gserviceaccount.com",\n'
             "}\n"
             "creds = service_account.Credentials.from_service_account_info(INFO)"
-            "  # expect: LLC-PY-005\n"
+            "  # expect: LLC-PY-005\n",
+            path=_APP,
         ),
         Invalid(
             "import stripe\n"
@@ -261,7 +265,16 @@ class HardcodedSdkCredential(PythonRule):
             '    "DefaultEndpointsProtocol=https;AccountName=acct;"\n'
             f'    "AccountKey={_STORAGE}"  # expect: LLC-PY-005\n'
             ")\n"
-            f'engine = sa.create_engine("postgresql://app:{_AZURE}@db/app")  # expect: LLC-PY-005\n'
+            f'engine = sa.create_engine("postgresql://app:{_AZURE}@db/app")'
+            "  # expect: LLC-PY-005\n",
+            path=_APP,
+        ),
+        # A provider format keeps its severity in a test.
+        Invalid(
+            "from openai import OpenAI\n"
+            "def test_live():\n"
+            f'    ai = OpenAI(api_key="{_OPENAI}")  # expect: LLC-PY-005\n',
+            path="tests/test_live.py",
         ),
     ]
 
@@ -279,10 +292,14 @@ class HardcodedSdkCredential(PythonRule):
             for arg in node.args:
                 if arg.keyword is not None and _GENERIC_KEYWORD.search(arg.keyword.value):
                     self._check(node, arg.keyword.value, None, random=True)
-        url_position = next((_URL_CALLS[n] for n in names if n in _URL_CALLS), None)
-        if url_position is not None:
-            self._url(node, url_position)
-        if any(n.startswith("azure.") and n.endswith(".from_connection_string") for n in names):
+        url_params = next((_URL_CALLS[n] for n in names if n in _URL_CALLS), None)
+        if url_params is not None:
+            self._url(node, url_params)
+        if any(
+            n.startswith(row.prefix) and n.rsplit(".", 1)[-1] in row.methods
+            for row in _CONNECTION_STRINGS
+            for n in names
+        ):
             self._connection_string(node)
         if not names.isdisjoint(_SERVICE_ACCOUNT_INFO):
             self._service_account_info(node)
@@ -310,10 +327,13 @@ class HardcodedSdkCredential(PythonRule):
         severity = Severity.LOW if keyword in _LOW_SEVERITY_PARAMS else None
         self._report(value, found, f"passed as `{keyword}` to `{self._callee(node)}`", severity)
 
-    def _url(self, node: cst.Call, position: int) -> None:
-        value = self.doc.argument(node, "url", position) or self.doc.argument(node, "dsn")
+    def _url(self, node: cst.Call, params: _Params) -> None:
+        value = next(
+            (v for k, p in params.items() if (v := self.doc.argument(node, k, p)) is not None),
+            None,
+        )
         found = self.doc.literal_string(value) if value is not None else None
-        if found is None:
+        if found is None or value is None:
             return
         match = _URL_PASSWORD.match(found[0]) or _DSN_PASSWORD.search(found[0])
         if match and credential_shaped(match.group(1)):
@@ -324,7 +344,7 @@ class HardcodedSdkCredential(PythonRule):
         value = self.doc.argument(node, "conn_str", 0)
         found = self.doc.literal_string(value) if value is not None else None
         match = _CONNECTION_KEY.search(found[0]) if found is not None else None
-        if found is not None and match and credential_shaped(match.group(1)):
+        if value is not None and found is not None and match and credential_shaped(match.group(1)):
             phrase = f"passed in a connection string to `{self._callee(node)}`"
             self._report(
                 value,
@@ -354,11 +374,14 @@ class HardcodedSdkCredential(PythonRule):
         kind: str | None = None,
     ) -> None:
         value, literal = found
-        if self.context.is_placeholder(value):
+        if self.context.is_placeholder(value) or is_known_example(value):
             return
         label = credential_format(value)
         if severity is None:
             severity = Severity.CRITICAL if label else Severity.HIGH
+        if not label and severity is not Severity.CRITICAL:
+            # Found by its parameter alone: sample data in tests, fixtures, examples and docs.
+            severity = sample_severity(self.doc.path, Evidence.NAME) or severity
         kind = kind or label or "credential"
         literal = _piece(literal, value)
         inside = _inside(literal, target)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from scanner.api import (
@@ -14,31 +16,27 @@ from scanner.api import (
     PythonRule,
     RuleMeta,
     Severity,
+    SlotForm,
     Valid,
     dotted_name,
+    slot_methods,
+    slot_names,
+    slot_params,
     string_value,
 )
 
-_BOTO = frozenset(
-    {
-        "boto3.client",
-        "boto3.resource",
-        "boto3.Session",
-        "boto3.session.Session",
-        "aioboto3.Session",
-        "botocore.session.Session.create_client",
-    }
-)
+# The clients that take a long-term key: the CREDENTIAL_SLOTS registry's LLC-PY-006 rows.
+_RULE = "LLC-PY-006"
 _KEY_ID, _SECRET, _TOKEN = "aws_access_key_id", "aws_secret_access_key", "aws_session_token"
-_KEY_FILE_METHODS = ("from_service_account_file", "from_service_account_json")
-_KEY_INFO = "from_service_account_info"
-_AZURE_SECRET = frozenset(
-    {"azure.identity.ClientSecretCredential", "azure.identity.aio.ClientSecretCredential"}
-)
+_SLOTS = slot_params(_RULE)
+_BOTO = frozenset(call for call, params in _SLOTS.items() if _KEY_ID in params)
+_AZURE_SECRET = frozenset(call for call, params in _SLOTS.items() if "client_secret" in params)
+_KEY_FILE_METHODS = slot_methods(_RULE, SlotForm.KEY_FILE)
+_KEY_INFO = slot_methods(_RULE, SlotForm.KEY_INFO)
 #: Names whose attributes and items are application settings (catalogue 0.4 references).
 _SETTINGS_ROOTS = frozenset({"settings", "config", "conf", "cfg", "CONFIG", "SETTINGS"})
 _CONFIG_READERS = frozenset({"decouple.config", "django.conf.settings"})
-_GOOGLE_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+(_GOOGLE_ENV,) = slot_names(_RULE, SlotForm.ENV_VAR)  # GOOGLE_APPLICATION_CREDENTIALS
 
 
 class StaticCloudKey(PythonRule):
@@ -54,6 +52,8 @@ class StaticCloudKey(PythonRule):
       or settings.
 
     Literal keys are LLC-PY-005's; parameters and values of unknown origin are left alone.
+    In test code (`tests/`, `test_*.py`, `conftest.py`) findings are informational: a test
+    wiring a client to a stub or an emulator from its environment is not a deployment.
 
     ## Why is this bad?
     Moving a key from the code to an environment variable hides it but does not shorten it: an
@@ -135,6 +135,15 @@ class StaticCloudKey(PythonRule):
             "def creds(info):\n"
             "    return service_account.Credentials.from_service_account_info(info)\n"
         ),
+        # Test code (rules.md 2.3.5): informational, like the other PY rules.
+        Valid(
+            "import os, boto3\n"
+            "def test_upload(moto_server):\n"
+            '    s3 = boto3.client("s3", endpoint_url=moto_server,\n'
+            '                      aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],\n'
+            '                      aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n',
+            path="tests/integrations/test_s3.py",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -182,6 +191,10 @@ class StaticCloudKey(PythonRule):
         ),
     ]
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     def visit_Call(self, node: cst.Call) -> None:
         names = self.doc.qualified_names(node.func)
         if not names.isdisjoint(_BOTO) or _has_aws_keyword(node):
@@ -197,7 +210,7 @@ class StaticCloudKey(PythonRule):
                     "valid until deleted, and the file is copied wherever the code runs.",
                     lifetime=Lifetime.static(),
                 )
-            elif method == _KEY_INFO:
+            elif method in _KEY_INFO:
                 info = self.doc.argument(node, "info", 0)
                 if info is not None and self.doc.origin(info, node) in (Origin.ENV, Origin.FILE):
                     self.report(
@@ -242,7 +255,9 @@ class StaticCloudKey(PythonRule):
         )
 
     def _azure(self, node: cst.Call) -> None:
-        secret = self.doc.argument(node, "client_secret", 2)
+        names = self.doc.qualified_names(node.func)
+        position = next((_SLOTS[n]["client_secret"] for n in names if n in _AZURE_SECRET), 2)
+        secret = self.doc.argument(node, "client_secret", position)
         if secret is not None and self._is_reference(secret, node):
             self.report(
                 node,

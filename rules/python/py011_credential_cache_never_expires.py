@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import libcst as cst
 
 from scanner.api import (
+    CACHES,
+    NEVER,
+    Cache,
+    CacheForm,
     Category,
     FileKind,
     Invalid,
@@ -16,6 +21,8 @@ from scanner.api import (
     RuleMeta,
     Severity,
     Valid,
+    cache_calls,
+    cache_row,
     describe_duration,
     string_value,
 )
@@ -73,33 +80,12 @@ _TOKEN_ATTRIBUTES = frozenset({"token", "access_token", "id_token"})
 _TOKEN_FIELDS = frozenset({"access_token", "id_token", "token", "Credentials", "SessionToken"})
 #: A cache key or variable that holds a credential.
 _CREDENTIAL_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
-_FOREVER_DECORATORS = frozenset(
-    {
-        "functools.lru_cache",
-        "functools.cache",
-        "cachetools.func.lru_cache",
-        "cachetools.func.lfu_cache",
-        "cachetools.func.fifo_cache",
-        "cachetools.func.rr_cache",
-        "cachetools.func.mru_cache",
-    }
-)
-_CACHED = frozenset({"cachetools.cached", "cachetools.cachedmethod"})
-_TTL_DECORATOR = "cachetools.func.ttl_cache"
-_TTL_CACHES = frozenset({"cachetools.TTLCache", "cachetools.TLRUCache"})
-_FOREVER_CACHES = frozenset(
-    {
-        "cachetools.Cache",
-        "cachetools.LRUCache",
-        "cachetools.LFUCache",
-        "cachetools.FIFOCache",
-        "cachetools.RRCache",
-        "cachetools.MRUCache",
-    }
-)
 _MAX_TTL = 86400  # a credential cached for more than a day outlives any short-lived token
-_REDIS_EXPIRY = ("ex", "px", "exat", "pxat", "keepttl")
-_REDIS_EXPIRE_CALLS = frozenset({"expire", "pexpire", "expireat", "pexpireat", "persist"})
+#: The cache APIs and what bounds their entries: the CACHES registry.
+_DECORATORS = CacheForm.DECORATOR
+_HOLDERS = cache_calls(CacheForm.HOLDER)
+_CLASSES = cache_calls(CacheForm.CLASS)
+_STORES = tuple(c for c in CACHES if c.form == CacheForm.STORE)
 _TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "token"})
 
 
@@ -116,7 +102,13 @@ class CredentialCacheNeverExpires(PythonRule):
     - Django `cache.set(<token key>, ..., timeout=None)`;
     - redis `set` / `hset` of a token key with no `ex`/`px`/`exat`/`pxat` and no `expire` call
       in the same function;
-    - a token response dict literal with `"expires_in": None` or `"expires_at": None`.
+    - a token response dict literal with `"expires_in": None` or `"expires_at": None`;
+    - async-lru `@alru_cache` on such a function with no `ttl` (or `ttl=None`), or a `ttl`
+      above a day.
+
+    The cache APIs and what bounds their entries are the `CACHES` registry
+    (`scanner/documents/python/libraries/caches.py`). In test code (`tests/`, `test_*.py`,
+    `conftest.py`) findings are informational.
 
     ## Why is this bad?
     A cache that never forgets a credential forces the credential itself to be long-lived: a
@@ -178,6 +170,14 @@ class CredentialCacheNeverExpires(PythonRule):
     )
 
     VALID = [
+        # Test code (rules.md 2.3.5): informational, like the other PY rules.
+        Valid(
+            "import functools, requests\n"
+            "@functools.lru_cache(maxsize=1)\n"
+            "def get_api_token():\n"
+            '    return requests.post(STUB_URL).json()["access_token"]\n',
+            path="tests/test_client.py",
+        ),
         # Memoising the parent's provider per key: what it returns refreshes itself.
         Valid(
             "import functools\n"
@@ -296,6 +296,10 @@ class CredentialCacheNeverExpires(PythonRule):
         ),
     ]
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.doc.is_test_code:  # test code (rules.md 2.3.5): informational only
+            self.reports[:] = [replace(r, severity=Severity.INFO) for r in self.reports]
+
     # -- decorators -------------------------------------------------------------------------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -307,32 +311,41 @@ class CredentialCacheNeverExpires(PythonRule):
             expr = decorator.decorator
             call = expr if isinstance(expr, cst.Call) else None
             names = self.doc.qualified_names(call.func if call else expr)
-            if not names.isdisjoint(_FOREVER_DECORATORS):
-                self._forever(decorator, f"`{node.name.value}` is memoised with no expiry")
-            elif _TTL_DECORATOR in names and call is not None:
-                ttl = self.doc.argument(call, "ttl", 1)  # the default, 10 minutes, is fine
-                if ttl is not None:
-                    self._long(decorator, self.doc.fold_seconds(ttl, call), node.name.value)
-            elif call is not None and not names.isdisjoint(_CACHED):
+            row = cache_row(names, _DECORATORS)
+            if row is not None:
+                self._decorator(decorator, call, row, node.name.value)
+            elif call is not None and not names.isdisjoint(_HOLDERS):
                 cache = self.doc.argument(call, "cache", 0)
                 if cache is not None:
                     self._cache_object(decorator, cache, node.name.value)
+
+    def _decorator(
+        self, decorator: cst.Decorator, call: cst.Call | None, row: Cache, what: str
+    ) -> None:
+        """A memoising decorator: its TTL argument, a TTL meaning "never", or its default."""
+        ttl = self.doc.argument(call, *row.ttl) if call is not None and row.ttl else None
+        if ttl is not None and self.doc.code(self.doc.resolve(ttl, call)) in row.never:
+            self._forever(decorator, f"`{what}` is memoised with no expiry")
+        elif ttl is not None:
+            self._long(decorator, self.doc.fold_seconds(ttl, call), what)
+        elif row.default == NEVER:
+            self._forever(decorator, f"`{what}` is memoised with no expiry")
 
     def _cache_object(self, target: cst.CSTNode, cache: cst.BaseExpression, what: str) -> None:
         value = self.doc.resolve(cache, cache)
         if isinstance(value, cst.Dict) and not value.elements:
             self._forever(target, f"`{what}` is cached in a plain dict with no expiry")
         elif isinstance(value, cst.Call):
-            names = self.doc.qualified_names(value.func)
-            if not names.isdisjoint(_FOREVER_CACHES):
+            row = cache_row(self.doc.qualified_names(value.func), CacheForm.CLASS)
+            if row is not None and row.ttl is None:
                 self._forever(target, f"`{what}` is cached in a cache without a TTL")
-            elif not names.isdisjoint(_TTL_CACHES) and not (
+            elif row is not None and not (
                 isinstance(cache, cst.Name) and _CREDENTIAL_KEY.search(cache.value)
             ):  # a cache named like a credential is reported where it is created
                 self._ttl_cache(target, value, what)
 
     def _ttl_cache(self, target: cst.CSTNode, call: cst.Call, what: str) -> None:
-        ttl = self.doc.argument(call, "ttl", 1)
+        ttl = self.doc.argument(call, "ttl", 1)  # the CACHES row's slot of every TTL class
         if ttl is not None:
             self._long(target, self.doc.fold_seconds(ttl, call), what)
 
@@ -342,7 +355,8 @@ class CredentialCacheNeverExpires(PythonRule):
         """``TOKEN_CACHE = TTLCache(maxsize=..., ttl=<more than a day>)``."""
         if not isinstance(node.value, cst.Call):
             return
-        if self.doc.qualified_names(node.value.func).isdisjoint(_TTL_CACHES):
+        row = cache_row(self.doc.qualified_names(node.value.func), CacheForm.CLASS)
+        if row is None or row.ttl is None:
             return
         for target in node.targets:
             name = target.target
@@ -354,17 +368,16 @@ class CredentialCacheNeverExpires(PythonRule):
         if not isinstance(func, cst.Attribute) or not node.args:
             return
         method = func.attr.value
-        if method in ("set", "add", "get_or_set") and self._is_django_cache(func.value):
-            self._django(node)
-        elif (
-            method in ("set", "hset")
-            and self.doc.imports_from("redis")
-            and self._is_redis(func.value, node)
-        ):
-            self._redis(node, func.value, method)
+        for store in _STORES:
+            if method in store.methods and self._is_store(store, func.value, node):
+                if store.never:
+                    self._timeout(store, node)
+                else:
+                    self._expiry(store, node, func.value, method)
+                return
 
     def visit_Dict(self, node: cst.Dict) -> None:
-        keys = {}
+        keys: dict[str, cst.DictElement] = {}
         for element in node.elements:
             if isinstance(element, cst.DictElement):
                 key = string_value(element.key)
@@ -373,25 +386,37 @@ class CredentialCacheNeverExpires(PythonRule):
         if _TOKEN_KEYS.isdisjoint(keys):
             return
         for name in ("expires_in", "expires_at"):
-            element = keys.get(name)
-            if element is not None and _is_none(element.value):
+            entry = keys.get(name)
+            if entry is not None and _is_none(entry.value):
                 self._forever(
-                    element, f"the token's `{name}` is None: it is treated as never expiring"
+                    entry, f"the token's `{name}` is None: it is treated as never expiring"
                 )
 
-    def _django(self, node: cst.Call) -> None:
-        timeout = self.doc.argument(node, "timeout", 2)
-        if timeout is None or not _is_none(self.doc.resolve(timeout, node)):
+    def _timeout(self, store: Cache, node: cst.Call) -> None:
+        """Django: a per-call timeout whose "never" value is written (``timeout=None``)."""
+        if store.ttl is None:
+            return
+        timeout = self.doc.argument(node, *store.ttl)
+        never = self.doc.code(self.doc.resolve(timeout, node)) if timeout is not None else ""
+        if never not in store.never:
             return
         if self._credential_key(node.args[0].value) or (
             len(node.args) > 1 and self._credential_key(node.args[1].value)
         ):
-            self._forever(node, "a credential is stored in the Django cache with `timeout=None`")
+            self._forever(
+                node,
+                f"a credential is stored in {store.label} with "
+                f"`{store.ttl[0]}={never}`",
+            )
 
-    def _redis(self, node: cst.Call, receiver: cst.BaseExpression, method: str) -> None:
-        if method == "set" and any(
-            self.doc.has_argument(node, kw, 2 if kw == "ex" else None) is not False
-            for kw in _REDIS_EXPIRY
+    def _expiry(
+        self, store: Cache, node: cst.Call, receiver: cst.BaseExpression, method: str
+    ) -> None:
+        """redis: a write without any expiry argument or a follow-up expire call."""
+        slots = [store.ttl] if store.ttl else []
+        slots += [(kw, None) for kw in store.expiry]
+        if method in store.expiry_methods and any(
+            self.doc.has_argument(node, kw, pos) is not False for kw, pos in slots
         ):
             return
         keys = [node.args[0].value]
@@ -400,10 +425,12 @@ class CredentialCacheNeverExpires(PythonRule):
         if not any(self._credential_key(k) for k in keys):
             return
         if isinstance(receiver, cst.Name) and any(
-            m in _REDIS_EXPIRE_CALLS for m, _ in self.doc.calls_on(receiver.value, node)
+            m in store.expire_calls for m, _ in self.doc.calls_on(receiver.value, node)
         ):
             return
-        self._forever(node, f"a credential is stored in redis with `{method}` and no expiry")
+        self._forever(
+            node, f"a credential is stored in {store.label} with `{method}` and no expiry"
+        )
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -469,17 +496,20 @@ class CredentialCacheNeverExpires(PythonRule):
             return bool(_CREDENTIAL_KEY.search(text))
         return False
 
-    def _is_django_cache(self, receiver: cst.BaseExpression) -> bool:
+    def _is_store(self, store: Cache, receiver: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        """The receiver is the store: a name under its prefix (``django.core.cache.cache``,
+        ``caches["x"]``), or for ``constructors`` rows an object one of its classes built."""
+        if store.constructors:
+            if not self.doc.imports_from(store.module):
+                return False
+            value = self.doc.resolve(receiver, at)
+            return isinstance(value, cst.Call) and any(
+                n.startswith(store.prefix) for n in self.doc.qualified_names(value.func)
+            )
         names = self.doc.qualified_names(receiver)
         if isinstance(receiver, cst.Subscript):
             names = self.doc.qualified_names(receiver.value)
-        return any(n.startswith("django.core.cache.") for n in names)
-
-    def _is_redis(self, receiver: cst.BaseExpression, at: cst.CSTNode) -> bool:
-        value = self.doc.resolve(receiver, at)
-        return isinstance(value, cst.Call) and any(
-            n.startswith("redis.") for n in self.doc.qualified_names(value.func)
-        )
+        return any(n.startswith(store.prefix) for n in names)
 
 
 def _on_super(call: cst.Call) -> bool:

@@ -8,6 +8,7 @@ from scanner.api import (
     ALL_KINDS,
     BASE64,
     Category,
+    Evidence,
     Invalid,
     Lifetime,
     Precision,
@@ -24,6 +25,7 @@ from scanner.api import (
     is_known_example,
     looks_fake,
     report_rows,
+    sample_severity,
     shannon_entropy,
     standalone,
 )
@@ -94,7 +96,9 @@ class GoogleApiOrServiceAccountKey(TextRule):
     (`google-services.json`, `GoogleService-Info.plist`) are public client identifiers by
     design and are reported at `info` only; they still deserve API restrictions, since an
     unrestricted key can call any API enabled in its project (Gemini included). So are the
-    public keys that open-source projects ship and other scanners allowlist.
+    public keys that open-source projects ship and other scanners allowlist. An API key has
+    no checksum, so in tests, fixtures, examples and documentation it is graded `low` (the
+    noise policy); service-account key files keep their severity there.
 
     ## Why is this bad?
     A user-managed service-account key never expires unless an organisation policy sets a
@@ -216,10 +220,13 @@ class GoogleApiOrServiceAccountKey(TextRule):
                             "client identifier, safe only with API and app restrictions.",
                             lifetime=Lifetime.static(), value=key, severity=Severity.INFO)
                 continue
+            # Noise policy: an AIza key carries no checksum, so in tests, fixtures, examples
+            # and docs it is graded low.
             self.report(Span(start, end),
                         "Google API key committed to a file: it does not expire and works "
                         "for every API its restrictions allow until it is deleted.",
-                        lifetime=Lifetime.static(), value=key)
+                        lifetime=Lifetime.static(), value=key,
+                        severity=sample_severity(doc.path, Evidence.SHAPE))
 
     def _credential_files(self, doc: TextDocument) -> None:
         text = doc.text

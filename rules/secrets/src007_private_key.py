@@ -7,6 +7,7 @@ import re
 from scanner.api import (
     ALL_KINDS,
     Category,
+    Evidence,
     Invalid,
     Lifetime,
     Precision,
@@ -18,6 +19,7 @@ from scanner.api import (
     Valid,
     compile_pattern,
     fake_pem,
+    sample_severity,
     shannon_entropy,
 )
 
@@ -31,6 +33,9 @@ _BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
 _MIN_BODY = 64  # base64 characters: shorter bodies are elided documentation samples
 _MAX_BLOCK = 64 * 1024  # a private key block is a few KiB; stop looking for END after this
 _MIN_ENTROPY = 3.5  # bits per character; real base64 is near 6, "AAAA..." fillers near 0
+# Words documentation writes into a sample key's body (aws-cli's "\nEXAMPLEcOZy..."); base64
+# of a real key holds one of them by chance about once in ten million keys.
+_SAMPLE_BODY = re.compile(r"EXAMPLE|[Ee]xample|SAMPLE|[Ss]ample|xxxxx|XXXXX")
 
 
 def _json_line(text: str) -> str:
@@ -49,9 +54,15 @@ class PrivateKey(TextRule):
     Finds private keys in PEM or OpenSSH form in any text file: RSA, EC, DSA, OpenSSH, PKCS#8
     and PGP private key blocks, whether on separate lines or inside a string with `\\n`
     escapes (JSON, `.env`, Python). A block needs a matching `END` line and at least 64
-    characters of key data, so elided documentation samples (`MIIE...`) stay quiet. Public
-    keys, certificates and certificate requests are never flagged. Encrypted private keys are
-    reported at medium: the passphrase is one more secret to find, not a control.
+    characters of key data, so elided documentation samples (`MIIE...`) stay quiet, as do
+    bodies that say they are samples (`EXAMPLE`, `sample`, `xxxxx` written into the base64).
+    Public keys, certificates and certificate requests are never flagged. Encrypted private
+    keys are reported at medium: the passphrase is one more secret to find, not a control.
+
+    Noise policy: nothing verifies that a PEM block is a real key, so in tests, fixtures,
+    examples and documentation (`tests/test.key`, `testdata/key.pem`, `conftest.py`,
+    `docs/`) a private key is graded `low`: there it is a generated test key far more often
+    than a leak. Formats a checksum or a provider's structure verifies keep full severity.
 
     ## Why is this bad?
     A private key does not expire: an SSH key, a TLS key or a signing key committed to a
@@ -118,6 +129,10 @@ class PrivateKey(TextRule):
         Valid("-----BEGIN EC PRIVATE KEY-----\n" + "A1b2" * 10 + "\n", path="notes.txt"),
         Valid("-----BEGIN RSA PRIVATE KEY-----\n" + ("A" * 64 + "\n") * 4
               + "-----END RSA PRIVATE KEY-----\n", path="tests/filler.pem"),
+        # A body that says it is a sample (an API reference's response with `EXAMPLE`).
+        Valid('{"keyPair": {"privateKey": "'
+              + _json_line(_RSA.replace("-----\n", "-----\nEXAMPLE", 1)) + '"}}\n',
+              path="api/responses/create-key-pair.json"),
     ]
     INVALID = [
         Invalid(f'DEPLOY_KEY = """{_OPENSSH}"""\n', path="app/deploy.py", lines=(1,)),
@@ -151,6 +166,8 @@ class PrivateKey(TextRule):
             raw_body = text[body_start:end]
             if "..." in raw_body or "…" in raw_body:
                 continue  # base64 has no dots: an elided documentation sample, not a key
+            if _SAMPLE_BODY.search(raw_body):
+                continue  # `EXAMPLE`, `xxxxx` written into the body: a documentation sample
             body = _HEADER.sub("", _ESCAPES.sub("\n", raw_body))
             if not _only_key_data(body):
                 continue  # code between a BEGIN and an END marker, not a key body
@@ -166,12 +183,15 @@ class PrivateKey(TextRule):
             else:
                 message = (f"{kind[0].upper()}{kind[1:]} committed to the repository: it "
                            "authenticates its holder until the key pair is replaced.")
+            # Noise policy: nothing verifies a PEM block, so in tests, fixtures, examples and
+            # docs (generated test keys) it is graded low.
+            severity = sample_severity(doc.path, Evidence.SHAPE)
             self.report(
                 Span(start, pos),
                 message,
                 lifetime=Lifetime.static(),
                 value=raw_body.strip(),
-                severity=Severity.MEDIUM if encrypted else None,
+                severity=severity or (Severity.MEDIUM if encrypted else None),
             )
 
 

@@ -75,6 +75,9 @@ _MASKED = re.compile(r"^[*x•.#_-]+$", re.I)
 _SAMPLE_WORD = re.compile(r"(?i)ssw[o0]rd|passw|s[e3]cr[e3]t|t[o0]ken|^tiger")
 _WEAK_PART = re.compile(r"(?i)pass|pwd|secret")
 _SAMPLE_USERS = frozenset({"scott", "jschmoe", "jdoe", "johndoe", "janedoe"})
+# The database a URL names (`/shopdb` after the host), and the parts of a user name.
+_DB_NAME = re.compile(r"/([A-Za-z0-9_.-]{1,64})")
+_NAME_PARTS = re.compile(r"[_.-]")
 # Token prefixes that make the password a provider credential. GitHub's kinds and lifetimes
 # come from the catalogue (scanner/secrets/formats/github.py); the other prefixes still carry
 # this rule's own grading ("static" or "unknown") until their rows are graded the same way.
@@ -127,7 +130,8 @@ class CredentialsInUrl(TextRule):
     a placeholder (`user:password@`, `:***@`, `changeme`, `ACCESS_TOKEN`, `your-password`), or
     when the host is a documentation host (`example.com`, `host`, `your-server`). Well-known
     defaults of development containers and tutorials (`postgres:postgres`, `guest:guest`,
-    `scott:tiger`, a password equal to the user, five characters or fewer) are reported only
+    `scott:tiger`, a password equal to the user, to a part of it or to the database name,
+    as in `shop_ro:shop@localhost/shop`, five characters or fewer) are reported only
     for a real, non-local host: on `localhost`, a private address, a `.local`/`.internal`
     name or a single-label compose service they are dev setups, not leaked credentials. Any
     other password for `localhost`, a loopback address or a single-label compose or CI
@@ -184,6 +188,10 @@ class CredentialsInUrl(TextRule):
     )
 
     VALID = [
+        # Development defaults: the password repeats a part of the user or the database name.
+        Valid("    # default=\"postgres://shopdb_ro:shopdb@localhost:5432/shopdb\",\n"
+              'METRICS_DB = "mysql://reporter:metrics@127.0.0.1:3306/metrics"\n',
+              path="shop/settings.py"),
         Valid("DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app\n"
               "REDIS_URL=redis://:$REDIS_PASSWORD@cache:6379/0\n", path=".env.example"),
         Valid("git clone https://x-access-token:${{ secrets.GITHUB_TOKEN }}@github.com/o/r\n"
@@ -227,7 +235,8 @@ class CredentialsInUrl(TextRule):
         counts = code_lines(doc.text, doc.path)
         for match in _URL.finditer(doc.text):
             user, password, host = match.group(2), match.group(3), _host(match.group(4))
-            if not self._credential(user, password, host):
+            path = _DB_NAME.match(doc.text, match.end(4))
+            if not self._credential(user, password, host, path.group(1) if path else ""):
                 continue
             if not counts(doc.position(match.start(3))[0]):
                 continue  # a URL in a sentence of prose, not in configuration or code
@@ -262,8 +271,12 @@ class CredentialsInUrl(TextRule):
                 severity=Severity.INFO if sample else severity,
             )
 
-    def _credential(self, user: str, password: str, host: str) -> bool:
-        """A literal secret: not a reference, placeholder, port, or documentation sample."""
+    def _credential(self, user: str, password: str, host: str, database: str = "") -> bool:
+        """A literal secret: not a reference, placeholder, port, or documentation sample.
+
+        For a local host, a password that repeats the user (``saleor:saleor``), a part of it
+        (``saleor_read_only:saleor``) or the database (``/saleor``) is a development default.
+        """
         if _REFERENCE.search(password) or _REFERENCE.search(host):
             return False
         plain = unquote(password)
@@ -286,6 +299,8 @@ class CredentialsInUrl(TextRule):
         weak = (
             lowered in _DEV_DEFAULTS
             or plain == unquote(user)
+            or plain.lower() in _NAME_PARTS.split(unquote(user).lower())
+            or plain.lower() == unquote(database).lower()
             or len(plain) <= 5
             or _WEAK_PART.search(plain) is not None  # `mmpass`, `dbpwd1` for localhost
         )

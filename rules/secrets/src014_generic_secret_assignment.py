@@ -46,6 +46,12 @@ _PASSWORD = fake_token("", 14, ALNUM + "!#%+", seed=502)
 _HEX_KEY = fake_token("", 32, "0123456789abcdef", seed=503)
 
 
+def _ejson(seed: int) -> str:
+    """Shopify ejson ciphertext: ``EJ[1:<public key>:<nonce>:<box>]``, each part base64."""
+    parts = (fake_token("", n, ALNUM + "+/", seed=seed + n) for n in (43, 32, 76))
+    return "EJ[1:" + ":".join(f"{part}=" if len(part) == 43 else part for part in parts) + "]"
+
+
 class GenericSecretAssignment(TextRule):
     """## What it does
     Finds a literal assigned to a key or variable named like a credential, in any file:
@@ -57,7 +63,8 @@ class GenericSecretAssignment(TextRule):
     at least 16 characters with no spaces, that looks generated rather than typed. These never
     fire: references and env reads (`${X}`, `$X`, `{{ x }}`, `os.environ[...]`,
     `process.env.X`, `settings.X`, `op://`, ARNs), ciphertext (`!vault`, SOPS `ENC[...]`,
-    Jasypt `ENC(...)`, a value under `secure:`), placeholders, booleans, numbers, UUIDs, file
+    Jasypt `ENC(...)`, ejson `EJ[1:...]`, KMS blobs `AQICAH...`, age and PGP armour,
+    Jenkins `{AQAAAB...}`, a value under `secure:`), placeholders, booleans, numbers, UUIDs, file
     paths, URLs (LLC-SRC-013 handles credentials in URLs), function calls, environment variable
     names, words and camelCase names, sequential strings (`abc123def456`), hashes
     (`sha256:...`), publishable and test keys (`pk_live_`, `sk_test_`), JWTs (LLC-SRC-012
@@ -145,6 +152,16 @@ class GenericSecretAssignment(TextRule):
               "- Where: [Zoom](https://zoom.us/j/95228013874?pwd=Ep7HIx2vQkJm3pUCSqoKKb5x0aZ)\n",
               path="docs/usage.md"),
         Valid(f'API_TOKEN = "{_TOKEN}"\n', path="tests/conftest.py"),
+        # Ciphertext only the deploy host's key opens: ejson, SOPS in a dotenv file, KMS.
+        Valid(f'{{\n  "_public_key": "{_HEX_KEY}{_HEX_KEY}",\n'
+              f'  "fastly_api_key": "{_ejson(510)}",\n'
+              f'  "github_secret": "{_ejson(520)}",\n'
+              f'  "rubygems_proxy_token": "{_ejson(530)}"\n}}\n',
+              path="config/deploy/production/secrets.ejson"),
+        Valid("WEBHOOK_SECRET=ENC[AES256_GCM,data:" + _TOKEN + ",iv:" + _TOKEN[:16]
+              + ",tag:" + _TOKEN[8:24] + ",type:str]\n"
+              "BILLING_API_TOKEN=AQICAHh" + _TOKEN + _TOKEN[:12] + "\n",
+              path="deploy/prod.env"),
     ]
     INVALID = [
         Invalid(f"machine ci.acmecorp.io login deploy password {_PASSWORD}\n", path=".netrc",

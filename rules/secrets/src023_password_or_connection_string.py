@@ -34,6 +34,7 @@ from scanner.api import (
     password_value,
     path_class,
 )
+from scanner.api.hidden import secret_data_text
 
 _ASSIGNMENT = compile_pattern(assignment_pattern(PASSWORD_KEYWORDS))
 # Java/Kotlin/C# setters and builders: setPassword("..."), .password("..."), withPassword("...").
@@ -99,6 +100,14 @@ _AUTH = compile_pattern(
     r"(?i)\bauthorization[\"']?[ \t]*[:=,][ \t]*[\"']?(basic|bearer)[ \t]+"
     r"([A-Za-z0-9+/._~-]{8,512}={0,2})"
 )
+#: A Kubernetes Secret manifest (YAML or JSON): LLC-K8S-005 decodes and owns what it reports
+#: there; this rule judges the decoded text of the rest (typed passwords).
+_K8S_SECRET = re.compile(r"""(?m)(?:^|[{,])[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?Secret\b""")
+#: A user name assigned near a password: `user`, `username`, `apiUsername`, `login`.
+_USER_KEY = re.compile(
+    r"""(?i)(?:^|[\s"'{,;(])[\w.-]*(?:user(?:[_-]?name)?|login)["']?[ \t]*[:=][ \t]*["']?"""
+)
+_USER_WINDOW = 4  # lines each side of a password to look for its user name
 #: What never stands before a key whose value is bare: the punctuation of encoded data.
 _NOT_KEY_START = frozenset("]%@^?`\\|~")
 _MAX_LINE = 1000  # minified or generated lines: not where people assign secrets by hand
@@ -108,6 +117,11 @@ _PASSWORD_2 = fake_token("", 16, ALNUM + "@^*", seed=2302)
 _TOKEN = fake_token("", 32, ALNUM, seed=2303)
 _BASIC = base64.b64encode(f"deploy:{_PASSWORD}".encode()).decode()
 _BASIC_WEAK = base64.b64encode(b"admin:admin").decode()
+_HTPASSWD = "$2y$10$" + fake_token("", 53, ALNUM + "./", seed=2304)
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
 
 
 class PasswordOrConnectionString(TextRule):
@@ -141,8 +155,13 @@ class PasswordOrConnectionString(TextRule):
     passwords (`password123`, `admin`, `changeit`, a word wrapped in digits such as
     `Secret123!`), ciphertext (`ENC(...)`, `{cipher}...`, `!vault`, SOPS `ENC[...]`, a value
     under `secure:`), hashes, UUIDs, paths, keyboard and counting runs, comparisons
-    (`password == "..."`), and keys that name a reference (`password_file`,
-    `passwordPolicy`, `password_length`). In code files only quoted values count.
+    (`password == "..."`), keys that name a reference (`password_file`,
+    `passwordPolicy`, `password_length`), crypt and htpasswd hashes (`$2y$...`,
+    `user:$apr1$...`, `{SSHA}...`), a password equal to the user name beside it, and
+    expressions inside template actions (`{{ range $user, $password := .Values.users }}`).
+    In code files only quoted values count. In a Kubernetes Secret the base64 `data` values
+    are judged decoded; LLC-K8S-005 owns the generated-looking ones (one finding, its), this
+    rule the typed passwords it leaves.
 
     Noise policy: in tests, fixtures, examples and documentation (`tests/`, `*_test.go`,
     `*.spec.ts`, `examples/`, `.env.example`, `docs/`, `*.md`, `*.rst`) a finding is graded
@@ -218,6 +237,20 @@ class PasswordOrConnectionString(TextRule):
         Valid("To connect, set the password to something like Zx81kLm2pQ!x in the form.\n",
               path="README.md"),
         Valid(f"DB_PASSWORD={_PASSWORD}\n", path="tests/fixtures/app.env"),
+        # A Secret's `data` is judged decoded: base64 of `password`, a password that repeats
+        # the user name (a sample's default).
+        Valid("apiVersion: v1\nkind: Secret\nmetadata:\n  name: chap\ndata:\n"
+              f"  node.session.auth.username: {_b64('username')}\n"
+              f"  node.session.auth.password: {_b64('password')}\n"
+              f"  apiUsername: {_b64('svc_backup7')}\n  apiPassword: {_b64('svc_backup7')}\n",
+              path="k8s/chap-secret.yaml"),
+        # An htpasswd line holds a hash; a template's range variable is a reference.
+        Valid(f"registry:\n  credentials:\n    htpasswd: reg_user:{_HTPASSWD}\n",
+              path="chart/values.yaml"),
+        Valid("stringData:\n  web.yml: |\n"
+              "    {{- range $user, $password := .Values.auth.basicAuthUsers }}\n"
+              "    {{ $user }}: {{ htpasswd $user $password }}\n    {{- end }}\n",
+              path="chart/templates/web-secret.yaml"),
     ]
     INVALID = [
         Invalid(f'DB_PASSWORD = "{_PASSWORD}"  # expect: LLC-SRC-023\n', path="app/config.py"),
@@ -249,12 +282,19 @@ class PasswordOrConnectionString(TextRule):
                 path="config/app.ini"),
         Invalid(f"spring.datasource.password={_PASSWORD}  # expect: LLC-SRC-023\n",
                 path="src/main/resources/application.properties"),
+        # A typed password, base64 in a Secret (LLC-K8S-005 owns the generated-looking ones).
+        Invalid("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n"
+                f"  username: {_b64('app')}\n"
+                f"  password: {_b64(_PASSWORD)}  # expect: LLC-SRC-023\n",
+                path="k8s/db-secret.yaml"),
     ]
 
     def check(self, doc: TextDocument) -> None:
         text = doc.text
         path = doc.path
         self._sample = path_class(path) is not None
+        # A Kubernetes Secret: its `data` values are base64, judged as the cluster reads them.
+        self._secret = _K8S_SECRET.search(text) is not None and "apiVersion" in text
         self._seen: set[tuple[int, int]] = set()
         self._counts = code_lines(text, path)
         code = PurePosixPath(path.lower()).suffix in CODE_SUFFIXES
@@ -346,8 +386,16 @@ class PasswordOrConnectionString(TextRule):
         if is_reference_key(key):
             return
         value = doc.text[start:end]
-        if not password_value(value, self.context.is_placeholder):
+        judged = value
+        if self._secret and (decoded := secret_data_text(value)) is not None:
+            decoded = decoded.rstrip("\r\n")  # `echo ... | base64` encodes the newline too
+            if not decoded.isprintable():
+                return  # binary data (a keystore), not a typed password
+            judged, what = decoded, f"{what} (base64 in a Secret, which is not encryption)"
+        if not password_value(judged, self.context.is_placeholder):
             return
+        if _same_as_user(doc, start, value):
+            return  # `user: storageos` / `password: storageos`: a sample's default
         self._report(doc, start, end, value, what)
 
     def _report(self, doc: TextDocument, start: int, end: int, value: str, what: str) -> None:
@@ -370,3 +418,18 @@ class PasswordOrConnectionString(TextRule):
             value=value,
             severity=Severity.INFO if self._sample else None,
         )
+
+
+def _same_as_user(doc: TextDocument, start: int, value: str) -> bool:
+    """A user name within a few lines of the password is the password itself."""
+    line = doc.position(start)[0]
+    for number in range(max(1, line - _USER_WINDOW), min(doc.line_count, line + _USER_WINDOW) + 1):
+        text = doc.line_text(number)
+        if value not in text:
+            continue
+        for user in _USER_KEY.finditer(text):
+            if text.startswith(value, user.end()) and not text[
+                user.end() + len(value) : user.end() + len(value) + 1
+            ].isalnum():
+                return True
+    return False

@@ -4,6 +4,6 @@ continuations), for LLC-SRC-024: the decoders live with the secret formats
 
 from __future__ import annotations
 
-from scanner.secrets.encodings import Credential, Hidden, hidden_credentials
+from scanner.secrets.encodings import Credential, Hidden, hidden_credentials, secret_data_text
 
-__all__ = ["Credential", "Hidden", "hidden_credentials"]
+__all__ = ["Credential", "Hidden", "hidden_credentials", "secret_data_text"]

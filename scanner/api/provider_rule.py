@@ -69,7 +69,7 @@ def report_rows(rule: TextRule, doc: TextDocument, rule_id: str,
     row reports the value only (group 1 to the match's end), not the keyword before it.
     """
     text = doc.text
-    present = _anchors_in(text)  # one Aho-Corasick pass per file for all the table's anchors
+    present = _anchors_in(text, rule_id)  # the prefilter's pass, or one for all the anchors
     taken: list[tuple[int, int]] = list(skip)
     for compiled in catalogue.formats(rule_id):
         row = compiled.format
@@ -110,8 +110,28 @@ def _automaton() -> tuple[ahocorasick_rs.BytesAhoCorasick, tuple[str, ...]]:
 _LAST: list[tuple[str, frozenset[str]]] = []
 
 
-def _anchors_in(text: str) -> frozenset[str]:
-    """The table's anchors that occur in ``text`` (lower-cased ASCII, as the prefilter does)."""
+#: (text, hits, triggers) of the file the engine is scanning: the prefilter's hits are the
+#: anchors present wherever every anchor of a rule's rows is a prefilter trigger.
+_SHARED: list[tuple[str, frozenset[str], frozenset[str]]] = []
+
+
+def share_hits(text: str, hits: frozenset[str], triggers: frozenset[str]) -> None:
+    """The engine hands over what its prefilter found in ``text`` (same bytes, lower-cased),
+    so the family rules need no second automaton pass over the file."""
+    _SHARED[:] = [(text, hits, triggers)]
+
+
+@cache
+def _rule_anchors(rule_id: str) -> frozenset[str]:
+    return frozenset(catalogue.triggers(rule_id))
+
+
+def _anchors_in(text: str, rule_id: str = "") -> frozenset[str]:
+    """The table's anchors that occur in ``text`` (lower-cased ASCII, as the prefilter does):
+    the prefilter's hits when the engine shared them for this very text and they cover the
+    rule's anchors (a decoded blob or another rule's rows are searched here)."""
+    if _SHARED and _SHARED[0][0] is text and rule_id and _rule_anchors(rule_id) <= _SHARED[0][2]:
+        return _SHARED[0][1]
     if _LAST and _LAST[0][0] is text:
         return _LAST[0][1]
     automaton, anchors = _automaton()

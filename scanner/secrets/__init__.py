@@ -33,7 +33,14 @@ from scanner.secrets.generic import (
     is_reference_key,
     password_value,
 )
-from scanner.secrets.paths import PathClass, code_lines, is_prose, path_class
+from scanner.secrets.paths import (
+    Evidence,
+    PathClass,
+    code_lines,
+    is_prose,
+    path_class,
+    sample_severity,
+)
 from scanner.secrets.patterns import (
     TOKEN_CHARS,
     Match,
@@ -53,6 +60,7 @@ __all__ = [
     "PASSWORD_KEYWORDS",
     "TOKEN_CHARS",
     "WEAK_PASSWORDS",
+    "Evidence",
     "Match",
     "PathClass",
     "Pattern",
@@ -77,6 +85,7 @@ __all__ = [
     "looks_fake",
     "password_value",
     "path_class",
+    "sample_severity",
     "shannon_entropy",
     "standalone",
 ]

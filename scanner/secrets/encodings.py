@@ -147,6 +147,17 @@ def _printable(text: str) -> bool:
     return text.isprintable() or all(c.isprintable() or c in "\n\r\t" for c in text)
 
 
+def secret_data_text(raw: str) -> str | None:
+    """A Kubernetes Secret's ``data`` value as the cluster reads it: strict standard base64
+    (line breaks allowed) of UTF-8 text, or None. One copy: the Kubernetes view decodes
+    ``data`` with it for LLC-K8S-005, and LLC-SRC-023 judges a Secret's values through it."""
+    compact = "".join(raw.split())
+    try:
+        return base64.b64decode(compact, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
 def _b64decode(raw: str) -> str | None:
     """``raw`` decoded as standard or URL-safe base64 into printable UTF-8 text, or None."""
     compact = "".join(raw.split())

@@ -50,9 +50,16 @@ _PLACEHOLDER_PATTERNS = re.compile(
 
 
 # Example credentials printed in specifications, copied into library docstrings and tests:
-# RFC 6749 (OAuth 2.0) sections 4.1 to 6 and RFC 5849 (OAuth 1.0) section 1.2.
+# RFC 6749 (OAuth 2.0) sections 4.1 to 6 and RFC 5849 (OAuth 1.0) section 1.2; HTTP
+# authentication's Mufasa and Aladdin (RFC 2069, 2617, 7616, 7617) and RFC 6750's bearer token.
 _DOCUMENTED_SAMPLES = frozenset(
     {
+        "CircleOfLife",
+        "Circle Of Life",
+        "Circle of Life",
+        "open sesame",
+        "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+        "mF_9.B5f-4.1JqM",
         "2YotnFZFEjr1zCsicMWpAA",
         "tGzv3JOkF0XG5Qx2TlKWIA",
         "SplxlOBeZQQYbYS6WxSbIA",
@@ -206,7 +213,7 @@ def looks_fake(body: str) -> bool:
 #: SHA-256 of token values that are published examples or public keys copied into countless
 #: repositories, stored hashed so no token literal sits in the source. Rules report them at
 #: info at most. Sources: gitleaks' `gcp-api-key` allowlist (public Google API keys shipped in
-#: open-source code), Slack's oauth.v2.access documentation response.
+#: open-source code), Slack's oauth.v2.access documentation response, the Azurite key.
 _KNOWN_EXAMPLES = frozenset({
     # gitleaks gcp-api-key allowlist
     "f56e323494a6ffc2064e7a955908957d84f0755e5f975dabd64328d0359a8f7c",
@@ -227,6 +234,8 @@ _KNOWN_EXAMPLES = frozenset({
     "a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41",
     # Slack documentation, oauth.v2.access response (bot token)
     "2ddc147f3a3b5a1722b8ed6be3c45c49a7156b17fca5d11410137a6d04def6eb",
+    # Azurite / Azure Storage Emulator account key (devstoreaccount1), Microsoft's documentation
+    "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",
 })
 
 

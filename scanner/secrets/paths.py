@@ -1,11 +1,17 @@
 """Path classes for the noise policy: which files hold tests, fixtures, examples or prose.
 
-One copy, read by the generic secret rules (SRC-013, SRC-014, SRC-023), the fake-session
-rules (through ``is_test_path``) and anything else that grades a finding by where it sits.
-A value found by its format alone (a checksummed or structured key) keeps its severity
-wherever it is; a value found by its key's name or by a URL's shape is, in these paths,
-sample data far more often than a leak, so the generic rules report it at ``info`` (hidden
-unless ``--show-info``, never failing a run). Prose files only count in their code.
+One copy, read by the secret rules (through ``sample_severity``), the fake-session rules
+(through ``is_test_path``) and anything else that grades a finding by where it sits. The
+grade depends on how much the value proves about itself (``Evidence``):
+- a format a checksum or a provider's structure verifies (GitHub's CRC32 tokens, the
+  provider-prefixed rows of the table) keeps its severity wherever it is: a live key in a
+  test is still a live key;
+- a shape nothing verifies (a PEM private key, a Google ``AIza`` key, an AWS key id with no
+  secret beside it) is, in these paths, a generated test key or a documentation sample far
+  more often than a leak: ``low``;
+- a value found by its key's name or by a URL's shape (SRC-013, SRC-014, SRC-023) is graded
+  ``info`` there (hidden unless ``--show-info``, never failing a run).
+Prose files only count in their code.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from enum import Enum
+
+from scanner.findings import Severity
 
 
 class PathClass(Enum):
@@ -44,6 +52,8 @@ _EXAMPLE_NAME = re.compile(
     r"(?i)(?:^|[._-])(?:example|examples|sample|samples|template|dist|tmpl|tpl|demo)"
     r"(?:[._-]|$)"
 )
+#: Helm's named-template files (``_helpers.tpl``): rendered into every release, not samples.
+_HELM_HELPERS = re.compile(r"(?i)^_[\w.-]*\.tpl$")
 #: Prose: Markdown, reStructuredText, AsciiDoc, plain text, notebooks' rendered siblings.
 PROSE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".asciidoc",
                             ".textile", ".org", ".rdoc", ".pod"})
@@ -74,11 +84,43 @@ def path_class(path: str) -> PathClass | None:
     name = parts[-1]
     if _TEST_NAME.match(name):
         return PathClass.TEST
-    if _EXAMPLE_NAME.search(name):
+    if _EXAMPLE_NAME.search(name) and not _HELM_HELPERS.match(name):
         return PathClass.EXAMPLE
     if _suffix(name) in PROSE_SUFFIXES or name in ("readme", "changelog", "changes", "news"):
         return PathClass.DOCS
     return None
+
+
+class Evidence(Enum):
+    """How much a reported value proves about itself, which decides its grade in samples."""
+
+    VERIFIED = "verified"  # a checksum or a provider's structure confirms the format
+    SHAPE = "shape"  # a recognisable shape nothing confirms: private keys, AIza, AKIA alone
+    NAME = "name"  # found by its key's name or a URL's shape
+
+
+_SAMPLE_GRADE = {Evidence.VERIFIED: None, Evidence.SHAPE: Severity.LOW,
+                 Evidence.NAME: Severity.INFO}
+
+
+def sample_severity(path: str, evidence: Evidence) -> Severity | None:
+    """The severity a finding on ``path`` gets for its ``evidence``; None keeps the rule's.
+
+    Only test, fixture, example and documentation paths (``path_class``) change a grade. For
+    a shape, a prose file counts as documentation only in a docs directory: a PEM block in
+    ``keys/deploy_key.txt`` is a key dump, not a sample.
+    """
+    cls = path_class(path)
+    if evidence is Evidence.VERIFIED or cls is None:
+        return None
+    if evidence is Evidence.SHAPE and cls is PathClass.DOCS and not _in_docs_dir(path):
+        return None
+    return _SAMPLE_GRADE[evidence]
+
+
+def _in_docs_dir(path: str) -> bool:
+    docs = dict(_DIRS)[PathClass.DOCS]
+    return any(part in docs for part in path.replace("\\", "/").lower().split("/")[:-1])
 
 
 def is_test_path(path: str) -> bool:

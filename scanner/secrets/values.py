@@ -28,7 +28,8 @@ _CREDENTIAL_FORMATS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"hf_[A-Za-z0-9]{34,}", "Hugging Face token"),
         (r"npm_[A-Za-z0-9]{36}", "npm token"),
         (r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", "PyPI token"),
-        (r"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.+", "private key"),
+        # A key body, not a stand-in (``"...PRIVATE KEY-----\\nINLINE KEY\\n-----END..."``).
+        (r"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----(?=.*[A-Za-z0-9+/]{40}).+", "private key"),
         (r"(?s).*AccountKey=[A-Za-z0-9+/=]{40,}.*", "Azure storage account key"),
     )
 )

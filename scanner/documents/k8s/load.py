@@ -9,8 +9,6 @@ items are objects of their own. Nothing here decides what is a finding.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Iterator
 
@@ -34,6 +32,7 @@ from scanner.documents.k8s.model import (
     templated,
 )
 from scanner.documents.yaml import Node
+from scanner.secrets.encodings import secret_data_text
 
 #: Where pod templates live, as key paths from the object root.
 POD_PATHS: tuple[tuple[str, ...], ...] = (
@@ -219,16 +218,9 @@ def _secret(manifest: Manifest) -> Secret:
 
 
 def decode(text: str) -> str | None:
-    """A ``data`` value as the cluster reads it, or None when it is not base64 of UTF-8 text."""
-    compact = "".join(text.split())
-    try:
-        raw = base64.b64decode(compact, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    """A ``data`` value as the cluster reads it, or None when it is not base64 of UTF-8 text
+    (``secrets.encodings.secret_data_text``, the copy LLC-SRC-023 reads too)."""
+    return secret_data_text(text)
 
 
 def _generators(root: Node) -> Iterator[SecretGenerator]:

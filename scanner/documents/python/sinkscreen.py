@@ -21,6 +21,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from scanner.documents.python.libraries.caches import CacheForm, cache_rows
+from scanner.documents.python.libraries.credential_slots import AWS_KEYWORDS as _AWS_KEYWORDS
+from scanner.documents.python.libraries.credential_slots import (
+    CREDENTIAL_HEADERS,
+    PY005,
+    PY006,
+    PY007,
+    SlotForm,
+    slot_calls,
+    slot_names,
+    slot_rows,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Facts:
@@ -106,19 +119,7 @@ MARKERS = ("@", "=")
 #: The marker of a string that names a credential header (``Authorization``, ``X-API-Key``).
 HEADER = "header"
 #: LLC-PY-007's header names: ``authorization`` and ``_KEY_HEADERS``.
-PY007_HEADERS = frozenset(
-    {
-        "authorization",
-        "x-api-key",
-        "api-key",
-        "apikey",
-        "x-auth-token",
-        "x-access-token",
-        "x-api-token",
-        "private-token",
-        "x-vault-token",
-    }
-)
+PY007_HEADERS = CREDENTIAL_HEADERS
 _LONGEST_HEADER = max(len(h) for h in PY007_HEADERS)
 #: Node types the guard's walk keeps besides calls, imports and assignments.
 KEPT: tuple[type[ast.AST], ...] = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Dict)
@@ -226,68 +227,23 @@ def _none_expiry(node: ast.Dict) -> bool:
 
 # -- the screens, one per rule whose trigger words are common -------------------------------
 
-#: LLC-PY-005's call tables (``_CALLS``, ``_URL_CALLS``, ``_SERVICE_ACCOUNT_INFO``).
-PY005_CALLS = frozenset(
-    {
-        "boto3.client",
-        "boto3.resource",
-        "boto3.Session",
-        "boto3.session.Session",
-        "aioboto3.Session",
-        "botocore.session.Session.create_client",
-        "azure.identity.ClientSecretCredential",
-        "azure.identity.aio.ClientSecretCredential",
-        "azure.identity.CertificateCredential",
-        "azure.identity.UsernamePasswordCredential",
-        "azure.storage.blob.BlobServiceClient",
-        "msal.ConfidentialClientApplication",
-        "openai.OpenAI",
-        "openai.AsyncOpenAI",
-        "openai.AzureOpenAI",
-        "openai.AsyncAzureOpenAI",
-        "anthropic.Anthropic",
-        "anthropic.AsyncAnthropic",
-        "cohere.Client",
-        "cohere.ClientV2",
-        "mistralai.Mistral",
-        "huggingface_hub.login",
-        "huggingface_hub.HfApi",
-        "huggingface_hub.InferenceClient",
-        "slack_sdk.WebClient",
-        "slack_sdk.web.async_client.AsyncWebClient",
-        "slack_bolt.App",
-        "github.Github",
-        "github.Auth.Token",
-        "github.Auth.Login",
-        "gitlab.Gitlab",
-        "hvac.Client",
-        "psycopg2.connect",
-        "pymysql.connect",
-        "mysql.connector.connect",
-        "authlib.integrations.requests_client.OAuth2Session",
-        "authlib.integrations.httpx_client.OAuth2Client",
-        "authlib.integrations.httpx_client.AsyncOAuth2Client",
-        # _URL_CALLS
-        "sqlalchemy.create_engine",
-        "sqlalchemy.ext.asyncio.create_async_engine",
-        "psycopg.connect",
-        # _SERVICE_ACCOUNT_INFO
-        "google.oauth2.service_account.Credentials.from_service_account_info",
-        "google.oauth2.service_account.IDTokenCredentials.from_service_account_info",
-    }
-)
+#: LLC-PY-005's call tables (``_CALLS``, ``_URL_CALLS``, ``_SERVICE_ACCOUNT_INFO``), read
+#: from the ``CREDENTIAL_SLOTS`` registry, so a new row gates itself.
+PY005_CALLS = slot_calls(PY005, SlotForm.ARGUMENT, SlotForm.URL, SlotForm.KEY_INFO)
 #: Calls only in LLC-PY-005's ``_URL_CALLS``: a finding needs a password in a URL literal.
-PY005_URL_ONLY = frozenset(
-    {"sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine", "psycopg.connect"}
+PY005_URL_ONLY = slot_calls(PY005, SlotForm.URL) - slot_calls(
+    PY005, SlotForm.ARGUMENT, SlotForm.KEY_INFO
 )
 #: LLC-PY-005's ``_AWS`` keywords, which it checks on any call.
-AWS_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
+AWS_KEYWORDS = _AWS_KEYWORDS
 #: LLC-PY-005's ``_GENERIC_KEYWORD``: a secret-named keyword of any imported API.
 PY005_GENERIC_KEYWORD = re.compile(
     r"(?i)(?:api_?key|secret|token|password|passwd|credential|private_key|client_secret)$"
 )
 #: LLC-PY-005's ``_MODULE_KEYS`` attributes (``stripe.api_key = "..."``).
-PY005_MODULE_KEYS = frozenset({"api_key"})
+PY005_MODULE_KEYS = frozenset(
+    n.rsplit(".", 1)[-1] for n in slot_names(PY005, SlotForm.MODULE_ATTRIBUTE)
+)
 
 
 def _py005(facts: Facts) -> bool:
@@ -301,25 +257,19 @@ def _py005(facts: Facts) -> bool:
         return True
     if any(PY005_GENERIC_KEYWORD.search(k) for k in facts.resolved_keywords):
         return True
-    return any(
-        n.startswith("azure.") and n.endswith(".from_connection_string")
+    return any(  # LLC-PY-005's _CONNECTION_STRINGS rows: a prefix and a method
+        n.startswith(row.prefix) and n.rsplit(".", 1)[-1] in row.methods
+        for row in PY005_CONNECTION_STRINGS
         for n in facts.called_with_args
     )
 
 
+#: LLC-PY-005's connection-string rows (``BlobServiceClient.from_connection_string``).
+PY005_CONNECTION_STRINGS = slot_rows(PY005, SlotForm.CONNECTION_STRING)
+
+
 #: LLC-PY-006's ``_BOTO`` and ``_AZURE_SECRET`` calls.
-PY006_CALLS = frozenset(
-    {
-        "boto3.client",
-        "boto3.resource",
-        "boto3.Session",
-        "boto3.session.Session",
-        "aioboto3.Session",
-        "botocore.session.Session.create_client",
-        "azure.identity.ClientSecretCredential",
-        "azure.identity.aio.ClientSecretCredential",
-    }
-)
+PY006_CALLS = slot_calls(PY006, SlotForm.ARGUMENT)
 
 
 def _py006(facts: Facts) -> bool:
@@ -333,7 +283,7 @@ def _py006(facts: Facts) -> bool:
 
 
 #: LLC-PY-006's ``_GOOGLE_ENV``.
-PY006_GOOGLE_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+(PY006_GOOGLE_ENV,) = slot_names(PY006, SlotForm.ENV_VAR)
 
 
 #: LLC-PY-011's ``_TOKEN_KEYS``, ``_FETCHER`` and ``_CREDENTIAL_KEY``.
@@ -354,25 +304,15 @@ def _py011(facts: Facts) -> bool:
         return True
     if any(PY011_CREDENTIAL_KEY.search(name) for name in facts.call_results):
         return True
-    if not {"set", "add", "get_or_set"}.isdisjoint(facts.methods) and facts.may_import(
-        "django.core.cache"
-    ):
-        return True
-    return not {"set", "hset"}.isdisjoint(facts.methods) and facts.may_import("redis")
+    return any(  # a write to a store of the CACHES registry (Django cache, redis)
+        not store.methods.isdisjoint(facts.methods)
+        and facts.may_import(store.prefix.rstrip("."))  # both of _is_store's branches need it
+        for store in cache_rows(CacheForm.STORE)
+    )
 
 
 #: LLC-PY-007's ``_BASIC_AUTH`` classes.
-PY007_BASIC_AUTH = frozenset(
-    {
-        "requests.auth.HTTPBasicAuth",
-        "requests.auth.HTTPDigestAuth",
-        "requests.auth.HTTPProxyAuth",
-        "requests.HTTPBasicAuth",
-        "httpx.BasicAuth",
-        "httpx.DigestAuth",
-        "aiohttp.BasicAuth",
-    }
-)
+PY007_BASIC_AUTH = slot_calls(PY007, SlotForm.BASIC_AUTH)
 
 
 def _py007(facts: Facts) -> bool:
@@ -383,6 +323,47 @@ def _py007(facts: Facts) -> bool:
     if any(k.lower() in PY007_HEADERS for k in facts.keywords):
         return True
     return not PY007_BASIC_AUTH.isdisjoint(facts.called)
+
+
+#: A keyword named like a secret, then ``=`` (past blanks, continuations and comments).
+_SECRET_KEYWORD_TEXT = re.compile(
+    r"(?i)(?:api_?key|secret|token|password|passwd|credential|private_key)"
+    r"[\s\\]*(?:#[^\n]*\n[\s\\]*)*="
+)
+#: (module, last name) of each LLC-PY-005 call: both are spelled in the file (the module in
+#: the import, the last name there or at the call) wherever a call resolves to the name.
+_PY005_SPELLED: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (
+        module,
+        tuple(sorted({n.rsplit(".", 1)[1] for n in PY005_CALLS if n.startswith(module + ".")})),
+    )
+    for module in sorted({n.split(".")[0] for n in PY005_CALLS})
+)
+
+
+def _py005_text(text: str) -> bool:
+    """What the text must contain for ``_py005`` to pass: checked before any parse, so a file
+    that only imports SQLAlchemy (every module of an ORM project) is not even parsed."""
+    if any(module in text and any(n in text for n in names) for module, names in _PY005_SPELLED):
+        return True
+    if "api_key" in text or any(k in text for k in AWS_KEYWORDS):
+        return True
+    if any(  # the prefix's module is imported by name, the method is spelled at the call
+        row.prefix.split(".")[0] in text and any(m in text for m in row.methods)
+        for row in PY005_CONNECTION_STRINGS
+    ):
+        return True
+    return _SECRET_KEYWORD_TEXT.search(text) is not None
+
+
+#: Necessary conditions on the raw text of a rule's screen: no parse needed to say no.
+TEXT_SCREENS: dict[str, Callable[[str], bool]] = {"LLC-PY-005": _py005_text}
+
+
+def text_may_fire(rule_id: str, text: str) -> bool:
+    """False only when the text lacks what ``rule_id``'s sink screen needs."""
+    check = TEXT_SCREENS.get(rule_id)
+    return check is None or check(text)
 
 
 SCREENS: dict[str, Callable[[Facts], bool]] = {

@@ -14,16 +14,17 @@ listed so that nobody adds a rule for it, and its VALID example holds the rules 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Protocol
 
 import libcst as cst
 
 from scanner.documents.python.libraries.issuers.cloud import CLOUD_ROWS, SIGNER_ROWS
-from scanner.documents.python.libraries.issuers.model import NEVER, Issuer, Slot
+from scanner.documents.python.libraries.issuers.model import NEVER, Issuer, SettingSite, Slot
 from scanner.documents.python.libraries.issuers.tokens import FRAMEWORK_ROWS, JWT_ROWS
 
-__all__ = ["ISSUERS", "NEVER", "Issuer", "IssuerDoc", "Slot"]
+__all__ = ["ISSUERS", "NEVER", "Issuer", "IssuerDoc", "SettingSite", "Slot"]
 
 
 class IssuerDoc(Protocol):
@@ -74,6 +75,30 @@ def issuers_of(rule: str) -> tuple[Issuer, ...]:
 def settings_of(rule: str) -> dict[str, Issuer]:
     """Settings keys of a rule's rows."""
     return {key: row for row in issuers_of(rule) for key in row.settings}
+
+
+#: Settings and config modules: ``settings.py``, ``local_settings.py``, ``config.py``,
+#: ``default_config.py``, ``settings/production.py``, ``config/base.py``.
+_SETTINGS_NAME = re.compile(r"(?i)(?:^|[_.-])(?:settings|config|configuration|conf)(?:[_.-]|$)")
+_SETTINGS_DIRS = frozenset({"settings", "config", "configs", "conf", "configuration"})
+
+
+def module_sites(path: str, text: str) -> frozenset[SettingSite]:
+    """Where an UPPERCASE module-level constant of this file is written (``Issuer.sites``).
+
+    Any module's constant is the application's own; in a settings module, or a module that
+    loads itself into Flask's config (``from_object(__name__)``), it is also the framework's.
+    """
+    parts = path.replace("\\", "/").split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    settings = (
+        _SETTINGS_NAME.search(stem) is not None
+        or not _SETTINGS_DIRS.isdisjoint(p.lower() for p in parts[:-1])
+        or "from_object(__name__)" in text
+    )
+    if settings:
+        return frozenset({SettingSite.CONSTANT, SettingSite.SETTINGS_MODULE})
+    return frozenset({SettingSite.CONSTANT})
 
 
 def methods_of(rule: str) -> frozenset[str]:

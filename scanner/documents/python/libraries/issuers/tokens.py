@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from scanner.documents.python.libraries.issuers.model import (
     CLAIMS0,
+    CONFIG_SITES,
     DAY,
     FALSE,
     HOUR,
     NEVER,
     NONE,
     Issuer,
+    SettingSite,
     Slot,
     names,
 )
+
+#: The FastAPI tutorial's constants are the application's own, read by its own code from any
+#: module (``timedelta(minutes=ACCESS_TOKEN_EXPIRE_MINUTES)``), not a framework's setting.
+_APP_CONSTANT = CONFIG_SITES | {SettingSite.CONSTANT}
+#: simplejwt reads its settings only from ``settings.SIMPLE_JWT``.
+_SIMPLE_JWT = "SIMPLE_JWT"
 
 JWT_ROWS = (
     # PyJWT: no `exp` unless the payload has one.
@@ -211,6 +219,7 @@ FRAMEWORK_ROWS = (
         "LLC-PY-004",
         "access",
         settings=names("ACCESS_TOKEN_LIFETIME", "SLIDING_TOKEN_LIFETIME"),
+        container=_SIMPLE_JWT,
         default=5 * 60,
         source=_SIMPLEJWT,
     ),
@@ -221,6 +230,7 @@ FRAMEWORK_ROWS = (
         "LLC-PY-004",
         "refresh",
         settings=names("REFRESH_TOKEN_LIFETIME", "SLIDING_TOKEN_REFRESH_LIFETIME"),
+        container=_SIMPLE_JWT,
         default=DAY,
         source=_SIMPLEJWT,
     ),
@@ -329,6 +339,7 @@ FRAMEWORK_ROWS = (
         "LLC-PY-004",
         "access",
         settings=names("ACCESS_TOKEN_EXPIRE_MINUTES"),
+        sites=_APP_CONSTANT,
         lifetime=Slot("ACCESS_TOKEN_EXPIRE_MINUTES", unit=60),
         source=("https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/"),
     ),
@@ -339,6 +350,7 @@ FRAMEWORK_ROWS = (
         "LLC-PY-004",
         "refresh",
         settings=names("REFRESH_TOKEN_EXPIRE_MINUTES"),
+        sites=_APP_CONSTANT,
         lifetime=Slot("REFRESH_TOKEN_EXPIRE_MINUTES", unit=60),
         source="https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/",
     ),
@@ -349,6 +361,7 @@ FRAMEWORK_ROWS = (
         "LLC-PY-004",
         "refresh",
         settings=names("REFRESH_TOKEN_EXPIRE_DAYS"),
+        sites=_APP_CONSTANT,
         lifetime=Slot("REFRESH_TOKEN_EXPIRE_DAYS", unit=DAY),
         source="https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/",
     ),
