@@ -193,6 +193,7 @@ def test_py011_screen_keeps_its_sinks(code: str) -> None:
         "from functools import lru_cache\n@lru_cache\ndef parse(token):\n    return 1\n",
         "import djangox\nx.set('token', 1)\n",
         "d = {'access_token': t, 'expires_in': 3600}\n",
+        "import sgqlc.types\naccess_token = sgqlc.types.Field(String)\n",  # a generated schema
         "engine = create_engine('postgresql://u:p@h/db')\n",  # not imported: no DSN sink
     ],
 )

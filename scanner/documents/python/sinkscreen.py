@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scanner.documents.python.libraries.caches import CacheForm, cache_rows
+from scanner.documents.python.libraries.caches import CacheForm, cache_calls, cache_rows
 from scanner.documents.python.libraries.credential_slots import AWS_KEYWORDS as _AWS_KEYWORDS
 from scanner.documents.python.libraries.credential_slots import (
     CREDENTIAL_HEADERS,
@@ -53,8 +53,8 @@ class Facts:
     methods: frozenset[str]
     #: String keys of subscripts assigned to (``os.environ["X"] = ...`` gives ``X``).
     assigned_keys: frozenset[str]
-    #: Names assigned the result of a call (``TOKEN_CACHE = TTLCache(...)``).
-    call_results: frozenset[str]
+    #: (name, qualified callee) of names assigned a call (``TOKEN_CACHE = TTLCache(...)``).
+    call_results: frozenset[tuple[str, str]]
     #: Names of decorated functions.
     decorated: frozenset[str]
     #: Whether a dict literal holds a token key and ``expires_in``/``expires_at: None``.
@@ -144,6 +144,19 @@ class Kept:
             self.markers.add(HEADER)
 
 
+def _qualified(table: dict[str, set[str]], func: ast.expr) -> set[str]:
+    """``names.qualified_names`` on the ``ast`` of a callee."""
+    dotted = _dotted(func)
+    if dotted is None:
+        return set()
+    head, _, rest = dotted.partition(".")
+    targets = table.get(head)
+    if not targets:
+        return set()
+    suffix = "." + rest if rest else ""
+    return {t + suffix for t in targets}
+
+
 def sink_facts(kept: Kept) -> Facts:
     """The facts of one module from the nodes the guard's walk kept."""
     calls, assigns = kept.calls, kept.assigns
@@ -157,14 +170,7 @@ def sink_facts(kept: Kept) -> Facts:
         func = call.func
         if isinstance(func, ast.Attribute):
             methods.add(func.attr)
-        names: set[str] = set()
-        dotted = _dotted(func)
-        if dotted is not None:
-            head, _, rest = dotted.partition(".")
-            targets = table.get(head)
-            if targets:
-                suffix = "." + rest if rest else ""
-                names = {t + suffix for t in targets}
+        names = _qualified(table, func)
         words = {k.arg for k in call.keywords if k.arg is not None}
         keywords |= words
         if names:
@@ -174,7 +180,7 @@ def sink_facts(kept: Kept) -> Facts:
                 with_args |= names
     attributes: set[str] = set()
     keys: set[str] = set()
-    results: set[str] = set()
+    results: set[tuple[str, str]] = set()
     for node in assigns:
         for target in node.targets:
             if isinstance(target, ast.Attribute):
@@ -184,7 +190,7 @@ def sink_facts(kept: Kept) -> Facts:
                 if isinstance(index, ast.Constant) and isinstance(index.value, str):
                     keys.add(index.value)
             elif isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
-                results.add(target.id)
+                results.update((target.id, q) for q in _qualified(table, node.value.func))
     decorated: set[str] = set()
     none_expiry = False
     for other in kept.others:
@@ -292,6 +298,8 @@ PY011_FETCHER = re.compile(
     r"(?i)^_*(?:get|fetch|load|obtain|read|retrieve|acquire|request|issue|mint|generate|create)"
     r"_?(?:\w*_)?(?:tokens?|credentials?|creds|secrets?|api_?keys?|access_?keys?|jwts?)$"
 )
+#: LLC-PY-011's ``CacheForm.CLASS`` calls (``cachetools.TTLCache``).
+PY011_CLASSES = cache_calls(CacheForm.CLASS)
 PY011_CREDENTIAL_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
 
 
@@ -302,7 +310,10 @@ def _py011(facts: Facts) -> bool:
         return True
     if any(PY011_FETCHER.match(name) for name in facts.decorated):
         return True
-    if any(PY011_CREDENTIAL_KEY.search(name) for name in facts.call_results):
+    if any(  # a cache object of the CACHES registry, named for a credential
+        callee in PY011_CLASSES and PY011_CREDENTIAL_KEY.search(name)
+        for name, callee in facts.call_results
+    ):
         return True
     return any(  # a write to a store of the CACHES registry (Django cache, redis)
         not store.methods.isdisjoint(facts.methods)
