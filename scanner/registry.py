@@ -205,7 +205,7 @@ def source_stamp() -> dict[str, int]:
                     stamp[f"rules/{prefix}{entry.name}"] = entry.stat().st_size
     with os.scandir(_META_INPUTS) as entries:
         for entry in entries:
-            if entry.name.startswith("providers") and entry.name.endswith(".toml"):
+            if entry.name == "providers.toml":  # the one table file (``table.table_files``)
                 stamp[f"scanner/secrets/{entry.name}"] = entry.stat().st_size
     return dict(sorted(stamp.items()))
 
