@@ -127,11 +127,14 @@ def test_api_lazy_table_matches_its_type_checking_imports() -> None:
         for node in block.body if isinstance(node, ast.ImportFrom)
         for alias in node.names
     }
-    assert declared == lazy, "scanner/api/__init__.py: add the name to both the block and _LAZY"
+    assert declared == lazy, (
+        "add the name to both scanner/api/__init__.py's block and scanner/api/exports.py's LAZY"
+    )
     assert sorted(api.__all__) == sorted(lazy)
     top_level = [
         n.module for n in tree.body
         if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("scanner")
+        and n.module != "scanner.api.exports"  # the table itself: plain data
     ]
     assert top_level == [], "import rule-API names lazily (_LAZY), not at the top level"
 
