@@ -270,3 +270,31 @@ def test_py005_text_screen_keeps(code: str) -> None:
 
 def test_py005_text_screen_drops_a_model() -> None:
     assert not sinkscreen.text_may_fire("LLC-PY-005", SQLALCHEMY_MODEL.replace("token", "name"))
+
+
+def test_a_test_password_too_plain_to_report_keeps_the_file_from_libcst(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``connect(password="tiger")``: the secret-named keyword holds a constant the rule's own
+    value check refuses, so the screen says no; a shaped value still reaches the rule."""
+    parsed: list[str] = []
+    import scanner.documents.python as python_package
+
+    real = python_package.PythonDocument
+
+    def spy(path: str, text: str, now: float | None = None) -> object:
+        parsed.append(path)
+        return real(path, text, now)
+
+    monkeypatch.setattr(python_package, "PythonDocument", spy)
+    # Any imported call: the secret-named keyword path (no row of the SDK table names it).
+    plain = (
+        "import sqlalchemy\nfrom sqlalchemy.testing import fixture_connect\n\n"
+        'conn = fixture_connect(user="scott", password="tiger")\n'
+    )
+    assert _scan(PYTHON_RULES, "app/db.py", plain.encode(), prescreen=True).findings == ()
+    assert parsed == []
+    shaped = plain.replace("tiger", "Zq8" + "x7Lm2Pw9Rt4Vb6Nc")
+    found = _scan(PYTHON_RULES, "app/db.py", shaped.encode(), prescreen=True).findings
+    assert [f.rule_id for f in found] == ["LLC-PY-005"]
+    assert parsed == ["app/db.py"]

@@ -33,6 +33,7 @@ from scanner.documents.python.libraries.credential_slots import (
     slot_names,
     slot_rows,
 )
+from scanner.secrets.values import credential_shaped
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,8 @@ class Facts:
     called_with_args: frozenset[str]
     #: Keyword names passed to any call.
     keywords: frozenset[str]
-    #: Keyword names passed to a call whose callee resolves through an import.
+    #: Keyword names passed to a call whose callee resolves through an import, unless the
+    #: value is a constant no credential check accepts (``_may_hold_secret``).
     resolved_keywords: frozenset[str]
     #: Attribute names assigned to (``stripe.api_key = ...`` gives ``api_key``).
     assigned_attributes: frozenset[str]
@@ -175,7 +177,9 @@ def sink_facts(kept: Kept) -> Facts:
         keywords |= words
         if names:
             called |= names
-            resolved_keywords |= words
+            resolved_keywords |= {
+                k.arg for k in call.keywords if k.arg is not None and _may_hold_secret(k.value)
+            }
             if call.args or call.keywords:
                 with_args |= names
     attributes: set[str] = set()
@@ -213,6 +217,15 @@ def sink_facts(kept: Kept) -> Facts:
         frozenset(t for targets in table.values() for t in targets),
         frozenset(kept.markers),
     )
+
+
+def _may_hold_secret(value: ast.expr) -> bool:
+    """Whether a keyword's value can be what LLC-PY-005's secret-named-keyword check reports:
+    anything but a constant, or a string ``credential_shaped(random=True)`` accepts (the very
+    check the rule applies to it). ``password="tiger"`` in a test's ``connect()`` cannot."""
+    if not isinstance(value, ast.Constant):
+        return True
+    return isinstance(value.value, str) and credential_shaped(value.value, random=True)
 
 
 def _none_expiry(node: ast.Dict) -> bool:
