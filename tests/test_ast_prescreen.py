@@ -122,9 +122,13 @@ def test_a_model_file_never_reaches_libcst(monkeypatch: pytest.MonkeyPatch) -> N
     ("code", "rule"),
     [
         # Aliases, function-level imports, a DSN and a module key: the screen says maybe.
-        ("def f():\n    import sqlalchemy as sa\n    sa.create_engine(f'{U}@h')\n", "LLC-PY-005"),
         (
-            "from sqlalchemy.ext.asyncio import create_async_engine as mk\nmk(U, x='a=b')\n",
+            "U = 'postgresql://app:'\ndef f():\n    import sqlalchemy as sa\n"
+            "    sa.create_engine(f'{U}pw@h')\n",
+            "LLC-PY-005",
+        ),
+        (
+            "from sqlalchemy.ext.asyncio import create_async_engine as mk\nmk(U, x='password=b')\n",
             "LLC-PY-005",
         ),
         ("import stripe\nstripe.api_key = K\n", "LLC-PY-005"),
@@ -298,3 +302,17 @@ def test_a_test_password_too_plain_to_report_keeps_the_file_from_libcst(
     found = _scan(PYTHON_RULES, "app/db.py", shaped.encode(), prescreen=True).findings
     assert [f.rule_id for f in found] == ["LLC-PY-005"]
     assert parsed == ["app/db.py"]
+
+
+def test_a_url_call_without_a_url_or_dsn_literal_is_screened_out() -> None:
+    """``create_engine(url)`` can only report a password in a literal: ``scheme://...@`` or
+    ``password=`` must be in some string of the file (an ``=`` or an e-mail's ``@`` is not)."""
+    from scanner.documents.python.guard import screen
+
+    plain = (
+        "import sqlalchemy as sa\n\nengine = sa.create_engine(url, echo=True)\n"
+        "OPTS = 'a=b'\nOWNER = 'dba@example.org'\n"
+    )
+    assert not screen(plain).may_fire("LLC-PY-005")
+    dsn = plain + "URL = 'postgresql://app:'\n"
+    assert screen(dsn).may_fire("LLC-PY-005")

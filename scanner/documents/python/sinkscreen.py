@@ -115,9 +115,11 @@ def _import_table(imports: list[ast.Import | ast.ImportFrom]) -> dict[str, set[s
     return table
 
 
-#: String markers the screens ask about: a DSN's ``@`` (``user:pass@host``) or ``=``
-#: (``password=...``); a literal joined from pieces with ``+`` still has them in one piece.
-MARKERS = ("@", "=")
+#: String markers the screens ask about: a URL's scheme (``://``) and its ``@``
+#: (``scheme://user:pass@host``, LLC-PY-005's ``_URL_PASSWORD``), and a DSN's ``password=``
+#: (``_DSN_PASSWORD``). A literal joined from pieces with ``+`` still has each marker in one
+#: piece (``"postgresql://u:" + "pw@host"``), so a marker is looked for piece by piece.
+MARKERS = ("@", "://", "password=")
 #: The marker of a string that names a credential header (``Authorization``, ``X-API-Key``).
 HEADER = "header"
 #: LLC-PY-007's header names: ``authorization`` and ``_KEY_HEADERS``.
@@ -268,8 +270,11 @@ PY005_MODULE_KEYS = frozenset(
 def _py005(facts: Facts) -> bool:
     """A literal credential passed to an SDK call, a DSN, or ``stripe.api_key = ...``."""
     hit = PY005_CALLS & facts.called_with_args
-    if hit - PY005_URL_ONLY or (hit and facts.markers):
-        return True  # a URL or DSN needs ``user:pass@`` or ``password=`` in some literal
+    markers = facts.markers
+    if hit - PY005_URL_ONLY or (
+        hit and (("://" in markers and "@" in markers) or "password=" in markers)
+    ):
+        return True  # a URL or DSN needs ``scheme://user:pass@`` or ``password=`` in a literal
     if not AWS_KEYWORDS.isdisjoint(facts.keywords):
         return True
     if not PY005_MODULE_KEYS.isdisjoint(facts.assigned_attributes):
