@@ -53,7 +53,10 @@ PEERS = (
     Peer(
         "kingfisher",
         "kingfisher",
-        lambda exe, root: [exe, "scan", str(root), "--no-validate", "--no-update-check"],
+        # The working tree only, as outlive scans it: in a git repository Kingfisher scans the
+        # whole history by default.
+        lambda exe, root: [exe, "scan", str(root), "--no-validate", "--no-update-check",
+                           "--git-history", "none"],
         frozenset({0, 200, 205}),
     ),
     Peer(
