@@ -33,6 +33,7 @@ from scanner.documents.python.libraries.credential_slots import (
     slot_names,
     slot_rows,
 )
+from scanner.secrets.patterns import compile_pattern
 from scanner.secrets.values import credential_shaped
 
 
@@ -354,8 +355,10 @@ def _py007(facts: Facts) -> bool:
     return not PY007_BASIC_AUTH.isdisjoint(facts.called)
 
 
-#: A keyword named like a secret, then ``=`` (past blanks, continuations and comments).
-_SECRET_KEYWORD_TEXT = re.compile(
+#: A keyword named like a secret, then ``=`` (past blanks, continuations and comments). RE2:
+#: Python's ``re`` tries the case-folded alternation at every position (1.3 s over
+#: SQLAlchemy's Python files, RE2 0.04 s, the same verdicts).
+_SECRET_KEYWORD_TEXT = compile_pattern(
     r"(?i)(?:api_?key|secret|token|password|passwd|credential|private_key)"
     r"[\s\\]*(?:#[^\n]*\n[\s\\]*)*="
 )
