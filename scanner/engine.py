@@ -303,7 +303,7 @@ class Engine:
         """
         if self.ast_prescreen and docs.syntax == "python":
             from scanner.documents.python.guard import screen
-            from scanner.documents.python.sinkscreen import text_may_fire
+            from scanner.documents.python.textscreen import text_may_fire
 
             text = docs.source.text
             rule_classes = [s for s in rule_classes if text_may_fire(s.META.id, text)]

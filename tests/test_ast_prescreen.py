@@ -18,7 +18,7 @@ import pytest
 from scanner import engine as engine_module
 from scanner.api.rule import Invalid, Rule, Valid
 from scanner.config import Config
-from scanner.documents.python import sinkscreen
+from scanner.documents.python import sinkscreen, textscreen
 from scanner.documents.python.guard import screen
 from scanner.engine import Engine, FileResult
 from scanner.registry import all_rules
@@ -153,7 +153,7 @@ def test_screen_keeps_every_possible_sink(code: str, rule: str) -> None:
 def test_screen_drops_files_without_a_sink(code: str) -> None:
     verdict = screen(code)
     assert not verdict.may_fire("LLC-PY-005")
-    assert verdict.may_fire("LLC-PY-001")  # no screen: always runs
+    assert verdict.may_fire("LLC-FS-004")  # no screen: always runs
 
 
 def test_unparsable_text_runs_every_rule() -> None:
@@ -255,25 +255,58 @@ def test_text_screens_are_weaker_than_the_ast_screens() -> None:
     """A text screen may only say no where the ``ast`` screen says no too."""
     for text in _python_texts():
         verdict = screen(text)
-        for rule_id in sinkscreen.TEXT_SCREENS:
+        for rule_id in textscreen.TEXT_SCREENS:
             if verdict.facts is not None and verdict.may_fire(rule_id):
-                assert sinkscreen.text_may_fire(rule_id, text), (rule_id, text[:200])
+                assert textscreen.text_may_fire(rule_id, text), (rule_id, text[:200])
+
+
+#: Random-looking, no provider's shape (built at run time, as fixture secrets are).
+_SHAPED = "Xk29aPq7" + "Lm3Zt8Rw" + "0Vb5Nc4H"
 
 
 @pytest.mark.parametrize(
     "code",
     [
-        "import x\nx.f(password  # a comment\n  ='v')\n",
-        "import x\nx.f(API_KEY \\\n = 'v')\n",
-        "from sqlalchemy import create_engine as mk\nmk(U)\n",
+        "import x\nx.f(password  # a comment\n  =v)\n",
+        "import x\nx.f(API_KEY \\\n = v)\n",
+        "import x\nx.f(a,  # the key\n  token=t)\n",  # a comment hides the line's end
+        f"import x\nx.f(token='{_SHAPED}')\n",  # a literal the credential check accepts
+        "import x\nx.f(token='a' 'b')\n",  # implicit concatenation: not a plain literal
+        "import x\nx.f(\n    token='t'\n    if a else b,\n)\n",
+        "from sqlalchemy import create_engine as mk\nmk(f'postgresql://{u}:{p}@{h}/db')\n",
+        "from sqlalchemy import create_engine as mk\nmk('postgresql://u:' + 'pw' '\\x40h')\n",
+        "try: import mysql.connector\nexcept ImportError: pass\nmysql.connector.connect(u)\n",
+        "import os, \\\n    psycopg2\npsycopg2.connect(dsn)\n",
     ],
 )
 def test_py005_text_screen_keeps(code: str) -> None:
-    assert sinkscreen.text_may_fire("LLC-PY-005", code)
+    assert textscreen.text_may_fire("LLC-PY-005", code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # A URL call given no URL with a password: the only ``@`` is a decorator's.
+        "import sqlalchemy as sa\ne = sa.create_engine('sqlite://')\n"
+        "@event.listens_for(e, 'connect')\ndef on(c, r):\n    pass\n",
+        # Plain literals the credential check refuses, and assignment statements.
+        "import x\nx.f(password='tiger', token=None, api_token=3)\ntoken = other()\n"
+        "password = get()\nself.secret = s\n",
+        "import x\nx.f(\n    password='tiger'\n    user='scott',\n)\n",
+        # A database named in a comment or a dialect module, not imported: no call resolves.
+        "# works with mysql too\nimport sqlalchemy\nconn.connect()\n",
+        "from sqlalchemy.dialects import mysql\nmysql.connect(u)\n",
+        "if password == token:\n    pass\n",
+    ],
+)
+def test_py005_text_screen_drops(code: str) -> None:
+    assert not textscreen.text_may_fire("LLC-PY-005", code)
+    verdict = screen(code)
+    assert verdict.facts is None or not verdict.may_fire("LLC-PY-005")
 
 
 def test_py005_text_screen_drops_a_model() -> None:
-    assert not sinkscreen.text_may_fire("LLC-PY-005", SQLALCHEMY_MODEL.replace("token", "name"))
+    assert not textscreen.text_may_fire("LLC-PY-005", SQLALCHEMY_MODEL.replace("token", "name"))
 
 
 def test_a_test_password_too_plain_to_report_keeps_the_file_from_libcst(
@@ -316,3 +349,80 @@ def test_a_url_call_without_a_url_or_dsn_literal_is_screened_out() -> None:
     assert not screen(plain).may_fire("LLC-PY-005")
     dsn = plain + "URL = 'postgresql://app:'\n"
     assert screen(dsn).may_fire("LLC-PY-005")
+
+
+# -- the screens read from the issuer, verifier and mint tables (``issuerscreen``) -----------
+
+_ISSUER_KEEPS = [
+    ("LLC-PY-001", "from jwt import encode as sign\nsign(claims, KEY)\n"),
+    (
+        "LLC-PY-001",
+        "from authlib.jose import JsonWebToken\nJsonWebToken(['HS256']).encode(h, p, k)\n",
+    ),
+    ("LLC-PY-002", "import jose.jwt as j\nj.encode(claims, KEY)\n"),
+    ("LLC-PY-003", "import jwt\njwt.decode(t, KEY, options=o)\n"),
+    ("LLC-PY-004", "SIMPLE_JWT = dict(ACCESS_TOKEN_LIFETIME=x)\n"),
+    ("LLC-PY-004", "app.config['JWT_ACCESS_TOKEN_EXPIRES'] = False\n"),
+    ("LLC-PY-004", "class Config:\n    JWT_ACCESS_TOKEN_EXPIRES: bool = False\n"),
+    ("LLC-PY-004", "INSTALLED_APPS = ['rest_framework.authtoken']\n"),
+    ("LLC-PY-004", "NAME = 'sessionid'\nresp.set_cookie(NAME, v, **{'max_age': 10**9})\n"),
+    ("LLC-PY-004", "resp.set_cookie('a' + 'uth', v, max_age=AGE)\n"),
+    ("LLC-PY-004", "resp.set_cookie(key='jwt', value=v, expires=WHEN)\n"),
+    ("LLC-PY-008", "import boto3\nc = boto3.client(service_name='sts')\nc.get_session_token()\n"),
+    ("LLC-PY-012", "from itsdangerous import URLSafeTimedSerializer as S\nS(k).loads(t)\n"),
+    ("LLC-PY-012", "from django.core import signing\nsigning.loads(v, **{'max_age': None})\n"),
+    ("LLC-FS-002", "def loop():\n    while True:\n        tok = refresh_access_token()\n"),
+    ("LLC-FS-003", "import requests\nrequests.post(TOKEN_URL, data=d)\n"),
+    ("LLC-PY-005", "from openai import OpenAI\nOpenAI(api_key=KEY)\n"),
+    ("LLC-PY-005", "from openai import OpenAI\nOpenAI(**opts)\n"),
+    ("LLC-PY-005", f"from openai import OpenAI\nOpenAI(api_key=b'{_SHAPED}')\n"),
+    (
+        "LLC-PY-005",
+        f"from sqlalchemy import create_engine\ncreate_engine('postgresql://u:' + '{_SHAPED}@h')\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "code"), _ISSUER_KEEPS)
+def test_table_screens_keep_every_possible_sink(rule: str, code: str) -> None:
+    assert screen(code).may_fire(rule)
+
+
+_ISSUER_DROPS = [
+    ("LLC-PY-004", "response.set_cookie('theme', 'dark', max_age=10**9)\n"),
+    ("LLC-PY-004", "response.set_cookie(settings.SESSION_COOKIE_NAME, v, max_age=10**9)\n"),
+    ("LLC-PY-004", "def f(key):\n    response.set_cookie(key, max_age=10**9)\n"),
+    ("LLC-PY-004", "DEFAULTS = {'session_cookie_age': 10**9}\n"),  # not the setting's spelling
+    ("LLC-PY-012", "from django.core import signing\nsigning.loads(v)\n"),  # explicit row
+    ("LLC-PY-012", "class TimestampSigner:\n    pass\nTimestampSigner(k).unsign(v)\n"),
+    ("LLC-PY-008", "import boto3\nboto3.client('s3').get_session_token()\n"),
+    ("LLC-PY-001", "import jwt\njwt.decode(t, KEY, algorithms=['HS256'])\n"),
+    ("LLC-PY-003", "import jwt\njwt.encode(claims, KEY)\n"),
+    ("LLC-FS-002", "import jwt\nwhile True:\n    jwt.decode(t, KEY)\n"),
+    ("LLC-PY-005", "from openai import OpenAI\nOpenAI(api_key='z', base_url=URL)\n"),
+    ("LLC-PY-005", "import sqlalchemy\nsqlalchemy.create_engine('postgresql://scott:tiger@h/db')\n"),
+]
+
+
+@pytest.mark.parametrize(("rule", "code"), _ISSUER_DROPS)
+def test_table_screens_drop_what_the_rule_cannot_report(rule: str, code: str) -> None:
+    assert not screen(code).may_fire(rule)
+    spec = next(r for r in PYTHON_RULES if r.META.id == rule)
+    assert not _scan([spec], "app/service.py", code.encode(), prescreen=False).findings
+
+
+def test_issuer_screen_copies_hold_the_rules_constants() -> None:
+    from scanner.documents.python import issuerscreen
+
+    py004 = importlib.import_module("rules.python.py004_token_lifetime_too_long")
+    assert py004._COOKIE_NAME.pattern == issuerscreen.PY004_COOKIE_NAME.pattern
+    assert {py004._DRF_TOKEN_AUTH, py004._DRF_AUTHTOKEN_APP} == issuerscreen.PY004_DRF
+    assert set(py004._SETTINGS) == issuerscreen.PY004_SETTINGS
+    py003 = importlib.import_module("rules.python.py003_jwt_expiry_verification_disabled")
+    assert set(py003._OPTION_ROWS) | set(py003._VALIDATE_ROWS) == set(issuerscreen.PY003_ROWS)
+    py005 = importlib.import_module("rules.python.py005_hardcoded_sdk_credential")
+    assert py005._URL_PASSWORD.pattern == sinkscreen.URL_PASSWORD.pattern
+    sink_gated = {
+        r.META.id for r in PYTHON_RULES if "SinkGatedRule" in {c.__name__ for c in r.__mro__}
+    }
+    assert sink_gated == {k for k, v in sinkscreen.SCREENS.items() if v is issuerscreen.sink_gated}

@@ -257,9 +257,13 @@ DEEP_PYTHON = {
 
 def test_deep_python_does_not_kill_the_process(tmp_path):
     """LibCST's native parser overflows the C stack on long chains (SIGSEGV) or takes minutes:
-    run in a child process, so a regression fails this test instead of killing the test run."""
+    run in a child process, so a regression fails this test instead of killing the test run.
+    Each file mints a JWT, so a Python rule's sink is there and LibCST would be asked to parse
+    it (a file with no sink is never handed to LibCST, deep or not)."""
+    mint = "TOKEN = jwt.encode({'sub': 'bot'}, KEY)\n"
     for name, source in DEEP_PYTHON.items():
-        (tmp_path / name).write_text(f"import jwt\nKEY = '{KEY_ID}'\n{source}", encoding="utf-8")
+        text = f"import jwt\nKEY = '{KEY_ID}'\n{mint}{source}"
+        (tmp_path / name).write_text(text, encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "scanner.cli", "scan", "--no-cache", "--jobs", "1", "--format",
          "json", "."],

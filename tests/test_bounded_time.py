@@ -126,10 +126,15 @@ def test_hcl_parse_past_its_budget_is_cancelled_and_the_parser_reset(
     assert doc.attributes["b"].literal == "y"
 
 
+#: A JWT mint: a Python rule's sink, so LibCST would be asked to parse the file (one without a
+#: sink is never handed to LibCST).
+_MINT = "TOKEN = jwt.encode({'sub': 'bot'}, KEY)\n"
+
+
 def test_deep_brackets_in_python(tmp_path: Path) -> None:
     # Ten lists 999 deep in a 20 KB file importing jwt: 54 s and 9 GB in LibCST before.
     nest = "x = " + "[" * 999 + "]" * 999 + "\n"
-    data = f"import jwt\nKEY = '{KEY}'\n{nest * 10}".encode()
+    data = f"import jwt\nKEY = '{KEY}'\n{_MINT}{nest * 10}".encode()
     result = scan_in_child(tmp_path, "deep.py", data)
     errors = [str(e) for e in result["errors"]]
     assert any("bracket nesting deeper than 100" in e for e in errors), errors
@@ -139,7 +144,7 @@ def test_deep_brackets_in_python(tmp_path: Path) -> None:
 def test_many_bracket_nests_under_the_depth_cap_in_python(tmp_path: Path) -> None:
     # Each nest is under the cap, but together they cost LibCST gigabytes.
     nest = "x = " + "[" * 95 + "]" * 95 + "\n"
-    data = f"import jwt\nKEY = '{KEY}'\n{nest * 300}".encode()
+    data = f"import jwt\nKEY = '{KEY}'\n{_MINT}{nest * 300}".encode()
     result = scan_in_child(tmp_path, "nests.py", data)
     errors = [str(e) for e in result["errors"]]
     assert any("memory and time budget" in e for e in errors), errors
@@ -148,7 +153,7 @@ def test_many_bracket_nests_under_the_depth_cap_in_python(tmp_path: Path) -> Non
 
 def test_deep_brackets_with_a_syntax_error_in_python(tmp_path: Path) -> None:
     # CPython refuses the text, so the tokenizer fallback decides: bare brackets count.
-    data = f"import jwt\nKEY = '{KEY}'\nx = {'[' * 150}{']' * 150} +\n".encode()
+    data = f"import jwt\nKEY = '{KEY}'\n{_MINT}x = {'[' * 150}{']' * 150} +\n".encode()
     result = scan_in_child(tmp_path, "broken.py", data)
     errors = [str(e) for e in result["errors"]]
     assert any("bracket nesting deeper than 100" in e for e in errors), errors

@@ -53,14 +53,21 @@ class Screen:
     sink may occur in, just before LibCST would parse it.
     """
 
-    __slots__ = ("_chain", "_pending", "_problem", "_text", "facts")
+    __slots__ = ("_chain", "_pending", "_problem", "_text", "_tree", "facts")
 
     def __init__(
-        self, text: str, problem: str | None, facts: Facts | None = None, *, chain: bool = False
+        self,
+        text: str,
+        problem: str | None,
+        facts: Facts | None = None,
+        *,
+        chain: bool = False,
+        tree: ast.AST | None = None,
     ) -> None:
         self._text = text
         self._problem: str | bool | None = False  # False: not computed yet
         self._chain = chain  # CPython refused the text: the tokenizer bounds its chains
+        self._tree = tree  # CPython's tree: its depth is measured when LibCST is about to run
         self.facts = facts
         self._pending = problem
 
@@ -71,6 +78,9 @@ class Screen:
             found = _bracket_problem(self._text) or self._pending
             if found is None and self._chain and _longest_chain(self._text) > MAX_PYTHON_DEPTH:
                 found = _TOO_DEEP
+            if found is None and self._tree is not None and _too_deep(self._tree):
+                found = _TOO_DEEP
+            self._tree = None
             self._problem = found
         return self._problem  # type: ignore[return-value]
 
@@ -100,44 +110,83 @@ def _screen(text: str) -> Screen:
             return Screen(text, "expressions nested or chained too deeply to parse safely")
         except (SyntaxError, ValueError):
             return Screen(text, None, chain=True)
-    # An explicit stack (this text may be deep); about a third of the cost of ast.parse. The
-    # same walk keeps the calls, imports and assignments the sink screens read.
+    # One pass over the tree keeps the calls, imports, assignments and strings the sink
+    # screens read. An explicit stack (the tree may be deep); only fields that can hold nodes
+    # are read (``_CHILDREN``), and depth is not tracked here: ``_too_deep`` measures it only
+    # for a file LibCST is about to parse, which few files are.
     kept = Kept()
     calls, imports, assigns, others = kept.calls, kept.imports, kept.assigns, kept.others
     statements: set[int] = set()  # string statements (docstrings): no value can name them
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
-    push = stack.append
+    stack: list[object] = [tree]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    children = _CHILDREN
+    kept_kinds = _KEPT
+    string = kept.string
     while stack:
-        node, depth = stack.pop()
+        node = pop()
         kind = node.__class__
-        if kind is ast.Call:
-            calls.append(node)  # type: ignore[arg-type]
-        elif kind is ast.Constant:
+        if kind is ast.Constant:
             value = node.value  # type: ignore[attr-defined]
             if value.__class__ is str and id(node) not in statements:
-                kept.string(value)
+                string(value)
+            continue
+        if kind is ast.Call:
+            calls.append(node)  # type: ignore[arg-type]
         elif kind is ast.Import or kind is ast.ImportFrom:
             imports.append(node)  # type: ignore[arg-type]
+            continue
         elif kind is ast.Assign:
             assigns.append(node)  # type: ignore[arg-type]
         elif kind is ast.Expr:
             statements.add(id(node.value))  # type: ignore[attr-defined]
-        elif kind in _KEPT:
-            others.append(node)
-        if depth > MAX_PYTHON_DEPTH or (
-            kind is ast.BoolOp and len(node.values) > MAX_PYTHON_DEPTH  # type: ignore[attr-defined]
-        ):
-            return Screen(text, _TOO_DEEP)
-        depth += 1
-        for name in node._fields:
+        elif kind in kept_kinds:
+            others.append(node)  # type: ignore[arg-type]
+        fields = children.get(kind)
+        if fields is None:
+            fields = children[kind] = _child_fields(kind)
+        for name in fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, ast.AST) and not isinstance(item, _AST_LEAVES):
-                        push((item, depth))
-            elif isinstance(value, ast.AST) and not isinstance(value, _AST_LEAVES):
-                push((value, depth))
-    return Screen(text, None, sink_facts(kept))
+                extend(value)
+            elif value is not None:
+                push(value)
+    return Screen(text, None, sink_facts(kept), tree=tree)
+
+
+#: Fields that never hold a node worth visiting: names, flags, operator singletons, and the
+#: aliases of imports (the import table reads them from the import itself).
+_NOT_CHILDREN = frozenset(
+    {
+        "ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "module", "level", "kind",
+        "type_comment", "conversion", "is_async", "simple", "lineno", "tag", "rest",
+        "kwd_attrs", "names",
+    }
+)  # fmt: skip
+#: Per node class, the fields the walk reads (filled on first sight of a class; a class
+#: without ``_fields`` (``None``, a string in a list) has none).
+_CHILDREN: dict[type, tuple[str, ...]] = {ast.Constant: (), ast.MatchSingleton: ()}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f for f in getattr(kind, "_fields", ()) if f not in _NOT_CHILDREN)
+
+
+def _too_deep(tree: ast.AST) -> bool:
+    """Whether the tree nests deeper than ``MAX_PYTHON_DEPTH``, or holds an ``and``/``or``
+    chain longer than that (flat in CPython's tree, nested in LibCST's)."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    push = stack.append
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_PYTHON_DEPTH or (
+            isinstance(node, ast.BoolOp) and len(node.values) > MAX_PYTHON_DEPTH
+        ):
+            return True
+        depth += 1
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, _AST_LEAVES):
+                push((child, depth))
+    return False
 
 
 #: LibCST's parse costs about 7 microseconds and 1 KB of memory per token per enclosing bracket

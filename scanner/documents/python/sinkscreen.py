@@ -21,8 +21,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from scanner.documents.python.issuerscreen import (
+    PY004_COOKIE_AGES,
+    WATCHED,
+    may_name_a_token_cookie,
+    py001,
+    py003,
+    py004,
+    py008,
+    py012,
+    sink_gated,
+)
 from scanner.documents.python.libraries.caches import CacheForm, cache_calls, cache_rows
-from scanner.documents.python.libraries.credential_slots import AWS_KEYWORDS as _AWS_KEYWORDS
 from scanner.documents.python.libraries.credential_slots import (
     CREDENTIAL_HEADERS,
     PY005,
@@ -31,9 +41,13 @@ from scanner.documents.python.libraries.credential_slots import (
     SlotForm,
     slot_calls,
     slot_names,
-    slot_rows,
+    slot_params,
 )
-from scanner.secrets.patterns import compile_pattern
+from scanner.documents.python.textscreen import (  # the text screens, re-exported
+    AWS_KEYWORDS,
+    PY005_CALLS,
+    PY005_CONNECTION_STRINGS,
+)
 from scanner.secrets.values import credential_shaped
 
 
@@ -66,6 +80,17 @@ class Facts:
     imported: frozenset[str]
     #: ``MARKERS`` found in string constants other than docstrings.
     markers: frozenset[str]
+    #: Names assigned to (``X = ...``, ``X: T = ...``, tuple targets included).
+    assigned_names: frozenset[str] = frozenset()
+    #: String constants (other than docstrings) that are one of ``WATCHED``.
+    strings: frozenset[str] = frozenset()
+    #: Whether a ``set_cookie`` call may name a token or session cookie (LLC-PY-004) and an
+    #: age keyword is passed somewhere in the file.
+    token_cookie: bool = False
+    #: Names called bare (``refresh_token()``), unresolved.
+    bare_called: frozenset[str] = frozenset()
+    #: Whether a call to one of LLC-PY-005's SDK calls may pass its credential as a literal.
+    sdk_literal: bool = False
 
     def may_import(self, module: str) -> bool:
         """Whether a name the imports give can be ``module`` or inside it (an import of
@@ -127,7 +152,13 @@ HEADER = "header"
 PY007_HEADERS = CREDENTIAL_HEADERS
 _LONGEST_HEADER = max(len(h) for h in PY007_HEADERS)
 #: Node types the guard's walk keeps besides calls, imports and assignments.
-KEPT: tuple[type[ast.AST], ...] = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Dict)
+KEPT: tuple[type[ast.AST], ...] = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Dict,
+    ast.AnnAssign,
+    ast.NamedExpr,
+)
 
 
 @dataclass(slots=True)
@@ -139,14 +170,33 @@ class Kept:
     assigns: list[ast.Assign] = field(default_factory=list)
     others: list[ast.AST] = field(default_factory=list)
     markers: set[str] = field(default_factory=set)
+    strings: set[str] = field(default_factory=set)
 
     def string(self, value: str) -> None:
         """A string constant that is not a statement of its own (a docstring)."""
+        whole = _refused_url(value)
         for marker in MARKERS:
-            if marker in value:
+            if marker in value and not (whole and marker != "password="):
                 self.markers.add(marker)
         if len(value) <= _LONGEST_HEADER and value.lower() in PY007_HEADERS:
             self.markers.add(HEADER)
+        if value in WATCHED:
+            self.strings.add(value)
+
+
+#: LLC-PY-005's ``_URL_PASSWORD`` (``tests/test_ast_prescreen.py`` holds them equal).
+URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@")
+
+
+def _refused_url(value: str) -> bool:
+    """A whole ``scheme://user:pass@`` whose password ``credential_shaped`` refuses
+    (``postgresql://scott:tiger@host``): its ``://`` and ``@`` are no marker. Joined after
+    another piece, the rule's anchored match either stays this one or needs a ``://`` and an
+    ``@`` in that piece (the password stops at ``/``); joined before one, it stays this one."""
+    if "://" not in value or "@" not in value:
+        return False
+    match = URL_PASSWORD.match(value)
+    return match is not None and not credential_shaped(match.group(1))
 
 
 def _qualified(table: dict[str, set[str]], func: ast.expr) -> set[str]:
@@ -171,15 +221,24 @@ def sink_facts(kept: Kept) -> Facts:
     keywords: set[str] = set()
     resolved_keywords: set[str] = set()
     methods: set[str] = set()
+    cookies: list[ast.Call] = []
+    bare: set[str] = set()
+    sdk_literal = False
     for call in calls:
         func = call.func
         if isinstance(func, ast.Attribute):
             methods.add(func.attr)
+            if func.attr == "set_cookie":
+                cookies.append(call)
+        elif isinstance(func, ast.Name):
+            bare.add(func.id)
         names = _qualified(table, func)
         words = {k.arg for k in call.keywords if k.arg is not None}
         keywords |= words
         if names:
             called |= names
+            if not sdk_literal and not names.isdisjoint(PY005_ARGUMENT_CALLS):
+                sdk_literal = _may_pass_a_literal(call, names)
             resolved_keywords |= {
                 k.arg for k in call.keywords if k.arg is not None and _may_hold_secret(k.value)
             }
@@ -188,8 +247,17 @@ def sink_facts(kept: Kept) -> Facts:
     attributes: set[str] = set()
     keys: set[str] = set()
     results: set[tuple[str, str]] = set()
-    for node in assigns:
-        for target in node.targets:
+    assigned: set[str] = set()
+    annotated = [o for o in kept.others if isinstance(o, ast.AnnAssign | ast.NamedExpr)]
+    for node in (*assigns, *annotated):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                assigned.add(target.id)
+            elif isinstance(target, ast.Tuple | ast.List):
+                assigned.update(e.id for e in target.elts if isinstance(e, ast.Name))
+            if node.value is None:
+                continue
             if isinstance(target, ast.Attribute):
                 attributes.add(target.attr)
             elif isinstance(target, ast.Subscript):
@@ -219,6 +287,14 @@ def sink_facts(kept: Kept) -> Facts:
         none_expiry,
         frozenset(t for targets in table.values() for t in targets),
         frozenset(kept.markers),
+        frozenset(assigned),
+        frozenset(kept.strings),
+        any(may_name_a_token_cookie(c, assigned) for c in cookies)
+        and not (
+            PY004_COOKIE_AGES.isdisjoint(keywords) and PY004_COOKIE_AGES.isdisjoint(kept.strings)
+        ),
+        frozenset(bare),
+        sdk_literal,
     )
 
 
@@ -228,7 +304,45 @@ def _may_hold_secret(value: ast.expr) -> bool:
     check the rule applies to it). ``password="tiger"`` in a test's ``connect()`` cannot."""
     if not isinstance(value, ast.Constant):
         return True
-    return isinstance(value.value, str) and credential_shaped(value.value, random=True)
+    text = _constant_text(value)
+    return text is not None and credential_shaped(text, random=True)
+
+
+def _constant_text(value: ast.Constant) -> str | None:
+    """A constant as ``string_value`` reads it: a string, or bytes decoded as Latin-1."""
+    if isinstance(value.value, str):
+        return value.value
+    if isinstance(value.value, bytes):
+        return value.value.decode("latin-1")
+    return None
+
+
+def _may_pass_a_literal(call: ast.Call, names: set[str]) -> bool:
+    """LLC-PY-005's ``_check`` of an SDK call's credential slots (``_CALLS``, every row of
+    the names the call resolves to): ``literal_string`` reads a string or bytes constant, a
+    name bound to one or a ``+`` of those; the constant must be ``credential_shaped``. A slot
+    behind ``*args`` or ``**opts`` may hold anything."""
+    if any(k.arg is None for k in call.keywords):
+        return True
+    params: dict[str, int | None] = {}
+    for name in names & PY005_PARAMS.keys():
+        params.update(PY005_PARAMS[name])
+    by_keyword = {k.arg: k.value for k in call.keywords}
+    for keyword, position in params.items():
+        values = [by_keyword[keyword]] if keyword in by_keyword else []
+        if position is not None:
+            if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+                return True
+            if position < len(call.args):
+                values.append(call.args[position])
+        for value in values:
+            if isinstance(value, ast.Constant):
+                text = _constant_text(value)
+                if text is not None and credential_shaped(text):
+                    return True
+            elif isinstance(value, ast.Name | ast.BinOp):
+                return True
+    return False
 
 
 def _none_expiry(node: ast.Dict) -> bool:
@@ -249,15 +363,10 @@ def _none_expiry(node: ast.Dict) -> bool:
 
 # -- the screens, one per rule whose trigger words are common -------------------------------
 
-#: LLC-PY-005's call tables (``_CALLS``, ``_URL_CALLS``, ``_SERVICE_ACCOUNT_INFO``), read
-#: from the ``CREDENTIAL_SLOTS`` registry, so a new row gates itself.
-PY005_CALLS = slot_calls(PY005, SlotForm.ARGUMENT, SlotForm.URL, SlotForm.KEY_INFO)
-#: Calls only in LLC-PY-005's ``_URL_CALLS``: a finding needs a password in a URL literal.
-PY005_URL_ONLY = slot_calls(PY005, SlotForm.URL) - slot_calls(
-    PY005, SlotForm.ARGUMENT, SlotForm.KEY_INFO
-)
-#: LLC-PY-005's ``_AWS`` keywords, which it checks on any call.
-AWS_KEYWORDS = _AWS_KEYWORDS
+#: LLC-PY-005's ``_CALLS`` (a credential argument) and ``_SERVICE_ACCOUNT_INFO``.
+PY005_ARGUMENT_CALLS = slot_calls(PY005, SlotForm.ARGUMENT)
+PY005_PARAMS = slot_params(PY005)
+PY005_KEY_INFO = slot_calls(PY005, SlotForm.KEY_INFO)
 #: LLC-PY-005's ``_GENERIC_KEYWORD``: a secret-named keyword of any imported API.
 PY005_GENERIC_KEYWORD = re.compile(
     r"(?i)(?:api_?key|secret|token|password|passwd|credential|private_key|client_secret)$"
@@ -272,9 +381,9 @@ def _py005(facts: Facts) -> bool:
     """A literal credential passed to an SDK call, a DSN, or ``stripe.api_key = ...``."""
     hit = PY005_CALLS & facts.called_with_args
     markers = facts.markers
-    if hit - PY005_URL_ONLY or (
-        hit and (("://" in markers and "@" in markers) or "password=" in markers)
-    ):
+    if facts.sdk_literal or not hit.isdisjoint(PY005_KEY_INFO):
+        return True
+    if hit and (("://" in markers and "@" in markers) or "password=" in markers):
         return True  # a URL or DSN needs ``scheme://user:pass@`` or ``password=`` in a literal
     if not AWS_KEYWORDS.isdisjoint(facts.keywords):
         return True
@@ -289,8 +398,7 @@ def _py005(facts: Facts) -> bool:
     )
 
 
-#: LLC-PY-005's connection-string rows (``BlobServiceClient.from_connection_string``).
-PY005_CONNECTION_STRINGS = slot_rows(PY005, SlotForm.CONNECTION_STRING)
+
 
 
 #: LLC-PY-006's ``_BOTO`` and ``_AZURE_SECRET`` calls.
@@ -355,50 +463,19 @@ def _py007(facts: Facts) -> bool:
     return not PY007_BASIC_AUTH.isdisjoint(facts.called)
 
 
-#: A keyword named like a secret, then ``=`` (past blanks, continuations and comments). RE2:
-#: Python's ``re`` tries the case-folded alternation at every position (1.3 s over
-#: SQLAlchemy's Python files, RE2 0.04 s, the same verdicts).
-_SECRET_KEYWORD_TEXT = compile_pattern(
-    r"(?i)(?:api_?key|secret|token|password|passwd|credential|private_key)"
-    r"[\s\\]*(?:#[^\n]*\n[\s\\]*)*="
-)
-#: (module, last name) of each LLC-PY-005 call: both are spelled in the file (the module in
-#: the import, the last name there or at the call) wherever a call resolves to the name.
-_PY005_SPELLED: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    (
-        module,
-        tuple(sorted({n.rsplit(".", 1)[1] for n in PY005_CALLS if n.startswith(module + ".")})),
-    )
-    for module in sorted({n.split(".")[0] for n in PY005_CALLS})
-)
-
-
-def _py005_text(text: str) -> bool:
-    """What the text must contain for ``_py005`` to pass: checked before any parse, so a file
-    that only imports SQLAlchemy (every module of an ORM project) is not even parsed."""
-    if any(module in text and any(n in text for n in names) for module, names in _PY005_SPELLED):
-        return True
-    if "api_key" in text or any(k in text for k in AWS_KEYWORDS):
-        return True
-    if any(  # the prefix's module is imported by name, the method is spelled at the call
-        row.prefix.split(".")[0] in text and any(m in text for m in row.methods)
-        for row in PY005_CONNECTION_STRINGS
-    ):
-        return True
-    return _SECRET_KEYWORD_TEXT.search(text) is not None
-
-
-#: Necessary conditions on the raw text of a rule's screen: no parse needed to say no.
-TEXT_SCREENS: dict[str, Callable[[str], bool]] = {"LLC-PY-005": _py005_text}
-
-
-def text_may_fire(rule_id: str, text: str) -> bool:
-    """False only when the text lacks what ``rule_id``'s sink screen needs."""
-    check = TEXT_SCREENS.get(rule_id)
-    return check is None or check(text)
-
-
 SCREENS: dict[str, Callable[[Facts], bool]] = {
+    # The FS rules built on ``SinkGatedRule`` (tests/test_ast_prescreen.py lists them).
+    "LLC-FS-001": sink_gated,
+    "LLC-FS-002": sink_gated,
+    "LLC-FS-003": sink_gated,
+    "LLC-FS-006": sink_gated,
+    "LLC-FS-007": sink_gated,
+    "LLC-PY-001": py001,
+    "LLC-PY-002": py001,
+    "LLC-PY-003": py003,
+    "LLC-PY-004": py004,
+    "LLC-PY-008": py008,
+    "LLC-PY-012": py012,
     "LLC-PY-005": _py005,
     "LLC-PY-006": _py006,
     "LLC-PY-007": _py007,

@@ -20,11 +20,25 @@ from typing import Protocol
 
 import libcst as cst
 
-from scanner.documents.python.libraries.issuers.cloud import CLOUD_ROWS, SIGNER_ROWS
 from scanner.documents.python.libraries.issuers.model import NEVER, Issuer, SettingSite, Slot
-from scanner.documents.python.libraries.issuers.tokens import FRAMEWORK_ROWS, JWT_ROWS
+from scanner.documents.python.libraries.issuers.table import (
+    ISSUERS,
+    issuers_of,
+    methods_of,
+    settings_of,
+)
 
-__all__ = ["ISSUERS", "NEVER", "Issuer", "IssuerDoc", "SettingSite", "Slot"]
+__all__ = [
+    "ISSUERS",
+    "NEVER",
+    "Issuer",
+    "IssuerDoc",
+    "SettingSite",
+    "Slot",
+    "issuers_of",
+    "methods_of",
+    "settings_of",
+]
 
 
 class IssuerDoc(Protocol):
@@ -64,19 +78,6 @@ class IssuerDoc(Protocol):
     def code(self, node: cst.CSTNode) -> str: ...
 
 
-ISSUERS: tuple[Issuer, ...] = JWT_ROWS + FRAMEWORK_ROWS + CLOUD_ROWS + SIGNER_ROWS
-
-
-def issuers_of(rule: str) -> tuple[Issuer, ...]:
-    """The rows one rule reports (quiet rows left out)."""
-    return tuple(row for row in ISSUERS if row.rule == rule and not row.quiet)
-
-
-def settings_of(rule: str) -> dict[str, Issuer]:
-    """Settings keys of a rule's rows."""
-    return {key: row for row in issuers_of(rule) for key in row.settings}
-
-
 #: Settings and config modules: ``settings.py``, ``local_settings.py``, ``config.py``,
 #: ``default_config.py``, ``settings/production.py``, ``config/base.py``.
 _SETTINGS_NAME = re.compile(r"(?i)(?:^|[_.-])(?:settings|config|configuration|conf)(?:[_.-]|$)")
@@ -99,15 +100,6 @@ def module_sites(path: str, text: str) -> frozenset[SettingSite]:
     if settings:
         return frozenset({SettingSite.CONSTANT, SettingSite.SETTINGS_MODULE})
     return frozenset({SettingSite.CONSTANT})
-
-
-def methods_of(rule: str) -> frozenset[str]:
-    """Every method and called name a rule's rows answer for (a cheap first gate)."""
-    out: set[str] = set()
-    for row in issuers_of(rule):
-        out |= row.methods
-        out |= {name.rsplit(".", 1)[-1] for name in row.calls}
-    return frozenset(out)
 
 
 def issuer_of(doc: IssuerDoc, call: cst.Call, rule: str) -> Issuer | None:

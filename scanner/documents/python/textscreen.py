@@ -1,0 +1,195 @@
+"""Necessary conditions on the raw text of a Python file, before ``ast`` parses it.
+
+A text screen may only say no where ``sinkscreen``'s ``ast`` screen of the same rule says no
+too (``tests/test_ast_prescreen.py`` checks it on every example, fixture and module of outlive):
+it reads what the ``ast`` screen needs (a module imported, a call's name spelled, a keyword in
+a call's position with a value a credential check could accept) from the text itself, so a
+file that only imports SQLAlchemy, every module of an ORM project, is not even parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from scanner.documents.python.libraries.credential_slots import AWS_KEYWORDS as _AWS_KEYWORDS
+from scanner.documents.python.libraries.credential_slots import (
+    PY005,
+    SlotForm,
+    slot_calls,
+    slot_rows,
+)
+from scanner.secrets.patterns import compile_pattern
+from scanner.secrets.values import credential_shaped
+
+#: LLC-PY-005's call tables (``_CALLS``, ``_URL_CALLS``, ``_SERVICE_ACCOUNT_INFO``), read
+#: from the ``CREDENTIAL_SLOTS`` registry, so a new row gates itself.
+PY005_CALLS = slot_calls(PY005, SlotForm.ARGUMENT, SlotForm.URL, SlotForm.KEY_INFO)
+#: Calls only in LLC-PY-005's ``_URL_CALLS``: a finding needs a password in a URL literal.
+PY005_URL_ONLY = slot_calls(PY005, SlotForm.URL) - slot_calls(
+    PY005, SlotForm.ARGUMENT, SlotForm.KEY_INFO
+)
+#: LLC-PY-005's ``_AWS`` keywords, which it checks on any call.
+AWS_KEYWORDS = _AWS_KEYWORDS
+#: LLC-PY-005's connection-string rows (``BlobServiceClient.from_connection_string``).
+PY005_CONNECTION_STRINGS = slot_rows(PY005, SlotForm.CONNECTION_STRING)
+
+
+#: A keyword named like a secret, then ``=`` (past blanks, continuations and comments). RE2:
+#: Python's ``re`` tries the case-folded alternation at every position (1.3 s over
+#: SQLAlchemy's Python files, RE2 0.04 s, the same verdicts).
+_SECRET_KEYWORD_TEXT = compile_pattern(
+    r"(?i)(?:api_?key|secret|token|password|passwd|credential|private_key)"
+    r"[\s\\]*(?:#[^\n]*\n[\s\\]*)*="
+)
+#: (module, last names of its calls, the names that are only URL calls) of each LLC-PY-005
+#: module: both are spelled in the file (the module in the import, the last name there or at
+#: the call) wherever a call resolves to the name.
+_PY005_SPELLED: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = tuple(
+    (
+        module,
+        tuple(sorted({n.rsplit(".", 1)[1] for n in PY005_CALLS if n.startswith(module + ".")})),
+        frozenset(
+            n.rsplit(".", 1)[1]
+            for n in PY005_CALLS
+            if n.startswith(module + ".")
+            and all(
+                m in PY005_URL_ONLY
+                for m in PY005_CALLS
+                if m.startswith(module + ".") and m.rsplit(".", 1)[1] == n.rsplit(".", 1)[1]
+            )
+        ),
+    )
+    for module in sorted({n.split(".")[0] for n in PY005_CALLS})
+)
+#: An ``@`` in a string literal (a URL's ``user:pass@``): after a non-blank character (the
+#: quote, the password, a ``}``), or escaped. A decorator's ``@`` follows indentation.
+_AT_IN_A_STRING = re.compile(r"\S@|\\x40|\\u0040|\\100|(?i:\\N\{COMMERCIAL AT\})")
+#: Escapes that could spell a marker's characters: with one in the text, no narrowing.
+_ESCAPE = re.compile(r"\\(?:[xuUN0-7])")
+
+
+#: An import statement, at a line's start or after ``;`` or ``:`` (``try: import x``): the
+#: module of a ``from``, or the names of an ``import`` (continuation lines included).
+_IMPORT = compile_pattern(
+    r"(?m)(?:^|[;:])[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)|import[ \t]+((?:[^\n;#\\]|\\\n)+))"
+)
+_ROOTS: tuple[str, frozenset[str]] | None = None
+
+
+def _imported_roots(text: str) -> frozenset[str]:
+    """The top-level packages the text's import statements name (how a call comes to resolve
+    to a name inside one: the document resolves names through imports only). Relative
+    imports name none. The last text's answer is kept: the screens ask once per module."""
+    global _ROOTS
+    if _ROOTS is not None and _ROOTS[0] is text:
+        return _ROOTS[1]
+    roots: set[str] = set()
+    for match in _IMPORT.finditer(text):
+        module, names = match.group(1), match.group(2)
+        if module:
+            roots.add(module.split(".")[0])
+        elif names:
+            for item in names.replace("\\\n", " ").split(","):
+                word = item.strip().strip("()").split(" ")[0]
+                if word:
+                    roots.add(word.split(".")[0])
+    found = frozenset(roots)
+    _ROOTS = (text, found)
+    return found
+
+
+def _imports(text: str, module: str) -> bool:
+    """Whether an import statement names the top-level package ``module``."""
+    return module in _imported_roots(text)
+
+
+def _url_markers_text(text: str) -> bool:
+    """What ``_py005``'s URL-call branch needs among the string constants (``://`` and an
+    ``@``, or ``password=``), asked of the raw text."""
+    if "password=" in text or _ESCAPE.search(text) is not None:
+        return True
+    return "://" in text and _AT_IN_A_STRING.search(text) is not None
+
+
+#: After a secret-named keyword's ``=``: a plain literal (a string without escapes, a number,
+#: ``None``/``True``/``False``) that ends the argument (``,`` or ``)``, or the line when the next
+#: line starts another ``name =`` or closes the call). Anything else may hold a secret.
+_PLAIN_VALUE = re.compile(
+    r"[ \t]*(?:\\\r?\n[ \t]*)*"
+    r"(?:(?P<prefix>[rRbBuU]{0,2})(?:\"(?P<double>[^\"\\\n]*)\"|'(?P<single>[^'\\\n]*)')"
+    r"|(?P<constant>None|True|False|\d[\w.]*))"
+    r"[ \t]*(?:[,)]|(?:#[^\n]*)?\r?\n[ \t]*(?:[)\]}]|[A-Za-z_]\w*[ \t]*=(?!=)))"
+)
+
+
+def _keyword_position(text: str, start: int) -> bool:
+    """Whether the identifier that ends at ``start``'s match may be a call's keyword: after a
+    ``(`` or a ``,``, on its line or at the end of the line before (a comment there: maybe).
+    An assignment statement (``token = x``), an attribute or a chained target is none."""
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"):
+        i -= 1
+    j = i - 1
+    crossed = False
+    while j >= 0 and text[j] in " \t\\\r\n":
+        crossed = crossed or text[j] == "\n"
+        j -= 1
+    if j < 0:
+        return False
+    if crossed and "#" in text[text.rfind("\n", 0, j) + 1 : j + 1]:
+        return True  # the line before may end in a comment: its last code character is unknown
+    return text[j] in "(,"
+
+
+def _secret_keyword_text(text: str) -> bool:
+    """``_py005``'s secret-named keyword: a call's keyword (not an assignment statement) whose
+    value is not a plain literal that ``_may_hold_secret`` refuses (``password="tiger"``,
+    ``token=None``)."""
+    for match in _SECRET_KEYWORD_TEXT.finditer(text):
+        end = match.end()
+        if text.startswith("=", end):
+            continue  # ``password == x``: a comparison, no keyword
+        if not _keyword_position(text, match.start()):
+            continue
+        plain = _PLAIN_VALUE.match(text, end)
+        if plain is None:
+            return True
+        if plain.group("constant") is not None:
+            continue  # a number, None, a bool: no credential check accepts them
+        value = plain.group("double")
+        if value is None:
+            value = plain.group("single")
+        if credential_shaped(value, random=True):
+            return True
+    return False
+
+
+def _py005_text(text: str) -> bool:
+    """What the text must contain for ``_py005`` to pass: checked before any parse, so a file
+    that only imports SQLAlchemy (every module of an ORM project) is not even parsed."""
+    for module, names, url_only in _PY005_SPELLED:
+        if module in text and _imports(text, module):
+            spelled = [n for n in names if n in text]
+            if any(n not in url_only for n in spelled):
+                return True
+            if spelled and _url_markers_text(text):
+                return True
+    if "api_key" in text or any(k in text for k in AWS_KEYWORDS):
+        return True
+    if any(  # the prefix's module is imported by name, the method is spelled at the call
+        row.prefix.split(".")[0] in text and any(m in text for m in row.methods)
+        for row in PY005_CONNECTION_STRINGS
+    ):
+        return True
+    return _secret_keyword_text(text)
+
+
+#: Necessary conditions on the raw text of a rule's screen: no parse needed to say no.
+TEXT_SCREENS: dict[str, Callable[[str], bool]] = {"LLC-PY-005": _py005_text}
+
+
+def text_may_fire(rule_id: str, text: str) -> bool:
+    """False only when the text lacks what ``rule_id``'s sink screen needs."""
+    check = TEXT_SCREENS.get(rule_id)
+    return check is None or check(text)
