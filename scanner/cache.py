@@ -84,10 +84,33 @@ def code_stamp() -> str:
     entries = []
     for package in (importlib.import_module("scanner"), importlib.import_module(RULES_PACKAGE)):
         for directory in package.__path__:
-            for path in sorted(Path(directory).rglob("*.py")):
-                st = path.stat()
-                entries.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+            for _, name, path in sorted(_python_files(directory)):
+                st = os.stat(path)  # noqa: PTH116 - as _python_files, without pathlib
+                entries.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+
+
+def _python_files(
+    directory: str, parts: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """(path parts below ``directory``, name, path) of what ``Path(directory).rglob("*.py")``
+    finds: every entry named ``*.py``, in no linked folder, none of an unreadable one. Sorted,
+    the parts order it as sorted paths are. ``os.scandir`` instead of pathlib: the pathlib
+    walk over some 300 files was 4 ms of every warm scan."""
+    try:
+        with os.scandir(directory) as found:
+            entries = list(found)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.name.endswith(".py"):
+            yield (*parts, entry.name), entry.name, entry.path
+        try:
+            folder = entry.is_dir() and not entry.is_symlink()
+        except OSError:
+            folder = False
+        if folder:
+            yield from _python_files(entry.path, (*parts, entry.name))
 
 
 def cache_key(*parts: str) -> str:

@@ -15,20 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import re2
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, safe_read
-from scanner.durations import parse_duration
 from scanner.findings import mask_generic, redact
 from scanner.git import git_toplevel
-from scanner.secrets import Pattern
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+if TYPE_CHECKING:
+    import re2
+
+    from scanner.secrets import Pattern
 
 CONFIG_NAMES = ("outlive.toml", ".outlive.toml", "pyproject.toml")
 SEVERITY_NAMES = ("critical", "high", "medium", "low")
@@ -121,10 +118,20 @@ def find_config(start: Path, root: Path | None = None) -> Path | None:
     regular file, or whose real path leaves that folder, is passed over; a pyproject counts
     only with our table.
     """
+    return config_and_top(start, root)[0]
+
+
+def config_and_top(start: Path, root: Path | None = None) -> tuple[Path | None, Path | None]:
+    """``find_config``, and the git top level it stopped at (None outside a work tree), so a
+    caller going on above it (``roots.nearest_config``) does not ask git again."""
     here = start.resolve()
     if here.is_file():
         here = here.parent
-    ceiling = (git_toplevel(here) or root or Path.cwd()).resolve()
+    top = git_toplevel(here)
+    return _config_below(here, (top or root or Path.cwd()).resolve()), top
+
+
+def _config_below(here: Path, ceiling: Path) -> Path | None:
     chain = [here, *here.parents]
     chain = chain[: chain.index(ceiling) + 1] if ceiling in chain else [here]
     for directory in chain:
@@ -150,9 +157,19 @@ def _config_text(path: Path, root: Path | None = None) -> str:
     return data.decode("utf-8")
 
 
+def _tomllib() -> ModuleType:
+    """The TOML parser, imported when a config file is read: a scan with none never needs it."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    module: ModuleType = tomllib
+    return module
+
+
 def _has_tool_table(path: Path, root: Path | None = None) -> bool:
     try:
-        data = tomllib.loads(_config_text(path, root))
+        data = _tomllib().loads(_config_text(path, root))
     except (OSError, ValueError, RecursionError):
         # Not UTF-8, not TOML, a 5,000-digit integer, arrays nested 1,000 deep: whatever it
         # is, a pyproject.toml met on the way up that cannot be read is not ours.
@@ -164,6 +181,7 @@ def load_config(path: Path | None, root: Path) -> Config:
     """Read and validate ``path`` (or return defaults when there is none)."""
     if path is None:
         return Config(root=root)
+    tomllib = _tomllib()
     try:
         raw = tomllib.loads(_config_text(path))
     except OSError as exc:
@@ -240,6 +258,8 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
         bools[key] = value
 
     allowlist = str_list("allowlist")
+    if allowlist:
+        import re2  # imported here: only an allowlist is compiled with RE2
     for pattern in allowlist:
         if len(pattern) > MAX_PATTERN_LENGTH:
             raise fail(
@@ -278,6 +298,8 @@ def _parse(table: dict[str, Any], path: Path, prefix: str, root: Path) -> Config
     thresholds_raw = table.get("thresholds", {})
     if not isinstance(thresholds_raw, dict):
         raise fail("thresholds", "must be a table")
+    if thresholds_raw:
+        from scanner.durations import parse_duration  # only a config with thresholds needs it
     values: dict[str, int] = {}
     for key, value in thresholds_raw.items():
         if key not in _THRESHOLD_KEYS:
@@ -421,6 +443,8 @@ def compile_allowlist(pattern: str) -> Pattern:
     ``re`` backtracks without bound on ``(a+)+$`` and a hostile value, RE2 runs in linear time.
     Unlike the secret rules there is no ``re`` fallback, so a pattern RE2 refuses is an error.
     """
+    import re2  # imported here: a config without an allowlist never compiles one
+
     options = re2.Options()
     options.log_errors = False  # the refusal becomes a config error, not a log line
     compiled: Pattern = re2.compile(pattern, options=options)

@@ -8,7 +8,6 @@ fingerprint and a redacted snippet do.
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -235,6 +234,8 @@ class ScanError:
 
 def fingerprint(value: str) -> str:
     """SHA-256 of a value, truncated: identifies a secret without revealing it."""
+    import hashlib
+
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from scanner.baseline import Entry, hide_known
-from scanner.cache import ResultCache, Stamp, cache_key, stamp_of
 from scanner.config import Config
 from scanner.discovery import (
     BINARY_SNIFF,
@@ -36,6 +34,10 @@ from scanner.rulemeta import RuleSpec
 
 if TYPE_CHECKING:  # worker pools are imported by the scans that start one
     from concurrent.futures import ProcessPoolExecutor
+
+    # The baseline and the cache, by the scans that have one (see ``scan`` and ``assemble``).
+    from scanner.baseline import Entry
+    from scanner.cache import Stamp
 
 #: Below this many files a pool costs more to start than it saves.
 PARALLEL_MIN_FILES = 64
@@ -105,6 +107,8 @@ def scan(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     rule_ids = tuple(r.META.id for r in rules)
     day = today or dt.date.today()
+    if cache:  # imported here: a scan with --no-cache never opens the cache
+        from scanner.cache import ResultCache, cache_key, stamp_of
     store = (
         ResultCache(root, cache_key(repr(config), ",".join(rule_ids), day.isoformat(),
                                     facts.cache_part()),
@@ -198,6 +202,8 @@ def assemble(
         findings = [f for f in findings if f.severity is not Severity.INFO]
     findings.sort(key=lambda f: f.sort_key)
     if baseline:
+        from scanner.baseline import hide_known  # imported here: most scans have no baseline
+
         # After sorting: an entry hides at most its count of findings, the first in report
         # order, so which ones stay active does not depend on --jobs or the cache.
         findings = hide_known(findings, baseline)

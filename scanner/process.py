@@ -11,7 +11,6 @@ import contextlib
 import os
 import signal
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -70,6 +69,8 @@ def write_atomic(path: Path, text: str) -> None:
         with path.open("wb") as stream:
             stream.write(data)
         return
+    import tempfile
+
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(name)
     try:

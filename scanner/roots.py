@@ -12,9 +12,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from scanner.config import find_config
+from scanner.config import config_and_top
 from scanner.discovery import resolve_path
-from scanner.git import MAX_SUBMODULE_DEPTH, git_toplevel, repository_root
+from scanner.git import MAX_SUBMODULE_DEPTH, repository_root
 
 
 def scan_root(paths: Sequence[Path]) -> Path:
@@ -55,10 +55,9 @@ def nearest_config(start: Path, root: Path) -> Path | None:
     """
     here, top_root = start, resolve_path(root)
     for _ in range(MAX_SUBMODULE_DEPTH + 1):
-        found = find_config(here, root)
+        found, top = config_and_top(here, root)
         if found is not None:
             return found
-        top = git_toplevel(here)
         if top is None:
             return None
         top = resolve_path(top)

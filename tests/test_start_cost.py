@@ -178,6 +178,43 @@ def test_scanning_plain_files_imports_no_parser_and_no_idle_rule(
     assert _rule_modules(modules) == []
 
 
+#: What a plain scan of files never runs, so never imports: the git scans (``--staged``,
+#: ``--diff``, ``--history``), the ``baseline`` commands and their importer of other tools'
+#: baselines, the baseline itself (none is given), the results cache (``--no-cache``), the
+#: fixers and ``init``, and the TOML parser (there is no config file to read).
+NOT_ON_A_PLAIN_SCAN = (
+    "scanner.gitscan",
+    "scanner.cli.baseline",
+    "scanner.baseline_import",
+    "scanner.baseline",
+    "scanner.cache",
+    "scanner.cli.fix",
+    "scanner.fixes",
+    "scanner.cli.init",
+    "tomllib",
+)
+
+
+def test_a_plain_scan_imports_no_git_scan_baseline_cache_or_fixer(
+    tmp_path: Path, fresh_index: Path
+) -> None:
+    """A scan of ordinary files of mixed kinds, no config, no baseline, ``--no-cache``: each
+    module above is imported where it is used (a git mode, ``baseline``, ``fix``, a config
+    file), so one imported at the top of a module on the scan's path again fails here."""
+    tree = tmp_path / "tree"
+    (tree / "src").mkdir(parents=True)
+    (tree / "README.md").write_text("# inventory\n\nTracks stock levels; see `docs/`.\n")
+    (tree / "src" / "models.py").write_text("def stock(moves):\n    return sum(moves)\n")
+    (tree / "settings.yaml").write_text("report:\n  currency: EUR\n  rounding: 2\n")
+    (tree / "items.json").write_text('[{"id": 1, "name": "bolt"}]\n')
+    (tree / "build.sh").write_text("#!/bin/sh\nset -eu\npython -m build\n")
+    (tree / "notes.txt").write_text("Ship the release on Friday.\n")
+    modules = _imported(["scan", "--no-cache", str(tree)], tmp_path, fresh_index)
+    assert "scanner.pipeline" in modules  # the probe did scan
+    assert sorted(m for m in NOT_ON_A_PLAIN_SCAN if m in modules) == []
+    assert _heavy(modules) == []
+
+
 def test_a_file_that_needs_a_rule_imports_that_rule_only(tmp_path: Path, fresh_index: Path) -> None:
     (tmp_path / "deploy.txt").write_text("key id: AKIA" + "Q" * 16 + "\n")
     args = ["scan", "--no-cache", "--format", "json", "deploy.txt"]
@@ -194,3 +231,26 @@ def test_sarif_descriptors_come_from_the_index(tmp_path: Path, fresh_index: Path
     modules = _imported(args, tmp_path, fresh_index)
     assert _rule_modules(modules) == []
     assert "libcst" not in modules
+
+
+def test_the_cache_stamp_walk_finds_what_rglob_finds(tmp_path: Path) -> None:
+    """``cache.code_stamp`` walks with ``os.scandir`` (the pathlib walk cost every warm scan 4 ms):
+    the same entries in the same order as ``sorted(Path.rglob("*.py"))``, hidden files, a folder
+    named ``*.py`` and a linked file included, a linked folder not entered."""
+    from scanner.cache import _python_files
+
+    pkg, other = tmp_path / "pkg", tmp_path / "other"
+    for folder in ("a", "a-b", "sub.py", ".hid", "B", "deep/er"):
+        (pkg / folder).mkdir(parents=True)
+    other.mkdir()
+    for rel in ("x.py", ".h.py", "a/b.py", "a-b.py", "a-b/c.py", "sub.py/inner.py", ".hid/z.py",
+                "B/Q.py", "b.py", "deep/er/w.py", "notes", "a/b.pyc"):
+        (pkg / rel).write_text(rel)
+    (other / "o.py").write_text("o")
+    (pkg / "linked").symlink_to(other, target_is_directory=True)
+    (pkg / "link.py").symlink_to(other / "o.py")
+    expected = [str(p) for p in sorted(pkg.rglob("*.py"))]
+    assert [path for _, _, path in sorted(_python_files(str(pkg)))] == expected
+    assert [name for _, name, _ in sorted(_python_files(str(pkg)))] == [
+        Path(p).name for p in expected
+    ]

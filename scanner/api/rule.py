@@ -16,8 +16,9 @@ from scanner.filekinds import ALL_KINDS, FileKind
 from scanner.findings import Category, Lifetime, Precision, Severity
 from scanner.project import ProjectFacts
 from scanner.rulemeta import OWASP_IDS, RuleMeta
-from scanner.secrets import Pattern, is_placeholder
 
+if TYPE_CHECKING:
+    from scanner.secrets import Pattern
 if TYPE_CHECKING:  # the parsers load when a file needs them, not when a rule is defined
     from scanner.api.python_rule import PythonRule
     from scanner.documents.ci import Command, Job, Pipeline, Step
@@ -97,6 +98,8 @@ class RuleContext:
         """A value that is clearly not a real credential (catalogue 0.4) or allowlisted."""
         if any(p.search(value) for p in self.allowlist):
             return True
+        from scanner.secrets import is_placeholder
+
         return is_placeholder(value, self.placeholder_words)
 
 

@@ -100,10 +100,12 @@ class _Group(click.Group):
         except Terminated:
             click.echo("outlive: terminated", err=True)
             raise SystemExit(EXIT_TERMINATED) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            # Before the config errors: every run ends in SystemExit, and naming those errors
+            # imports the baseline, config and registry modules (none is a click exception).
+            raise
         except _config_errors() as exc:
             fail(str(exc))
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
-            raise
         except BrokenPipeError:
             # The reader went away (`outlive rules | head`): stop quietly, and keep the
             # interpreter's final flush from failing on the closed pipe again.
@@ -144,7 +146,6 @@ def setup(
     config_baseline: bool = True,
 ) -> tuple[Config, tuple[RuleSpec, ...], Sequence[Entry]]:
     """The config, the rules and the baseline entries of a scan, from the command line."""
-    from scanner.baseline import load
     from scanner.registry import select_infos
 
     config = load_config_for(config_path, root, start, announce)
@@ -160,12 +161,11 @@ def setup(
     # error that says how to create it, never a scan run as if no baseline were set.
     if baseline_path is None and config_baseline:
         baseline_path = config.baseline
-    entries = (
-        load(baseline_path, create_hint(baseline_path, config))
-        if baseline_path is not None
-        else ()
-    )
-    return config, rules, entries
+    if baseline_path is None:
+        return config, rules, ()
+    from scanner.baseline import load  # imported here: a scan without a baseline never reads one
+
+    return config, rules, load(baseline_path, create_hint(baseline_path, config))
 
 
 def run_scan(

@@ -20,7 +20,6 @@ from scanner.baseline import (
     judged,
     key_of,
     load,
-    unaudited_hidden,
     updated,
 )
 from scanner.baseline_import import mapped as mapped_items
@@ -31,13 +30,12 @@ from scanner.cli.app import (
     fail,
     load_config_for,
     main,
-    override_config,
     run_scan,
 )
+from scanner.cli.suppression import plural as _plural
 from scanner.config import Config
 from scanner.console import echo_errors, use_color, utf8_safe
 from scanner.discovery import Refused, safe_read
-from scanner.engine import UNUSED_KIND
 from scanner.findings import Finding, printable
 from scanner.git import GitError, git_command
 from scanner.pipeline import ScanResult
@@ -90,10 +88,6 @@ def _write_baseline(output: Path, text: str) -> None:
         write_atomic(output, utf8_safe(text))
     except OSError as exc:
         fail(f"cannot write baseline {output}: {exc.strerror or exc}")
-
-
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 @baseline_group.command("create")
@@ -316,57 +310,3 @@ def baseline_import(
         + (f"; {len(unmapped)} not mapped (above)" if unmapped else ""),
         err=True,
     )
-
-
-# -- scan options ------------------------------------------------------------------------------
-
-
-def suppression_options(f: click.decorators.FC) -> click.decorators.FC:
-    """``scan``'s options about suppressions and the baseline."""
-    f = click.option(
-        "--fail-on-unaudited",
-        is_flag=True,
-        help="Exit 1 when the baseline hides a finding through an entry with neither reason "
-        "nor verdict (see `outlive baseline audit`).",
-    )(f)
-    f = click.option(
-        "--report-unused-ignores",
-        is_flag=True,
-        callback=override_config,
-        help="Warn about each `outlive: ignore` rule id that matched no finding, and exit 1 "
-        "if there is one (like ruff's RUF100).",
-    )(f)
-    return click.option(
-        "--honour-other-pragmas",
-        is_flag=True,
-        callback=override_config,
-        help="Also honour `gitleaks:allow` and `trufflehog:ignore` comments; they name no rule "
-        "and give no reason, so every finding on their line is hidden.",
-    )(f)
-
-
-def suppression_gate(
-    code: int,
-    result: ScanResult,
-    config: Config,
-    baseline_path: Path | None,
-    report_unused: bool,
-    fail_on_unaudited: bool,
-) -> int:
-    """The exit code once unused suppressions and unaudited baseline entries count."""
-    if code == 2:
-        return code
-    if report_unused and any(e.kind == UNUSED_KIND for e in result.errors):
-        code = 1
-    path = baseline_path if baseline_path is not None else config.baseline
-    if fail_on_unaudited and path is not None:
-        hidden = unaudited_hidden(result.findings, load(path))
-        if hidden:
-            click.echo(
-                f"outlive: error: the baseline {printable(str(path))} hides "
-                f"{_plural(len(hidden), 'finding')} through entries with neither reason nor "
-                "verdict; run `outlive baseline audit` (--fail-on-unaudited)",
-                err=True,
-            )
-            code = 1
-    return code

@@ -16,9 +16,9 @@ from scanner.cli.app import (
     scan_stdin_for,
     split_ids,
 )
-from scanner.cli.baseline import suppression_gate, suppression_options
 from scanner.cli.gitmodes import GitMode, run_git_scan
 from scanner.cli.output import check_terminal, progress_bar, render_report, terminal_options
+from scanner.cli.suppression import suppression_gate, suppression_options
 from scanner.config import SEVERITY_NAMES
 from scanner.console import echo_errors, use_color, utf8_safe, write_step_summary
 from scanner.pipeline import STDIN_DEFAULT_NAME, exit_code
