@@ -104,8 +104,11 @@ def safe_read(path: Path, max_size: int, root: Path | None = None) -> bytes | Re
     bytes are read, even from a file that grows while it is read.
     """
     try:
-        if root is not None and not _inside(path.resolve(), root.resolve()):
-            return Refused("symbolic link out of the scan root")
+        if root is not None:
+            real = os.path.realpath(path)
+            top = _real_root(root)
+            if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
+                return Refused("symbolic link out of the scan root")
         before = path.stat()
         if not stat.S_ISREG(before.st_mode):
             return Refused(f"not a regular file ({file_type(before.st_mode)})")
@@ -362,6 +365,26 @@ def _add(
         )
         return
     found[rel] = SourceFile(rel, path)
+
+
+#: The real path of each scan root ``safe_read`` was given, by the root's path and the
+#: identity of what it names (a survey reads thousands of files under one root: resolving it
+#: once per file cost more than the read; a root replaced meanwhile is resolved again).
+_REAL_ROOTS: dict[tuple[str, int, int], str] = {}
+
+
+def _real_root(root: Path) -> str:
+    try:
+        info = root.stat()
+    except OSError:
+        return os.path.realpath(root)
+    key = (str(root), info.st_dev, info.st_ino)
+    real = _REAL_ROOTS.get(key)
+    if real is None:
+        if len(_REAL_ROOTS) > 64:
+            _REAL_ROOTS.clear()
+        real = _REAL_ROOTS[key] = os.path.realpath(root)
+    return real
 
 
 def _inside(path: Path, root: Path) -> bool:

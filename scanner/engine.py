@@ -178,6 +178,15 @@ class Engine:
             )
             for k in FileKind
         }
+        # The same lists with each rule's trigger sets beside it, and the rules that need no
+        # trigger, so the per-file test (``Prefilter.can_fire``) costs no call per rule.
+        self._gates = {
+            k: [(r, frozenset(r.META.triggers), frozenset(r.META.requires)) for r in rules]
+            for k, rules in self._by_kind.items()
+        }
+        self._ungated = {
+            k: [r for r, triggers, _ in gates if not triggers] for k, gates in self._gates.items()
+        }
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -189,7 +198,18 @@ class Engine:
         kind = classify(rel, utf8[:HEAD_BYTES], self._decided)
         candidates = self._by_kind[kind]
         hits = self.prefilter.hits(utf8.lower()) if candidates else frozenset()
-        rules = [r for r in candidates if Prefilter.can_fire(r, hits)]
+        if hits:
+            rules = [  # Prefilter.can_fire, inlined: a file meets every rule of its kind
+                r
+                for r, triggers, requires in self._gates[kind]
+                if not triggers
+                or (
+                    not hits.isdisjoint(triggers)
+                    and (not requires or not hits.isdisjoint(requires))
+                )
+            ]
+        else:
+            rules = list(self._ungated[kind])
         if rules and b"\0" not in utf8:  # a NUL is blanked in the text: not the same bytes
             _share_hits(text, hits, self.prefilter.triggers)
         if rules and self.config.per_path_ignores:

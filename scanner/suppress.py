@@ -246,8 +246,15 @@ def _read_args(rest: str) -> tuple[list[tuple[str, str]], int]:
 
 
 #: Words without which a text holds no directive (the pragmas' own words: cheap to look for).
-_TRIGGERS = ("outlive:", "allowlist")
-_TRIGGERS_ALL = (*_TRIGGERS, "gitleaks:allow", "trufflehog:ignore")
+_OTHER_WORDS = ("gitleaks:allow", "trufflehog:ignore")
+
+
+def _may_hold_directive(text: str, other_pragmas: bool) -> bool:
+    """``outlive:``, detect-secrets' ``pragma: allowlist`` (both words: an API's "allowlist"
+    alone is no pragma), or with ``other_pragmas`` gitleaks' and trufflehog's words."""
+    if "outlive:" in text or ("allowlist" in text and "pragma:" in text):
+        return True
+    return other_pragmas and any(word in text for word in _OTHER_WORDS)
 
 
 def parse_text(
@@ -268,14 +275,13 @@ def parse_text(
     """
     directives: list[Directive] = []
     errors: list[DirectiveError] = []
-    triggers = _TRIGGERS_ALL if other_pragmas else _TRIGGERS
-    if not any(t in text for t in triggers):
+    if not _may_hold_directive(text, other_pragmas):
         return directives, errors
     if syntax is None:
         syntax = PYTHON if python else LINES
     failed: set[int] = set()
     for number, piece in comment_pieces(text, syntax):
-        if not any(t in piece for t in triggers):
+        if not _may_hold_directive(piece, other_pragmas):
             continue
         parsed = parse_line(
             piece,

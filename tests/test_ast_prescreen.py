@@ -135,7 +135,16 @@ def test_a_model_file_never_reaches_libcst(monkeypatch: pytest.MonkeyPatch) -> N
         ("import x\nx.anything(password=P)\n", "LLC-PY-005"),
         ("s = get_session()\ns.create_client('s3', aws_access_key_id=K)\n", "LLC-PY-005"),
         ("import os\nos.environ['GOOGLE_APPLICATION_CREDENTIALS'] = 'k.json'\n", "LLC-PY-006"),
-        ("from google.oauth2 import service_account as sa\nsa.C.from_x(1)\n", "LLC-PY-006"),
+        (
+            "from google.oauth2 import service_account as sa\n"
+            "sa.Credentials.from_service_account_file(path)\n",
+            "LLC-PY-006",
+        ),
+        (
+            "import boto3\n"
+            "boto3.client('s3', **{'aws_access_key_id': K, 'aws_secret_access_key': S})\n",
+            "LLC-PY-006",
+        ),
     ],
 )
 def test_screen_keeps_every_possible_sink(code: str, rule: str) -> None:
@@ -153,7 +162,7 @@ def test_screen_keeps_every_possible_sink(code: str, rule: str) -> None:
 def test_screen_drops_files_without_a_sink(code: str) -> None:
     verdict = screen(code)
     assert not verdict.may_fire("LLC-PY-005")
-    assert verdict.may_fire("LLC-FS-004")  # no screen: always runs
+    assert verdict.may_fire("LLC-FS-005")  # no screen: always runs
 
 
 def test_unparsable_text_runs_every_rule() -> None:
@@ -275,6 +284,9 @@ _SHAPED = "Xk29aPq7" + "Lm3Zt8Rw" + "0Vb5Nc4H"
         "import x\nx.f(\n    token='t'\n    if a else b,\n)\n",
         "from sqlalchemy import create_engine as mk\nmk(f'postgresql://{u}:{p}@{h}/db')\n",
         "from sqlalchemy import create_engine as mk\nmk('postgresql://u:' + 'pw' '\\x40h')\n",
+        # A refused URL beside another URL's pieces: those still count.
+        "import sqlalchemy as sa\nsa.create_engine('postgresql://scott:tiger@h')\n"
+        "OTHER = 'mysql://u:' + PW + '@h'\n",
         "try: import mysql.connector\nexcept ImportError: pass\nmysql.connector.connect(u)\n",
         "import os, \\\n    psycopg2\npsycopg2.connect(dsn)\n",
     ],
@@ -297,6 +309,9 @@ def test_py005_text_screen_keeps(code: str) -> None:
         "# works with mysql too\nimport sqlalchemy\nconn.connect()\n",
         "from sqlalchemy.dialects import mysql\nmysql.connect(u)\n",
         "if password == token:\n    pass\n",
+        # The only URL has a password no check accepts; an e-mail's @ is no URL's.
+        "import sqlalchemy as sa\ne = sa.create_engine(\n"
+        "    'postgresql+asyncpg://scott:tiger@localhost/test'\n)\nuser = 'jack@bean.com'\n",
     ],
 )
 def test_py005_text_screen_drops(code: str) -> None:
@@ -373,6 +388,17 @@ _ISSUER_KEEPS = [
     ("LLC-PY-012", "from django.core import signing\nsigning.loads(v, **{'max_age': None})\n"),
     ("LLC-FS-002", "def loop():\n    while True:\n        tok = refresh_access_token()\n"),
     ("LLC-FS-003", "import requests\nrequests.post(TOKEN_URL, data=d)\n"),
+    ("LLC-FS-004", "import dropbox as d\nd.Dropbox(oauth2_refresh_token=RT, app_key=K)\n"),
+    ("LLC-FS-004", "from requests_oauthlib import OAuth2Session as S\nS(c, token=t)\n"),
+    ("LLC-FS-004", "from authlib.integrations.requests_client import OAuth2Session\n"
+                   "OAuth2Session(c, s, token=t)\n"),
+    ("LLC-PY-007", "import requests\nrequests.get(U, headers={'Authorization': TOKEN})\n"),
+    ("LLC-PY-007", f"import httpx\nhttpx.get(U, headers={{'X-API-Key': '{_SHAPED}'}})\n"),
+    ("LLC-PY-007", f"s.headers['authorization'] = 'Bearer {_SHAPED}'\n"),
+    ("LLC-PY-007", "H = 'Authorization'\nheaders = {H: 'Bearer ' + T}\n"),
+    ("LLC-PY-007", "req.add_header(NAME, TOKEN)\n"),
+    ("LLC-PY-007", "import requests\nrequests.get(U, auth=('bot', PASSWORD))\n"),
+    ("LLC-PY-007", "import requests\nrequests.get(U, auth=CREDS)\n"),
     ("LLC-PY-005", "from openai import OpenAI\nOpenAI(api_key=KEY)\n"),
     ("LLC-PY-005", "from openai import OpenAI\nOpenAI(**opts)\n"),
     ("LLC-PY-005", f"from openai import OpenAI\nOpenAI(api_key=b'{_SHAPED}')\n"),
@@ -401,6 +427,13 @@ _ISSUER_DROPS = [
     ("LLC-FS-002", "import jwt\nwhile True:\n    jwt.decode(t, KEY)\n"),
     ("LLC-PY-005", "from openai import OpenAI\nOpenAI(api_key='z', base_url=URL)\n"),
     ("LLC-PY-005", "import sqlalchemy\nsqlalchemy.create_engine('postgresql://scott:tiger@h/db')\n"),
+    ("LLC-PY-005", "import x\nx.connect(password=settings.DB_PASSWORD, token=get())\n"),
+    ("LLC-PY-006", "from google.cloud import storage\nstorage.Client(project=P).bucket('b')\n"),
+    ("LLC-PY-006", "import boto3\nboto3.client('s3', aws_access_key_id=K)\n"),  # half a pair
+    ("LLC-FS-004", "import requests\nrequests.post(URL, data={'refresh_token': RT})\n"),
+    ("LLC-PY-007", "import httpx\nhttpx.get(U, headers={'Authorization': f'Bearer {self.t}'})\n"),
+    ("LLC-PY-007", "import httpx\nhttpx.get(U, auth=self.auth, headers={'Accept': 'a/b'})\n"),
+    ("LLC-PY-007", "s.headers['Authorization'] = 'Bearer ' + get_token()\n"),
 ]
 
 
@@ -422,6 +455,11 @@ def test_issuer_screen_copies_hold_the_rules_constants() -> None:
     assert set(py003._OPTION_ROWS) | set(py003._VALIDATE_ROWS) == set(issuerscreen.PY003_ROWS)
     py005 = importlib.import_module("rules.python.py005_hardcoded_sdk_credential")
     assert py005._URL_PASSWORD.pattern == sinkscreen.URL_PASSWORD.pattern
+    py007 = importlib.import_module("rules.python.py007_static_bearer_token")
+    assert py007._SCHEME.pattern == sinkscreen.PY007_SCHEME.pattern
+    fs004 = importlib.import_module("rules.fakesession.fs004_oauth2_session_auto_refresh")
+    assert fs004._REQUESTS_OAUTHLIB == issuerscreen.FS004_REQUESTS_OAUTHLIB
+    assert fs004._AUTHLIB_SESSIONS == issuerscreen.OAUTH_SESSION_CLASSES
     sink_gated = {
         r.META.id for r in PYTHON_RULES if "SinkGatedRule" in {c.__name__ for c in r.__mro__}
     }

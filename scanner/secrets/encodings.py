@@ -86,10 +86,30 @@ def _provider_rules() -> tuple[str, ...]:
 
 
 @cache
+def _anchor_words() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Every row's anchors (with the provider rules they anchor) and the PEM header."""
+    rules: dict[str, set[str]] = {"private key": set()}
+    for rule in _provider_rules():
+        for anchor in catalogue.triggers(rule):
+            rules.setdefault(anchor, set()).add(rule)
+    return tuple((word, frozenset(rules[word])) for word in sorted(rules))
+
+
+@cache
 def _anchors() -> ahocorasick_rs.BytesAhoCorasick:
     """Every row's anchors and the PEM header: a decoded text without one holds nothing."""
-    words = {a for rule in _provider_rules() for a in catalogue.triggers(rule)}
-    return ahocorasick_rs.BytesAhoCorasick([w.encode() for w in sorted(words | {"private key"})])
+    return ahocorasick_rs.BytesAhoCorasick([w.encode() for w, _ in _anchor_words()])
+
+
+def _anchored_rules(text: str) -> set[str]:
+    """The provider rules an anchor of which ``text`` holds: no other rule's row can match
+    (the prefilter's contract), so only these are searched."""
+    words = _anchor_words()
+    lowered = text.lower().encode("utf-8", "surrogatepass")
+    found: set[str] = set()
+    for index, _start, _end in _anchors().find_matches_as_indexes(lowered, overlapping=True):
+        found |= words[index][1]
+    return found
 
 
 def may_hold(text: str) -> bool:
@@ -104,7 +124,10 @@ def provider_tokens(text: str) -> Iterator[Credential]:
     not a placeholder, the random part fits the row's charset, length and validator)."""
     if len(text) < 8:
         return
+    present = _anchored_rules(text)
     for rule in _provider_rules():
+        if rule not in present:
+            continue
         for row, match in catalogue.find(text, rule):
             token = match.group()
             if row.context or not standalone(text, match.start(), match.end()):
@@ -292,8 +315,11 @@ def json_escaped(text: str) -> Iterator[Hidden]:
             continue
         if not isinstance(decoded, str) or decoded == inner or not _printable(decoded):
             continue
+        found = decoded_credentials(decoded)[:1]
+        if not found:
+            continue
         plain = {c.value for c in decoded_credentials(inner)}
-        for credential in decoded_credentials(decoded)[:1]:
+        for credential in found:
             if credential.value in plain or credential.value in inner:
                 continue  # written as is: the format rules report it already
             yield Hidden(match.start(1), match.end(1), inner, "JSON escapes", credential)

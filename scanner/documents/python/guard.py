@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 import io
+import re
+import sys
 import tokenize
 import warnings
 
@@ -75,7 +77,7 @@ class Screen:
     def problem(self) -> str | None:
         """Why LibCST must not parse this text, or None."""
         if self._problem is False:
-            found = _bracket_problem(self._text) or self._pending
+            found = _bracket_problem(self._text, parsed=self._tree is not None) or self._pending
             if found is None and self._chain and _longest_chain(self._text) > MAX_PYTHON_DEPTH:
                 found = _TOO_DEEP
             if found is None and self._tree is not None and _too_deep(self._tree):
@@ -173,19 +175,31 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 def _too_deep(tree: ast.AST) -> bool:
     """Whether the tree nests deeper than ``MAX_PYTHON_DEPTH``, or holds an ``and``/``or``
-    chain longer than that (flat in CPython's tree, nested in LibCST's)."""
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
-    push = stack.append
-    while stack:
-        node, depth = stack.pop()
+    chain longer than that (flat in CPython's tree, nested in LibCST's). The fields the facts
+    walk reads (``_CHILDREN``), with a depth per node."""
+    nodes: list[object] = [tree]
+    depths = [0]
+    children = _CHILDREN
+    while nodes:
+        node = nodes.pop()
+        depth = depths.pop()
+        kind = node.__class__
         if depth > MAX_PYTHON_DEPTH or (
-            isinstance(node, ast.BoolOp) and len(node.values) > MAX_PYTHON_DEPTH
+            kind is ast.BoolOp and len(node.values) > MAX_PYTHON_DEPTH  # type: ignore[attr-defined]
         ):
             return True
+        fields = children.get(kind)
+        if fields is None:
+            fields = children[kind] = _child_fields(kind)
         depth += 1
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, _AST_LEAVES):
-                push((child, depth))
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                nodes.extend(value)
+                depths.extend([depth] * len(value))
+            elif value is not None:
+                nodes.append(value)
+                depths.append(depth)
     return False
 
 
@@ -203,13 +217,52 @@ BRACKET_LOAD_PER_BYTE = 1.0
 BRACKET_LOAD_BASE = 50_000
 
 
-def _bracket_problem(text: str) -> str | None:
+#: What the bound below skips: comments and string literals (triple-quoted first), whose
+#: brackets the tokenizer does not count either; and the brackets themselves.
+_LEXEMES = re.compile(
+    r"#[^\n]*"
+    r"|\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'"
+    r"|\"(?:\\[\s\S]|[^\"\\\n])*\"|'(?:\\[\s\S]|[^'\\\n])*'"
+    r"|[()\[\]{}]"
+)
+
+
+#: From Python 3.12 the tokenizer is native (and fast), and an f-string's expressions are
+#: tokens, which the lexemes above would read as string: the bound is for 3.11.
+_FAST_BOUND = sys.version_info < (3, 12)
+
+
+def _brackets_within_budget(text: str, budget: float) -> bool:
+    """True when the brackets are surely within both limits, without the tokenizer: no
+    nesting deeper than ``MAX_BRACKET_DEPTH`` and, as a bound on the load (the tokens inside
+    each pair, summed), the characters inside each pair summed within ``budget``. For text
+    CPython parsed, so that the lexemes above are its strings and comments."""
+    opened: list[int] = []
+    load = 0
+    for match in _LEXEMES.finditer(text):
+        char = match.group()
+        if char == "(" or char == "[" or char == "{":
+            opened.append(match.start())
+            if len(opened) > MAX_BRACKET_DEPTH:
+                return False
+        elif (char == ")" or char == "]" or char == "}") and opened:
+            load += match.start() - opened.pop()
+            if load > budget:
+                return False
+    return not opened
+
+
+def _bracket_problem(text: str, parsed: bool = False) -> str | None:
     """Why LibCST must not parse ``text`` because of its brackets, or None.
 
     One tokenizer pass (brackets inside strings and comments do not count). Text that stops
-    tokenizing is measured up to the stop, which is as far as LibCST would get too.
+    tokenizing is measured up to the stop, which is as far as LibCST would get too. Text
+    CPython parsed (``parsed``) is first bounded without the tokenizer, which real code
+    always passes; only text the bound cannot clear is tokenized, for the exact verdict.
     """
     budget = BRACKET_LOAD_BASE + BRACKET_LOAD_PER_BYTE * len(text)
+    if parsed and _FAST_BOUND and _brackets_within_budget(text, budget):
+        return None
     depth = load = 0
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):

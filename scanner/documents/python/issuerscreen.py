@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from scanner.documents.python.crossmodule import mint_helper
 from scanner.documents.python.libraries.issuers.table import issuers_of, settings_of
-from scanner.documents.python.libraries.sinks import SINK_METHODS
+from scanner.documents.python.libraries.model import SinkKind
+from scanner.documents.python.libraries.oauth import OAUTH_SESSION_CLASSES
+from scanner.documents.python.libraries.sinks import SINK_METHODS, SINKS
 from scanner.documents.python.libraries.verifiers import VERIFIERS
 
 if TYPE_CHECKING:
@@ -145,12 +147,36 @@ def sink_gated(facts: Facts) -> bool:
     return any(n.rsplit(".", 1)[-1] in SINK_METHODS for n in facts.called)
 
 
+#: LLC-FS-004's sessions: the ``SINKS`` rows of clients that refresh themselves (their
+#: methods or classes), requests-oauthlib's ``OAuth2Session`` (the rule's
+#: ``_REQUESTS_OAUTHLIB``) and authlib's session classes.
+FS004_AUTO_METHODS = frozenset(
+    m for spec in SINKS if SinkKind.AUTO_SESSION in spec.mints for m in spec.methods
+)
+FS004_REQUESTS_OAUTHLIB = frozenset(
+    {"requests_oauthlib.OAuth2Session", "requests_oauthlib.oauth2_session.OAuth2Session"}
+)
+
+
+def fs004(facts: Facts) -> bool:
+    """A self-refreshing SDK client, or an OAuth2 session class called (``auto_session``
+    finds the first by its method or class name, the rule the others by qualified name)."""
+    names = facts.methods | facts.bare_called | {n.rsplit(".", 1)[-1] for n in facts.called}
+    if not FS004_AUTO_METHODS.isdisjoint(names):
+        return True
+    if not FS004_REQUESTS_OAUTHLIB.isdisjoint(facts.called):
+        return True
+    return any(
+        n.startswith("authlib.") and n.endswith(OAUTH_SESSION_CLASSES) for n in facts.called
+    )
+
+
 #: String constants the screens ask about by value (exact, case-sensitive, as the rules ask).
 WATCHED = (
     PY004_SETTINGS
     | PY004_DRF
     | PY004_COOKIE_AGES
-    | {"sts"}
+    | {"sts", "aws_access_key_id", "aws_secret_access_key"}  # PY-008's service, PY-006's pair
     | {
         row.lifetime.keyword
         for row in (*PY004_ROWS, *PY008_ROWS, *PY012_ROWS, *PY001_ROWS)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from scanner.documents.python.issuerscreen import (
     PY004_COOKIE_AGES,
     WATCHED,
+    fs004,
     may_name_a_token_cookie,
     py001,
     py003,
@@ -40,6 +41,7 @@ from scanner.documents.python.libraries.credential_slots import (
     PY007,
     SlotForm,
     slot_calls,
+    slot_methods,
     slot_names,
     slot_params,
 )
@@ -91,6 +93,8 @@ class Facts:
     bare_called: frozenset[str] = frozenset()
     #: Whether a call to one of LLC-PY-005's SDK calls may pass its credential as a literal.
     sdk_literal: bool = False
+    #: Whether a credential header or an ``auth=`` pair may be given a literal (LLC-PY-007).
+    header_literal: bool = False
 
     def may_import(self, module: str) -> bool:
         """Whether a name the imports give can be ``module`` or inside it (an import of
@@ -295,17 +299,104 @@ def sink_facts(kept: Kept) -> Facts:
         ),
         frozenset(bare),
         sdk_literal,
+        _header_literal(kept, HEADER in kept.markers),
     )
+
+
+def _literal_header_value(value: ast.expr) -> bool:
+    """LLC-PY-007's ``_header``: ``literal_string`` reads a constant, a name bound to one or a
+    ``+`` of those; a constant must look like a credential or ``<scheme> <credential>``."""
+    if isinstance(value, ast.Constant):
+        text = _constant_text(value)
+        return text is not None and (
+            PY007_SCHEME.match(text.strip()) is not None or credential_shaped(text.strip())
+        )
+    return _joinable(value)
+
+
+def _joinable(value: ast.expr) -> bool:
+    """What ``literal_string`` may read as a string: a name (bound to one, perhaps), or a
+    ``+`` of constants and names (a call or an attribute anywhere in it: no). Iterative: a
+    chain may be thousands of links long."""
+    if not isinstance(value, ast.Name | ast.BinOp):
+        return False
+    stack: list[ast.expr] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            stack.append(node.left)
+            stack.append(node.right)
+        elif not (
+            isinstance(node, ast.Name)
+            or (isinstance(node, ast.Constant) and _constant_text(node) is not None)
+        ):
+            return False
+    return True
+
+
+def _is_header(key: ast.expr | None, named: bool) -> bool:
+    """A credential header's name: a string constant, or (when one is spelled in the file)
+    a name that may be bound to it."""
+    if isinstance(key, ast.Constant):
+        return isinstance(key.value, str) and key.value.lower() in PY007_HEADERS
+    return named and isinstance(key, ast.Name)
+
+
+def _header_literal(kept: Kept, named: bool) -> bool:
+    """Where LLC-PY-007 reads a header or a password: a dict entry, a ``dict(...)`` keyword,
+    ``headers[...] = ``, ``add_header``/``putheader``, or an ``auth=`` pair (a tuple, or a
+    name bound to one) whose password may be a literal."""
+    for node in kept.others:
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if _is_header(key, named) and _literal_header_value(value):
+                    return True
+    for call in kept.calls:
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                continue
+            if keyword.arg.lower() in PY007_HEADERS and _literal_header_value(keyword.value):
+                return True
+            if keyword.arg == "auth":
+                auth = keyword.value
+                if isinstance(auth, ast.Name):
+                    return True
+                if (
+                    isinstance(auth, ast.Tuple)
+                    and len(auth.elts) == 2
+                    and _literal_header_value(auth.elts[1])
+                ):
+                    return True
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("add_header", "putheader")
+            and len(call.args) == 2
+            and _is_header(call.args[0], named or isinstance(call.args[0], ast.Name))
+            and _literal_header_value(call.args[1])
+        ):
+            return True
+    for assign in kept.assigns:
+        for target in assign.targets:
+            if (
+                isinstance(target, ast.Subscript)
+                and _is_header(target.slice, named)
+                and _literal_header_value(assign.value)
+            ):
+                return True
+    return False
 
 
 def _may_hold_secret(value: ast.expr) -> bool:
     """Whether a keyword's value can be what LLC-PY-005's secret-named-keyword check reports:
     anything but a constant, or a string ``credential_shaped(random=True)`` accepts (the very
     check the rule applies to it). ``password="tiger"`` in a test's ``connect()`` cannot."""
-    if not isinstance(value, ast.Constant):
-        return True
-    text = _constant_text(value)
-    return text is not None and credential_shaped(text, random=True)
+    if isinstance(value, ast.Constant):
+        text = _constant_text(value)
+        return text is not None and credential_shaped(text, random=True)
+    # ``literal_string`` reads a name bound to a literal or a ``+`` of such; an attribute, a
+    # call, a subscript or an f-string is no literal, and the check does not report it.
+    return _joinable(value)
 
 
 def _constant_text(value: ast.Constant) -> str | None:
@@ -340,7 +431,7 @@ def _may_pass_a_literal(call: ast.Call, names: set[str]) -> bool:
                 text = _constant_text(value)
                 if text is not None and credential_shaped(text):
                     return True
-            elif isinstance(value, ast.Name | ast.BinOp):
+            elif _joinable(value):
                 return True
     return False
 
@@ -405,13 +496,29 @@ def _py005(facts: Facts) -> bool:
 PY006_CALLS = slot_calls(PY006, SlotForm.ARGUMENT)
 
 
+#: LLC-PY-006's ``_AZURE_SECRET`` calls (the secret may be positional), its AWS key pair
+#: (``_boto`` reads both, by keyword or from a ``**{...}``), and its Google key-file and
+#: key-info methods (``_KEY_FILE_METHODS``, ``_KEY_INFO``).
+PY006_AZURE = frozenset(
+    call for call, params in slot_params(PY006).items() if "client_secret" in params
+)
+PY006_AWS_PAIR = frozenset({"aws_access_key_id", "aws_secret_access_key"})
+PY006_GOOGLE_METHODS = slot_methods(PY006, SlotForm.KEY_FILE) | slot_methods(
+    PY006, SlotForm.KEY_INFO
+)
+
+
 def _py006(facts: Facts) -> bool:
-    """boto3 or azure-identity given a stored key, a Google key file, or the Google key-file
-    variable set in ``os.environ``."""
-    if not PY006_CALLS.isdisjoint(facts.called) or "aws_access_key_id" in facts.keywords:
+    """boto3 given a stored key pair, azure-identity a client secret, a Google class a key
+    file or key info, or the Google key-file variable set in ``os.environ``."""
+    if not PY006_AZURE.isdisjoint(facts.called):
         return True
-    if any(n.startswith("google.") for n in facts.called):
-        return True  # a method on a Google class (``from_service_account_file``)
+    if PY006_AWS_PAIR.issubset(facts.keywords | facts.strings):
+        return True
+    if not PY006_GOOGLE_METHODS.isdisjoint(facts.methods) and any(
+        n.startswith("google.") for n in facts.called
+    ):
+        return True  # a key-file method on a Google class (``from_service_account_file``)
     return PY006_GOOGLE_ENV in facts.assigned_keys
 
 
@@ -454,13 +561,13 @@ PY007_BASIC_AUTH = slot_calls(PY007, SlotForm.BASIC_AUTH)
 
 
 def _py007(facts: Facts) -> bool:
-    """A credential header named in a string (or a ``dict(Authorization=...)`` keyword), an
-    ``auth=`` tuple, or a basic-auth class given a password."""
-    if HEADER in facts.markers or "auth" in facts.keywords:
-        return True
-    if any(k.lower() in PY007_HEADERS for k in facts.keywords):
-        return True
-    return not PY007_BASIC_AUTH.isdisjoint(facts.called)
+    """A credential header or an ``auth=`` pair that may be given a literal, or a basic-auth
+    class called."""
+    return facts.header_literal or not PY007_BASIC_AUTH.isdisjoint(facts.called)
+
+
+#: LLC-PY-007's ``_SCHEME`` (``tests/test_ast_prescreen.py`` holds them equal).
+PY007_SCHEME = re.compile(r"(?i)^(?:bearer|token|basic|bot|sso-key)\s+(\S{16,})$")
 
 
 SCREENS: dict[str, Callable[[Facts], bool]] = {
@@ -470,6 +577,7 @@ SCREENS: dict[str, Callable[[Facts], bool]] = {
     "LLC-FS-003": sink_gated,
     "LLC-FS-006": sink_gated,
     "LLC-FS-007": sink_gated,
+    "LLC-FS-004": fs004,
     "LLC-PY-001": py001,
     "LLC-PY-002": py001,
     "LLC-PY-003": py003,

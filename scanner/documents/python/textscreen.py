@@ -99,26 +99,58 @@ def _imported_roots(text: str) -> frozenset[str]:
     return found
 
 
-def _imports(text: str, module: str) -> bool:
-    """Whether an import statement names the top-level package ``module``."""
-    return module in _imported_roots(text)
+#: A quote, then ``scheme://user:pass@`` up to its ``@`` (no quote, blank or backslash in it).
+_URL_LITERAL = re.compile(
+    r"""["'](?P<url>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'"\\]*"""
+    r""":(?P<password>[^@/\s'"\\]+)@)"""
+)
+
+
+def _refused_urls(text: str) -> set[int]:
+    """The text positions of the ``://`` and the ``@`` of each URL literal whose password
+    ``credential_shaped`` refuses (``"postgresql://scott:tiger@host"``).
+
+    Neither can be the ``://`` or the ``@`` of a URL LLC-PY-005 reports. Its match is anchored
+    at the start of the joined literal: if this quote opens a piece, the pieces before it are
+    scheme characters only and the password is this one; if the quote is inside a string, no
+    scheme can reach across it. And another URL's password cannot reach this ``@``: this
+    literal's ``//`` stands between (a password holds no ``/``).
+    """
+    covered: set[int] = set()
+    for match in _URL_LITERAL.finditer(text):
+        prefix = text[max(0, match.start() - 2) : match.start()]
+        if "f" in prefix.lower():
+            continue  # an f-string: its pieces are the ``ast`` screen's markers (no finding)
+        if credential_shaped(match.group("password")):
+            continue
+        covered.add(text.index("://", match.start("url")))
+        covered.add(match.end("url") - 1)
+    return covered
 
 
 def _url_markers_text(text: str) -> bool:
     """What ``_py005``'s URL-call branch needs among the string constants (``://`` and an
-    ``@``, or ``password=``), asked of the raw text."""
+    ``@``, or ``password=``), asked of the raw text: a ``://`` and an ``@`` in a string that
+    are not those of a URL whose password no check accepts."""
     if "password=" in text or _ESCAPE.search(text) is not None:
         return True
-    return "://" in text and _AT_IN_A_STRING.search(text) is not None
+    if "://" not in text or _AT_IN_A_STRING.search(text) is None:
+        return False
+    covered = _refused_urls(text)
+    if not covered:
+        return True
+    scheme = any(m.start() not in covered for m in re.finditer("://", text))
+    return scheme and any(m.end() - 1 not in covered for m in _AT_IN_A_STRING.finditer(text))
 
 
 #: After a secret-named keyword's ``=``: a plain literal (a string without escapes, a number,
-#: ``None``/``True``/``False``) that ends the argument (``,`` or ``)``, or the line when the next
+#: ``None``/``True``/``False``) or an attribute (``settings.TOKEN``: no literal) that ends the
+#: argument (``,`` or ``)``, or the line when the next
 #: line starts another ``name =`` or closes the call). Anything else may hold a secret.
 _PLAIN_VALUE = re.compile(
     r"[ \t]*(?:\\\r?\n[ \t]*)*"
     r"(?:(?P<prefix>[rRbBuU]{0,2})(?:\"(?P<double>[^\"\\\n]*)\"|'(?P<single>[^'\\\n]*)')"
-    r"|(?P<constant>None|True|False|\d[\w.]*))"
+    r"|(?P<constant>None|True|False|\d[\w.]*|[A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+))"
     r"[ \t]*(?:[,)]|(?:#[^\n]*)?\r?\n[ \t]*(?:[)\]}]|[A-Za-z_]\w*[ \t]*=(?!=)))"
 )
 
@@ -165,20 +197,30 @@ def _secret_keyword_text(text: str) -> bool:
     return False
 
 
+#: Each module of ``_PY005_SPELLED``: its call names and the names that are only URL calls.
+_PY005_BY_MODULE = {module: (names, url_only) for module, names, url_only in _PY005_SPELLED}
+#: LLC-PY-005's keywords it checks on any call (``_AWS``) and ``api_key`` (a module key), in one
+#: pass over the text.
+_ANY_CALL_WORDS = compile_pattern(
+    "|".join(re.escape(w) for w in sorted({"api_key", *AWS_KEYWORDS}))
+)
+
+
 def _py005_text(text: str) -> bool:
     """What the text must contain for ``_py005`` to pass: checked before any parse, so a file
     that only imports SQLAlchemy (every module of an ORM project) is not even parsed."""
-    for module, names, url_only in _PY005_SPELLED:
-        if module in text and _imports(text, module):
-            spelled = [n for n in names if n in text]
-            if any(n not in url_only for n in spelled):
-                return True
-            if spelled and _url_markers_text(text):
-                return True
-    if "api_key" in text or any(k in text for k in AWS_KEYWORDS):
+    roots = _imported_roots(text)
+    for module in roots & _PY005_BY_MODULE.keys():
+        names, url_only = _PY005_BY_MODULE[module]
+        spelled = [n for n in names if n in text]
+        if any(n not in url_only for n in spelled):
+            return True
+        if spelled and _url_markers_text(text):
+            return True
+    if _ANY_CALL_WORDS.search(text) is not None:
         return True
-    if any(  # the prefix's module is imported by name, the method is spelled at the call
-        row.prefix.split(".")[0] in text and any(m in text for m in row.methods)
+    if any(  # the prefix's package is imported, the method is spelled at the call
+        row.prefix.split(".")[0] in roots and any(m in text for m in row.methods)
         for row in PY005_CONNECTION_STRINGS
     ):
         return True
