@@ -399,6 +399,14 @@ _ISSUER_KEEPS = [
     ("LLC-PY-007", "req.add_header(NAME, TOKEN)\n"),
     ("LLC-PY-007", "import requests\nrequests.get(U, auth=('bot', PASSWORD))\n"),
     ("LLC-PY-007", "import requests\nrequests.get(U, auth=CREDS)\n"),
+    ("LLC-PY-011", "from django.core.cache import cache\ncache.set('api_token', t, None)\n"),
+    (
+        "LLC-PY-011",
+        "from django.core.cache import cache\ncache.set(key='token', value=t, timeout=N)\n",
+    ),
+    ("LLC-PY-011", "from django.core.cache import cache\ncache.set(f'{u}:token', t, **o)\n"),
+    ("LLC-PY-011", "import redis\nr = redis.Redis()\nr.set(TOKEN_KEY, t)\n"),
+    ("LLC-PY-011", "import redis\nr = redis.Redis()\nr.hset('h', 'access_token', t)\n"),
     ("LLC-PY-005", "from openai import OpenAI\nOpenAI(api_key=KEY)\n"),
     ("LLC-PY-005", "from openai import OpenAI\nOpenAI(**opts)\n"),
     ("LLC-PY-005", f"from openai import OpenAI\nOpenAI(api_key=b'{_SHAPED}')\n"),
@@ -431,6 +439,10 @@ _ISSUER_DROPS = [
     ("LLC-PY-006", "from google.cloud import storage\nstorage.Client(project=P).bucket('b')\n"),
     ("LLC-PY-006", "import boto3\nboto3.client('s3', aws_access_key_id=K)\n"),  # half a pair
     ("LLC-FS-004", "import requests\nrequests.post(URL, data={'refresh_token': RT})\n"),
+    ("LLC-PY-011", "from django.core.cache import cache\ncache.set('api_token', t, 300)\n"),
+    ("LLC-PY-011", "from django.core.cache import cache\ncache.set(page_key, html, None)\n"),
+    ("LLC-PY-011", "import redis\nr = redis.Redis()\nr.set('token', t, ex=300)\n"),
+    ("LLC-PY-011", "from django.core.cache import cache\ncache.set(k, v, timeout=settings.T)\n"),
     ("LLC-PY-007", "import httpx\nhttpx.get(U, headers={'Authorization': f'Bearer {self.t}'})\n"),
     ("LLC-PY-007", "import httpx\nhttpx.get(U, auth=self.auth, headers={'Accept': 'a/b'})\n"),
     ("LLC-PY-007", "s.headers['Authorization'] = 'Bearer ' + get_token()\n"),
@@ -460,6 +472,8 @@ def test_issuer_screen_copies_hold_the_rules_constants() -> None:
     fs004 = importlib.import_module("rules.fakesession.fs004_oauth2_session_auto_refresh")
     assert fs004._REQUESTS_OAUTHLIB == issuerscreen.FS004_REQUESTS_OAUTHLIB
     assert fs004._AUTHLIB_SESSIONS == issuerscreen.OAUTH_SESSION_CLASSES
+    oauth = importlib.import_module("scanner.documents.python.libraries.oauth")
+    assert oauth.OAUTH_SESSION_CLASSES == issuerscreen.OAUTH_SESSION_CLASSES
     sink_gated = {
         r.META.id for r in PYTHON_RULES if "SinkGatedRule" in {c.__name__ for c in r.__mro__}
     }

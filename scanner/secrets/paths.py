@@ -159,13 +159,38 @@ def code_lines(text: str, path: str) -> Callable[[int], bool]:
     password is not an assignment. For any other file every line counts.
     """
     if not is_prose(path):
-        return lambda _line: True
-    counts: set[int] = set()
+        return _every_line
+    found: list[set[int]] = []  # the lines, once a rule asks about one (most never do)
+
+    def counts(line: int) -> bool:
+        if not found:
+            found.append(_code_line_numbers(text))
+        return line in found[0]
+
+    return counts
+
+
+def _every_line(_line: int) -> bool:
+    return True
+
+
+def _code_line_numbers(text: str) -> set[int]:
+    """The lines of a prose text that are code (``code_lines``). The last text's answer is
+    kept: the secret rules of one file all ask of the same text."""
+    global _LAST_CODE_LINES
+    last = _LAST_CODE_LINES
+    if last is not None and last[0] is text:
+        return last[1]
+    numbers: set[int] = set()
     fenced = False
     for number, line in enumerate(text.splitlines(), start=1):
         if _FENCE.match(line):
             fenced = not fenced
             continue
         if fenced or line.startswith(("    ", "\t")) or _KEY_VALUE_LINE.match(line):
-            counts.add(number)
-    return counts.__contains__
+            numbers.add(number)
+    _LAST_CODE_LINES = (text, numbers)
+    return numbers
+
+
+_LAST_CODE_LINES: tuple[str, set[int]] | None = None

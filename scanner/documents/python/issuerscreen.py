@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
 from scanner.documents.python.crossmodule import mint_helper
+from scanner.documents.python.libraries.caches import Cache, CacheForm, cache_rows
 from scanner.documents.python.libraries.issuers.table import issuers_of, settings_of
-from scanner.documents.python.libraries.model import SinkKind
-from scanner.documents.python.libraries.oauth import OAUTH_SESSION_CLASSES
-from scanner.documents.python.libraries.sinks import SINK_METHODS, SINKS
 from scanner.documents.python.libraries.verifiers import VERIFIERS
 
 if TYPE_CHECKING:
@@ -140,19 +139,33 @@ def py012(facts: Facts) -> bool:
 def sink_gated(facts: Facts) -> bool:
     """``SinkGatedRule``'s own gate (``might_be_sink``): a call whose method, or whose
     qualified name's last part, is a mint sink's, or a bare call to a helper named for minting."""
-    if not SINK_METHODS.isdisjoint(facts.methods):
+    sink_methods = _sink_tables()[0]
+    if not sink_methods.isdisjoint(facts.methods):
         return True
     if any(mint_helper(name) for name in facts.bare_called):
         return True
-    return any(n.rsplit(".", 1)[-1] in SINK_METHODS for n in facts.called)
+    return any(n.rsplit(".", 1)[-1] in sink_methods for n in facts.called)
+
+
+@cache
+def _sink_tables() -> tuple[frozenset[str], frozenset[str]]:
+    """The mint table's methods, and those of its self-refreshing clients (LLC-FS-004): read
+    on the first FS screen, since the table's finders import LibCST (a file no FS rule's
+    trigger occurs in never asks)."""
+    from scanner.documents.python.libraries.model import SinkKind
+    from scanner.documents.python.libraries.sinks import SINK_METHODS, SINKS
+
+    auto = frozenset(
+        m for spec in SINKS if SinkKind.AUTO_SESSION in spec.mints for m in spec.methods
+    )
+    return SINK_METHODS, auto
 
 
 #: LLC-FS-004's sessions: the ``SINKS`` rows of clients that refresh themselves (their
-#: methods or classes), requests-oauthlib's ``OAuth2Session`` (the rule's
-#: ``_REQUESTS_OAUTHLIB``) and authlib's session classes.
-FS004_AUTO_METHODS = frozenset(
-    m for spec in SINKS if SinkKind.AUTO_SESSION in spec.mints for m in spec.methods
-)
+#: methods or classes, ``_sink_tables``), requests-oauthlib's ``OAuth2Session`` (the rule's
+#: ``_REQUESTS_OAUTHLIB``) and authlib's session classes (``oauth.OAUTH_SESSION_CLASSES``;
+#: tests/test_ast_prescreen.py holds the copies equal).
+OAUTH_SESSION_CLASSES = ("OAuth2Session", "OAuth2Client", "AsyncOAuth2Client")
 FS004_REQUESTS_OAUTHLIB = frozenset(
     {"requests_oauthlib.OAuth2Session", "requests_oauthlib.oauth2_session.OAuth2Session"}
 )
@@ -162,7 +175,7 @@ def fs004(facts: Facts) -> bool:
     """A self-refreshing SDK client, or an OAuth2 session class called (``auto_session``
     finds the first by its method or class name, the rule the others by qualified name)."""
     names = facts.methods | facts.bare_called | {n.rsplit(".", 1)[-1] for n in facts.called}
-    if not FS004_AUTO_METHODS.isdisjoint(names):
+    if not _sink_tables()[1].isdisjoint(names):
         return True
     if not FS004_REQUESTS_OAUTHLIB.isdisjoint(facts.called):
         return True
@@ -207,3 +220,70 @@ def _may_be_token_name(node: ast.expr, assigned: set[str]) -> bool:
         return node.id in assigned
     # "access_" + KIND: the joined literal may name a token
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
+
+
+#: LLC-PY-011's stores (Django's cache, redis) and its ``_CREDENTIAL_KEY``.
+PY011_STORES: tuple[Cache, ...] = cache_rows(CacheForm.STORE)
+PY011_STORE_METHODS = frozenset(m for store in PY011_STORES for m in store.methods)
+PY011_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
+
+
+def _credential_key(node: ast.expr) -> bool:
+    """LLC-PY-011's ``_credential_key``: a name's own spelling, a literal's text (a ``+`` of
+    pieces may join into one), or an f-string's literal parts."""
+    if isinstance(node, ast.Name):
+        return PY011_KEY.search(node.id) is not None
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str | bytes) and PY011_KEY.search(
+            node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+        ) is not None
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+        return PY011_KEY.search(text) is not None
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
+
+
+def _passed(call: ast.Call, keyword: str, position: int | None) -> ast.expr | bool | None:
+    """The value passed as ``keyword`` or at ``position``; True when a ``*``/``**`` may pass
+    it unseen, None when it is surely not passed."""
+    for k in call.keywords:
+        if k.arg == keyword:
+            return k.value
+        if k.arg is None:
+            return True
+    if position is not None:
+        if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+            return True
+        if position < len(call.args):
+            return call.args[position]
+    return None
+
+
+def may_store_forever(call: ast.Call, method: str) -> bool:
+    """LLC-PY-011's store writes (``_timeout``, ``_expiry``): a key named for a credential
+    among the first arguments, and for Django a ``timeout`` that may be None, for redis no
+    expiry argument passed. Whether the receiver is the store is the rule's to tell."""
+    keys = [*call.args[:2], *(k.value for k in call.keywords if k.arg is not None)]
+    if not any(_credential_key(k) for k in keys):
+        return False
+    for store in PY011_STORES:
+        if method not in store.methods:
+            continue
+        if store.never:
+            if store.ttl is None:
+                continue
+            ttl = _passed(call, *store.ttl)
+            if ttl is True or isinstance(ttl, ast.Name) or (
+                isinstance(ttl, ast.Constant) and ttl.value is None
+            ):
+                return True
+        else:
+            slots = [store.ttl] if store.ttl else []
+            slots += [(kw, None) for kw in store.expiry]
+            if method not in store.expiry_methods or all(
+                _passed(call, kw, pos) is None for kw, pos in slots
+            ):
+                return True
+    return False

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 
 from scanner.documents.python.issuerscreen import (
     PY004_COOKIE_AGES,
+    PY011_STORE_METHODS,
     WATCHED,
     fs004,
     may_name_a_token_cookie,
+    may_store_forever,
     py001,
     py003,
     py004,
@@ -95,6 +97,8 @@ class Facts:
     sdk_literal: bool = False
     #: Whether a credential header or an ``auth=`` pair may be given a literal (LLC-PY-007).
     header_literal: bool = False
+    #: Whether a cache store write may keep a credential for ever (LLC-PY-011).
+    store_write: bool = False
 
     def may_import(self, module: str) -> bool:
         """Whether a name the imports give can be ``module`` or inside it (an import of
@@ -227,13 +231,15 @@ def sink_facts(kept: Kept) -> Facts:
     methods: set[str] = set()
     cookies: list[ast.Call] = []
     bare: set[str] = set()
-    sdk_literal = False
+    sdk_literal = store_write = False
     for call in calls:
         func = call.func
         if isinstance(func, ast.Attribute):
             methods.add(func.attr)
             if func.attr == "set_cookie":
                 cookies.append(call)
+            elif func.attr in PY011_STORE_METHODS and not store_write:
+                store_write = may_store_forever(call, func.attr)
         elif isinstance(func, ast.Name):
             bare.add(func.id)
         names = _qualified(table, func)
@@ -300,6 +306,7 @@ def sink_facts(kept: Kept) -> Facts:
         frozenset(bare),
         sdk_literal,
         _header_literal(kept, HEADER in kept.markers),
+        store_write,
     )
 
 
@@ -549,7 +556,7 @@ def _py011(facts: Facts) -> bool:
         for name, callee in facts.call_results
     ):
         return True
-    return any(  # a write to a store of the CACHES registry (Django cache, redis)
+    return facts.store_write and any(  # a write to a store of the CACHES registry
         not store.methods.isdisjoint(facts.methods)
         and facts.may_import(store.prefix.rstrip("."))  # both of _is_store's branches need it
         for store in cache_rows(CacheForm.STORE)
