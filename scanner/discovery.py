@@ -105,7 +105,7 @@ def safe_read(path: Path, max_size: int, root: Path | None = None) -> bytes | Re
     """
     try:
         if root is not None:
-            real = os.path.realpath(path)
+            real = _real_file(path)
             top = _real_root(root)
             if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
                 return Refused("symbolic link out of the scan root")
@@ -367,10 +367,22 @@ def _add(
     found[rel] = SourceFile(rel, path)
 
 
-#: The real path of each scan root ``safe_read`` was given, by the root's path and the
-#: identity of what it names (a survey reads thousands of files under one root: resolving it
-#: once per file cost more than the read; a root replaced meanwhile is resolved again).
+#: The real path of each scan root and folder ``safe_read`` was given, by its path and the
+#: identity of what it names (a survey reads thousands of files under one root: resolving
+#: every component of every path cost more than the reads; a folder replaced meanwhile, by
+#: another or by a link, names another inode and is resolved again).
 _REAL_ROOTS: dict[tuple[str, int, int], str] = {}
+
+
+def _real_file(path: Path) -> str:
+    """``os.path.realpath(path)``, from its folder's real path (kept, see ``_real_root``) when
+    the file itself is no link: one ``lstat`` instead of one per component of the path."""
+    try:
+        if path.is_symlink():
+            return os.path.realpath(path)
+    except OSError:
+        return os.path.realpath(path)
+    return _real_root(path.parent).rstrip(os.sep) + os.sep + path.name
 
 
 def _real_root(root: Path) -> str:
@@ -381,7 +393,7 @@ def _real_root(root: Path) -> str:
     key = (str(root), info.st_dev, info.st_ino)
     real = _REAL_ROOTS.get(key)
     if real is None:
-        if len(_REAL_ROOTS) > 64:
+        if len(_REAL_ROOTS) > 4096:
             _REAL_ROOTS.clear()
         real = _REAL_ROOTS[key] = os.path.realpath(root)
     return real

@@ -289,6 +289,9 @@ _SHAPED = "Xk29aPq7" + "Lm3Zt8Rw" + "0Vb5Nc4H"
         "OTHER = 'mysql://u:' + PW + '@h'\n",
         "try: import mysql.connector\nexcept ImportError: pass\nmysql.connector.connect(u)\n",
         "import os, \\\n    psycopg2\npsycopg2.connect(dsn)\n",
+        "import x\nx.f(token=(a + b))\n",  # parenthesized: may join literals
+        "import openai\nopenai.api_key: str = KEY\n",
+        "import boto3\nboto3.client('s3',\n    aws_access_key_id=K)\n",
     ],
 )
 def test_py005_text_screen_keeps(code: str) -> None:
@@ -309,6 +312,10 @@ def test_py005_text_screen_keeps(code: str) -> None:
         "# works with mysql too\nimport sqlalchemy\nconn.connect()\n",
         "from sqlalchemy.dialects import mysql\nmysql.connect(u)\n",
         "if password == token:\n    pass\n",
+        # Values no literal can be: an attribute, a call, a subscript, an f-string.
+        "import x\nx.f(token=self.t, password=get(), secret=env['S'] + s, api_key=f'{k}')\n",
+        # AWS key names outside a call, and a module key compared, not assigned.
+        "aws_access_key_id = os.environ['A']\nif openai.api_key == k:\n    pass\n",
         # The only URL has a password no check accepts; an e-mail's @ is no URL's.
         "import sqlalchemy as sa\ne = sa.create_engine(\n"
         "    'postgresql+asyncpg://scott:tiger@localhost/test'\n)\nuser = 'jack@bean.com'\n",

@@ -189,10 +189,16 @@ def _iac(docs: Documents) -> Built | None:
     if docs.syntax == "yaml":
         return docs.get("yaml")
     if docs.syntax == "python":
-        from scanner.documents.iac.pulumi_cdk import mentions
-
-        return docs.get("python") if mentions(docs.source.text) else None
+        text = docs.source.text
+        if not any(marker in text for marker in PULUMI_CDK_MARKERS):
+            return None  # asked before importing the loader, which imports LibCST
+        return docs.get("python")
     return None
+
+
+#: Text markers of a Python program Pulumi or the CDK can declare resources in (the IaC
+#: loader's cheap gate, ``pulumi_cdk.mentions``).
+PULUMI_CDK_MARKERS = ("pulumi_", "aws_cdk")
 
 
 def _k8s(docs: Documents) -> Built | None:

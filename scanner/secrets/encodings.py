@@ -87,11 +87,16 @@ def _provider_rules() -> tuple[str, ...]:
 
 @cache
 def _anchor_words() -> tuple[tuple[str, frozenset[str]], ...]:
-    """Every row's anchors (with the provider rules they anchor) and the PEM header."""
+    """The anchors of every row ``provider_tokens`` can report (with the provider rules they
+    anchor), and the PEM header. A context row (``Datadog API key``: a key named beside its
+    value) is skipped there, so its anchors select nothing: in a tree that names Datadog in
+    every file they would send every decoded string through the Datadog rows for nothing."""
     rules: dict[str, set[str]] = {"private key": set()}
-    for rule in _provider_rules():
-        for anchor in catalogue.triggers(rule):
-            rules.setdefault(anchor, set()).add(rule)
+    for row in catalogue.all_formats():
+        if row.context:
+            continue
+        for anchor in row.anchors:
+            rules.setdefault(anchor, set()).add(row.rule)
     return tuple((word, frozenset(rules[word])) for word in sorted(rules))
 
 

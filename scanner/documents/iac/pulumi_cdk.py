@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from scanner.documents import PULUMI_CDK_MARKERS
 from scanner.documents.iac.model import Attr, FrontEnd, Resource
 from scanner.documents.iac.types import CFN, TYPES, by_native
 from scanner.documents.iac.values import Origin, Resolved
@@ -32,7 +33,7 @@ from scanner.documents.python import PythonDocument
 from scanner.documents.python.syntax import dotted_name, string_value
 
 #: Text markers of a program either front end can declare resources in (a cheap gate).
-MARKERS = ("pulumi_", "aws_cdk")
+MARKERS = PULUMI_CDK_MARKERS
 
 TYPES_BY_CANONICAL = {row.canonical: row for row in TYPES}
 #: Where a CloudFormation PascalCase name takes an underscore in snake case.

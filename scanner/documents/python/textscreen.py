@@ -17,6 +17,7 @@ from scanner.documents.python.libraries.credential_slots import (
     PY005,
     SlotForm,
     slot_calls,
+    slot_names,
     slot_rows,
 )
 from scanner.secrets.patterns import compile_pattern
@@ -71,7 +72,7 @@ _ESCAPE = re.compile(r"\\(?:[xuUN0-7])")
 
 #: An import statement, at a line's start or after ``;`` or ``:`` (``try: import x``): the
 #: module of a ``from``, or the names of an ``import`` (continuation lines included).
-_IMPORT = compile_pattern(
+_IMPORT = re.compile(
     r"(?m)(?:^|[;:])[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)|import[ \t]+((?:[^\n;#\\]|\\\n)+))"
 )
 _ROOTS: tuple[str, frozenset[str]] | None = None
@@ -80,12 +81,33 @@ _ROOTS: tuple[str, frozenset[str]] | None = None
 def _imported_roots(text: str) -> frozenset[str]:
     """The top-level packages the text's import statements name (how a call comes to resolve
     to a name inside one: the document resolves names through imports only). Relative
-    imports name none. The last text's answer is kept: the screens ask once per module."""
+    imports name none. Only the lines that say ``import`` are read (with their continuation
+    lines), each once. The last text's answer is kept: the screens ask once per module."""
     global _ROOTS
     if _ROOTS is not None and _ROOTS[0] is text:
         return _ROOTS[1]
     roots: set[str] = set()
-    for match in _IMPORT.finditer(text):
+    done = -1  # the end of the last line read
+    at = text.find("import")
+    while at >= 0:
+        if at > done:
+            start = text.rfind("\n", 0, at) + 1
+            while start >= 2 and text[start - 2] == "\\":  # continued from the line before
+                start = text.rfind("\n", 0, start - 2) + 1
+            end = text.find("\n", at)
+            while end >= 0 and text[end - 1] == "\\":  # a continued line goes on
+                end = text.find("\n", end + 1)
+            end = len(text) if end < 0 else end
+            _roots_in(text[start:end], roots)
+            done = end
+        at = text.find("import", at + 6)
+    found = frozenset(roots)
+    _ROOTS = (text, found)
+    return found
+
+
+def _roots_in(lines: str, roots: set[str]) -> None:
+    for match in _IMPORT.finditer(lines):
         module, names = match.group(1), match.group(2)
         if module:
             roots.add(module.split(".")[0])
@@ -94,9 +116,6 @@ def _imported_roots(text: str) -> frozenset[str]:
                 word = item.strip().strip("()").split(" ")[0]
                 if word:
                     roots.add(word.split(".")[0])
-    found = frozenset(roots)
-    _ROOTS = (text, found)
-    return found
 
 
 #: A quote, then ``scheme://user:pass@`` up to its ``@`` (no quote, blank or backslash in it).
@@ -155,6 +174,14 @@ _PLAIN_VALUE = re.compile(
 )
 
 
+#: A value whose first primary is called, subscripted or has an attribute read
+#: (``settings.token``, ``get()``, ``env["K"] + x``), or an f-string: whatever follows, the
+#: expression is no name, no constant and no ``+`` of those, so no literal.
+_NO_LITERAL = re.compile(
+    r"[ \t]*(?:\\\r?\n[ \t]*)*(?:[A-Za-z_]\w*[ \t]*[(.\[]|[fF][rR]?['\"]|[rR][fF]['\"])"
+)
+
+
 def _keyword_position(text: str, start: int) -> bool:
     """Whether the identifier that ends at ``start``'s match may be a call's keyword: after a
     ``(`` or a ``,``, on its line or at the end of the line before (a comment there: maybe).
@@ -184,6 +211,8 @@ def _secret_keyword_text(text: str) -> bool:
             continue  # ``password == x``: a comparison, no keyword
         if not _keyword_position(text, match.start()):
             continue
+        if _NO_LITERAL.match(text, end) is not None:
+            continue  # a call, attribute, subscript or f-string: ``literal_string`` reads none
         plain = _PLAIN_VALUE.match(text, end)
         if plain is None:
             return True
@@ -199,11 +228,28 @@ def _secret_keyword_text(text: str) -> bool:
 
 #: Each module of ``_PY005_SPELLED``: its call names and the names that are only URL calls.
 _PY005_BY_MODULE = {module: (names, url_only) for module, names, url_only in _PY005_SPELLED}
-#: LLC-PY-005's keywords it checks on any call (``_AWS``) and ``api_key`` (a module key), in one
-#: pass over the text.
-_ANY_CALL_WORDS = compile_pattern(
-    "|".join(re.escape(w) for w in sorted({"api_key", *AWS_KEYWORDS}))
+#: LLC-PY-005's keywords it checks on any call (``_AWS``), then ``=``, as the secret-named
+#: keywords are found (a call's position is checked after).
+_AWS_KEYWORD_TEXT = compile_pattern(
+    "(?:" + "|".join(re.escape(w) for w in sorted(AWS_KEYWORDS)) + r")[\s\\]*(?:#[^\n]*\n[\s\\]*)*="
 )
+#: LLC-PY-005's module keys (``stripe.api_key = ...``): an attribute of that name assigned
+#: (annotated or not; ``+=`` and ``==`` are no assignment).
+PY005_MODULE_KEYS = frozenset(
+    n.rsplit(".", 1)[-1] for n in slot_names(PY005, SlotForm.MODULE_ATTRIBUTE)
+)
+_MODULE_KEY_TEXT = re.compile(
+    r"\.[ \t]*(?:" + "|".join(re.escape(k) for k in sorted(PY005_MODULE_KEYS)) + r")"
+    r"[ \t]*(?::[^=\n]*)?=(?!=)"
+)
+
+
+def _aws_keyword_text(text: str) -> bool:
+    """An AWS key keyword passed to a call (``_py005``'s ``AWS_KEYWORDS`` among the keywords)."""
+    for match in _AWS_KEYWORD_TEXT.finditer(text):
+        if not text.startswith("=", match.end()) and _keyword_position(text, match.start()):
+            return True
+    return False
 
 
 def _py005_text(text: str) -> bool:
@@ -217,7 +263,7 @@ def _py005_text(text: str) -> bool:
             return True
         if spelled and _url_markers_text(text):
             return True
-    if _ANY_CALL_WORDS.search(text) is not None:
+    if _MODULE_KEY_TEXT.search(text) is not None or _aws_keyword_text(text):
         return True
     if any(  # the prefix's package is imported, the method is spelled at the call
         row.prefix.split(".")[0] in roots and any(m in text for m in row.methods)
