@@ -485,3 +485,49 @@ def test_issuer_screen_copies_hold_the_rules_constants() -> None:
         r.META.id for r in PYTHON_RULES if "SinkGatedRule" in {c.__name__ for c in r.__mro__}
     }
     assert sink_gated == {k for k, v in sinkscreen.SCREENS.items() if v is issuerscreen.sink_gated}
+
+
+# -- the text screens of LLC-PY-006, LLC-PY-007 and LLC-PY-011 --------------------------------
+
+_TEXT_KEEPS = [
+    ("LLC-PY-006", "import os\nos.environ['GOOGLE_APPLICATION_CREDENTIALS'] = 'k.json'\n"),
+    (
+        "LLC-PY-006",
+        "from google.oauth2 import service_account as sa\n"
+        "sa.Credentials.from_service_account_file(p)\n",
+    ),
+    (
+        "LLC-PY-006",
+        "import boto3\nboto3.client('s3', aws_access_key_id=a, aws_secret_access_key=b)\n",
+    ),
+    ("LLC-PY-006", "from azure.identity import ClientSecretCredential as C\nC(t, c, s)\n"),
+    ("LLC-PY-007", "import requests\nrequests.get(u, headers={'X-Api-Key': K})\n"),
+    ("LLC-PY-007", "req.add_header(NAME, VALUE)\n"),
+    ("LLC-PY-007", "import requests\nrequests.get(u, auth = CREDS)\n"),
+    ("LLC-PY-007", "from requests.auth import HTTPBasicAuth as B\nB(user, PASSWORD)\n"),
+    ("LLC-PY-011", "from functools import lru_cache\n@lru_cache\ndef get_token():\n    pass\n"),
+    ("LLC-PY-011", "import cachetools\nTOKENS = cachetools.TTLCache(1, 10**9)\n"),
+    ("LLC-PY-011", "from django.core.cache import cache\ncache.set('to' + 'ken', t, None)\n"),
+    ("LLC-PY-011", "def f():\n    return {'access_token': t, 'expires_in': None}\n"),
+]
+
+
+@pytest.mark.parametrize(("rule", "code"), _TEXT_KEEPS)
+def test_text_screens_keep_what_the_ast_screens_keep(rule: str, code: str) -> None:
+    assert screen(code).may_fire(rule)
+    assert textscreen.text_may_fire(rule, code)
+
+
+_TEXT_DROPS = [
+    ("LLC-PY-006", "import boto3\nboto3.client('s3', region_name=R)\n"),
+    ("LLC-PY-007", "import requests\nrequests.get(u, timeout=5)\n"),
+    ("LLC-PY-011", "from functools import lru_cache\n@lru_cache\ndef get_user():\n    pass\n"),
+    ("LLC-PY-011", "from django.core.cache import cache\ncache.set(page, html, None)\n"),
+]
+
+
+@pytest.mark.parametrize(("rule", "code"), _TEXT_DROPS)
+def test_text_screens_drop_what_no_rule_reports(rule: str, code: str) -> None:
+    assert not textscreen.text_may_fire(rule, code)
+    spec = next(r for r in PYTHON_RULES if r.META.id == rule)
+    assert not _scan([spec], "app/service.py", code.encode(), prescreen=False).findings

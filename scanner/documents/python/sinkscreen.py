@@ -35,22 +35,29 @@ from scanner.documents.python.issuerscreen import (
     py012,
     sink_gated,
 )
-from scanner.documents.python.libraries.caches import CacheForm, cache_calls, cache_rows
+from scanner.documents.python.libraries.caches import CacheForm, cache_rows
 from scanner.documents.python.libraries.credential_slots import (
-    CREDENTIAL_HEADERS,
     PY005,
     PY006,
-    PY007,
     SlotForm,
     slot_calls,
-    slot_methods,
     slot_names,
     slot_params,
 )
-from scanner.documents.python.textscreen import (  # the text screens, re-exported
+from scanner.documents.python.textscreen import (  # the tables both screens read
     AWS_KEYWORDS,
     PY005_CALLS,
     PY005_CONNECTION_STRINGS,
+    PY006_AWS_PAIR,
+    PY006_AZURE,
+    PY006_GOOGLE_ENV,
+    PY006_GOOGLE_METHODS,
+    PY007_BASIC_AUTH,
+    PY007_HEADERS,
+    PY011_CLASSES,
+    PY011_CREDENTIAL_KEY,
+    PY011_FETCHER,
+    PY011_TOKEN_KEYS,
 )
 from scanner.secrets.values import credential_shaped
 
@@ -156,8 +163,6 @@ def _import_table(imports: list[ast.Import | ast.ImportFrom]) -> dict[str, set[s
 MARKERS = ("@", "://", "password=")
 #: The marker of a string that names a credential header (``Authorization``, ``X-API-Key``).
 HEADER = "header"
-#: LLC-PY-007's header names: ``authorization`` and ``_KEY_HEADERS``.
-PY007_HEADERS = CREDENTIAL_HEADERS
 _LONGEST_HEADER = max(len(h) for h in PY007_HEADERS)
 #: Node types the guard's walk keeps besides calls, imports and assignments.
 KEPT: tuple[type[ast.AST], ...] = (
@@ -496,23 +501,8 @@ def _py005(facts: Facts) -> bool:
     )
 
 
-
-
-
 #: LLC-PY-006's ``_BOTO`` and ``_AZURE_SECRET`` calls.
 PY006_CALLS = slot_calls(PY006, SlotForm.ARGUMENT)
-
-
-#: LLC-PY-006's ``_AZURE_SECRET`` calls (the secret may be positional), its AWS key pair
-#: (``_boto`` reads both, by keyword or from a ``**{...}``), and its Google key-file and
-#: key-info methods (``_KEY_FILE_METHODS``, ``_KEY_INFO``).
-PY006_AZURE = frozenset(
-    call for call, params in slot_params(PY006).items() if "client_secret" in params
-)
-PY006_AWS_PAIR = frozenset({"aws_access_key_id", "aws_secret_access_key"})
-PY006_GOOGLE_METHODS = slot_methods(PY006, SlotForm.KEY_FILE) | slot_methods(
-    PY006, SlotForm.KEY_INFO
-)
 
 
 def _py006(facts: Facts) -> bool:
@@ -527,21 +517,6 @@ def _py006(facts: Facts) -> bool:
     ):
         return True  # a key-file method on a Google class (``from_service_account_file``)
     return PY006_GOOGLE_ENV in facts.assigned_keys
-
-
-#: LLC-PY-006's ``_GOOGLE_ENV``.
-(PY006_GOOGLE_ENV,) = slot_names(PY006, SlotForm.ENV_VAR)
-
-
-#: LLC-PY-011's ``_TOKEN_KEYS``, ``_FETCHER`` and ``_CREDENTIAL_KEY``.
-PY011_TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "token"})
-PY011_FETCHER = re.compile(
-    r"(?i)^_*(?:get|fetch|load|obtain|read|retrieve|acquire|request|issue|mint|generate|create)"
-    r"_?(?:\w*_)?(?:tokens?|credentials?|creds|secrets?|api_?keys?|access_?keys?|jwts?)$"
-)
-#: LLC-PY-011's ``CacheForm.CLASS`` calls (``cachetools.TTLCache``).
-PY011_CLASSES = cache_calls(CacheForm.CLASS)
-PY011_CREDENTIAL_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
 
 
 def _py011(facts: Facts) -> bool:
@@ -561,10 +536,6 @@ def _py011(facts: Facts) -> bool:
         and facts.may_import(store.prefix.rstrip("."))  # both of _is_store's branches need it
         for store in cache_rows(CacheForm.STORE)
     )
-
-
-#: LLC-PY-007's ``_BASIC_AUTH`` classes.
-PY007_BASIC_AUTH = slot_calls(PY007, SlotForm.BASIC_AUTH)
 
 
 def _py007(facts: Facts) -> bool:

@@ -12,12 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from scanner.documents.python.libraries.caches import CacheForm, cache_calls, cache_rows
 from scanner.documents.python.libraries.credential_slots import AWS_KEYWORDS as _AWS_KEYWORDS
 from scanner.documents.python.libraries.credential_slots import (
+    CREDENTIAL_HEADERS,
     PY005,
+    PY006,
+    PY007,
     SlotForm,
     slot_calls,
+    slot_methods,
     slot_names,
+    slot_params,
     slot_rows,
 )
 from scanner.secrets.patterns import compile_pattern
@@ -273,8 +279,91 @@ def _py005_text(text: str) -> bool:
     return _secret_keyword_text(text)
 
 
+# -- LLC-PY-006, LLC-PY-007 and LLC-PY-011: what their ``ast`` screens read, in the text ------
+
+#: LLC-PY-006's Azure client-secret calls, its AWS key pair, its Google key-file methods and
+#: environment variable (``sinkscreen._py006`` reads the same tables).
+PY006_AZURE = frozenset(
+    call for call, params in slot_params(PY006).items() if "client_secret" in params
+)
+PY006_AWS_PAIR = frozenset({"aws_access_key_id", "aws_secret_access_key"})
+PY006_GOOGLE_METHODS = slot_methods(PY006, SlotForm.KEY_FILE) | slot_methods(
+    PY006, SlotForm.KEY_INFO
+)
+(PY006_GOOGLE_ENV,) = slot_names(PY006, SlotForm.ENV_VAR)
+
+
+def _spelled(text: str, roots: frozenset[str], calls: frozenset[str]) -> bool:
+    """A call of ``calls`` can resolve here: its package imported, its last name spelled."""
+    return any(c.split(".")[0] in roots and c.rsplit(".", 1)[-1] in text for c in calls)
+
+
+def _py006_text(text: str) -> bool:
+    if PY006_GOOGLE_ENV in text or all(k in text for k in PY006_AWS_PAIR):
+        return True
+    roots = _imported_roots(text)
+    if "google" in roots and any(m in text for m in PY006_GOOGLE_METHODS):
+        return True
+    return _spelled(text, roots, PY006_AZURE)
+
+
+#: LLC-PY-007's header names, basic-auth classes and ``auth=`` keyword.
+PY007_HEADERS = CREDENTIAL_HEADERS
+PY007_BASIC_AUTH = slot_calls(PY007, SlotForm.BASIC_AUTH)
+_AUTH_KEYWORD = re.compile(r"(?:^|[^\w])auth[\s\\]*(?:#[^\n]*\n[\s\\]*)*=(?!=)")
+
+
+def _py007_text(text: str) -> bool:
+    """A header name (a dict key, a keyword, a subscript, a string a name is bound to), an
+    ``add_header``/``putheader`` call, an ``auth=`` keyword, or a basic-auth class."""
+    lowered = text.lower()
+    if any(h in lowered for h in PY007_HEADERS):
+        return True
+    if "add_header" in text or "putheader" in text or _AUTH_KEYWORD.search(text) is not None:
+        return True
+    return _spelled(text, _imported_roots(text), PY007_BASIC_AUTH)
+
+
+#: LLC-PY-011's fetcher names, credential words, cache classes and stores (``sinkscreen``
+#: reads the same).
+PY011_TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "token"})
+PY011_FETCHER = re.compile(
+    r"(?i)^_*(?:get|fetch|load|obtain|read|retrieve|acquire|request|issue|mint|generate|create)"
+    r"_?(?:\w*_)?(?:tokens?|credentials?|creds|secrets?|api_?keys?|access_?keys?|jwts?)$"
+)
+PY011_CLASSES = cache_calls(CacheForm.CLASS)
+PY011_CREDENTIAL_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
+_DEF = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)")
+#: A string joined with ``+`` next to a literal, or an escape: a credential's name may be
+#: spelled in pieces or escapes there, which the text search above cannot see.
+_JOINED_OR_ESCAPED = re.compile(r"['\"][ \t]*\+|\+[ \t]*[rRbBuU]?['\"]|\\[xuUN0-7]")
+
+
+def _py011_text(text: str) -> bool:
+    """A token dict with a None expiry, a decorated fetcher, or a cache class or store named
+    or keyed for a credential."""
+    if ("expires_in" in text or "expires_at" in text) and "None" in text and "token" in text:
+        return True
+    if "@" in text and any(PY011_FETCHER.match(m.group(1)) for m in _DEF.finditer(text)):
+        return True
+    if PY011_CREDENTIAL_KEY.search(text) is None and not _JOINED_OR_ESCAPED.search(text):
+        return False  # a cache object and a store write both need a credential's name
+    roots = _imported_roots(text)
+    if _spelled(text, roots, PY011_CLASSES):
+        return True
+    return any(
+        store.prefix.split(".")[0] in roots and any(m in text for m in store.methods)
+        for store in cache_rows(CacheForm.STORE)
+    )
+
+
 #: Necessary conditions on the raw text of a rule's screen: no parse needed to say no.
-TEXT_SCREENS: dict[str, Callable[[str], bool]] = {"LLC-PY-005": _py005_text}
+TEXT_SCREENS: dict[str, Callable[[str], bool]] = {
+    "LLC-PY-005": _py005_text,
+    "LLC-PY-006": _py006_text,
+    "LLC-PY-007": _py007_text,
+    "LLC-PY-011": _py011_text,
+}
 
 
 def text_may_fire(rule_id: str, text: str) -> bool:
