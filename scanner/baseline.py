@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scanner import __version__
-from scanner.discovery import Refused, safe_read
 from scanner.findings import Finding, Suppression, stable_fingerprint_of
+from scanner.reading import Refused, safe_read
 
 #: 2 added ``count`` and stores the stable fingerprint; an outlive that reads only version 1
 #: refuses a version 2 file instead of ignoring its counts (and hiding every occurrence).

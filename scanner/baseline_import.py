@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.baseline import MAX_BASELINE_SIZE, BaselineError, Entry, key_of
-from scanner.discovery import Refused, safe_read
 from scanner.findings import Finding
+from scanner.reading import Refused, safe_read
 
 DETECT_SECRETS = "detect-secrets"
 GITLEAKS = "gitleaks"

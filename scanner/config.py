@@ -18,9 +18,10 @@ from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, safe_read
+from scanner.discovery import MAX_AUX_FILE_SIZE
 from scanner.findings import mask_generic, redact
 from scanner.git import git_toplevel
+from scanner.reading import Refused, safe_read
 
 if TYPE_CHECKING:
     import re2

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.discovery import MAX_AUX_FILE_SIZE, Refused, safe_read
+from scanner.discovery import MAX_AUX_FILE_SIZE
 from scanner.filekinds import FileKind, classify
 from scanner.findings import Location
+from scanner.reading import Refused, safe_read
 
 if TYPE_CHECKING:  # the HCL parser loads only when a tree has local modules
     from scanner.documents.hcl import HclBlock

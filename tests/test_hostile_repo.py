@@ -20,8 +20,9 @@ from click.testing import CliRunner
 from gitrepo import git, isolate_git
 
 from scanner.cli import main
-from scanner.discovery import Refused, discover, safe_read
+from scanner.discovery import discover
 from scanner.git import git_command
+from scanner.reading import Refused, safe_read
 
 pytestmark = pytest.mark.skipif(
     os.name == "nt" or not hasattr(os, "mkfifo"), reason="FIFOs and shell hooks are POSIX"

@@ -34,6 +34,7 @@ FLOORS: dict[str, int] = {
     "scanner.secrets": 1,
     "scanner.comment_syntaxes": 1,
     "scanner.discovery": 1,
+    "scanner.reading": 1,
     # 2: what the user configured or recorded
     "scanner.config": 2,
     "scanner.suppress": 2,

@@ -35,13 +35,13 @@ from scanner.cli.app import (
 from scanner.cli.suppression import plural as _plural
 from scanner.config import Config
 from scanner.console import echo_errors, use_color, utf8_safe
-from scanner.discovery import Refused, safe_read
 from scanner.findings import Finding, printable
 from scanner.git import GitError, git_command
 from scanner.pipeline import ScanResult
 from scanner.process import (
     write_atomic,
 )
+from scanner.reading import Refused, safe_read
 from scanner.reporters.options import ReportOptions
 from scanner.reporters.text import finding_block
 from scanner.roots import common_dir, scan_root
