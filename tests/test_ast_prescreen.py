@@ -80,7 +80,9 @@ def test_screen_tables_hold_the_rules_tables() -> None:
     assert py005._GENERIC_KEYWORD.pattern == sinkscreen.PY005_GENERIC_KEYWORD.pattern
     assert {k.rsplit(".", 1)[1] for k in py005._MODULE_KEYS} == sinkscreen.PY005_MODULE_KEYS
     py006 = importlib.import_module("rules.python.py006_static_cloud_key")
-    assert py006._BOTO | py006._AZURE_SECRET <= sinkscreen.PY006_CALLS
+    assert py006._AZURE_SECRET == sinkscreen.PY006_AZURE
+    assert set(py006._KEY_FILE_METHODS) | set(py006._KEY_INFO) == sinkscreen.PY006_GOOGLE_METHODS
+    assert {py006._KEY_ID, py006._SECRET} == sinkscreen.PY006_AWS_PAIR
     google_env = py006._GOOGLE_ENV
     envs = {google_env} if isinstance(google_env, str) else set(google_env)
     assert envs == {sinkscreen.PY006_GOOGLE_ENV}

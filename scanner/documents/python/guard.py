@@ -287,8 +287,6 @@ def _bracket_problem(text: str, parsed: bool = False) -> str | None:
     return None
 
 
-#: Operator and context singletons: leaves that need no visit.
-_AST_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 
 
 _CHAIN_WORDS = frozenset({"and", "or", "not", "lambda", "if", "else", "await", "in", "is"})

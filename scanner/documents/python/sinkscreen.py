@@ -38,7 +38,6 @@ from scanner.documents.python.issuerscreen import (
 from scanner.documents.python.libraries.caches import CacheForm, cache_rows
 from scanner.documents.python.libraries.credential_slots import (
     PY005,
-    PY006,
     SlotForm,
     slot_calls,
     slot_names,
@@ -501,8 +500,6 @@ def _py005(facts: Facts) -> bool:
     )
 
 
-#: LLC-PY-006's ``_BOTO`` and ``_AZURE_SECRET`` calls.
-PY006_CALLS = slot_calls(PY006, SlotForm.ARGUMENT)
 
 
 def _py006(facts: Facts) -> bool:
