@@ -287,8 +287,6 @@ def _bracket_problem(text: str, parsed: bool = False) -> str | None:
     return None
 
 
-
-
 _CHAIN_WORDS = frozenset({"and", "or", "not", "lambda", "if", "else", "await", "in", "is"})
 _FLAT_OPS = frozenset({",", ":", ";", ")", "]", "{", "}", "=", "->"})
 _OPENERS = frozenset({",", "(", "[", "{", ":", "="})
