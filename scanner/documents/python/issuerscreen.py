@@ -17,6 +17,8 @@ from scanner.documents.python.crossmodule import mint_helper
 from scanner.documents.python.libraries.caches import Cache, CacheForm, cache_rows
 from scanner.documents.python.libraries.issuers.table import issuers_of, settings_of
 from scanner.documents.python.libraries.verifiers import VERIFIERS
+from scanner.documents.python.textscreen import PY011_CREDENTIAL_KEY as PY011_KEY
+from scanner.documents.python.textscreen import constant_text
 
 if TYPE_CHECKING:
     from scanner.documents.python.sinkscreen import Facts
@@ -222,10 +224,9 @@ def _may_be_token_name(node: ast.expr, assigned: set[str]) -> bool:
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
 
 
-#: LLC-PY-011's stores (Django's cache, redis) and its ``_CREDENTIAL_KEY``.
+#: LLC-PY-011's stores (Django's cache, redis); its ``_CREDENTIAL_KEY`` is ``PY011_KEY``.
 PY011_STORES: tuple[Cache, ...] = cache_rows(CacheForm.STORE)
 PY011_STORE_METHODS = frozenset(m for store in PY011_STORES for m in store.methods)
-PY011_KEY = re.compile(r"(?i)token|cred|secret|api_?key|access_?key")
 
 
 def _credential_key(node: ast.expr) -> bool:
@@ -234,9 +235,8 @@ def _credential_key(node: ast.expr) -> bool:
     if isinstance(node, ast.Name):
         return PY011_KEY.search(node.id) is not None
     if isinstance(node, ast.Constant):
-        return isinstance(node.value, str | bytes) and PY011_KEY.search(
-            node.value if isinstance(node.value, str) else node.value.decode("latin-1")
-        ) is not None
+        text = constant_text(node)
+        return text is not None and PY011_KEY.search(text) is not None
     if isinstance(node, ast.JoinedStr):
         text = "".join(
             v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)

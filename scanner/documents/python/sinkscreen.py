@@ -57,6 +57,7 @@ from scanner.documents.python.textscreen import (  # the tables both screens rea
     PY011_CREDENTIAL_KEY,
     PY011_FETCHER,
     PY011_TOKEN_KEYS,
+    constant_text,
 )
 from scanner.secrets.values import credential_shaped
 
@@ -318,7 +319,7 @@ def _literal_header_value(value: ast.expr) -> bool:
     """LLC-PY-007's ``_header``: ``literal_string`` reads a constant, a name bound to one or a
     ``+`` of those; a constant must look like a credential or ``<scheme> <credential>``."""
     if isinstance(value, ast.Constant):
-        text = _constant_text(value)
+        text = constant_text(value)
         return text is not None and (
             PY007_SCHEME.match(text.strip()) is not None or credential_shaped(text.strip())
         )
@@ -339,7 +340,7 @@ def _joinable(value: ast.expr) -> bool:
             stack.append(node.right)
         elif not (
             isinstance(node, ast.Name)
-            or (isinstance(node, ast.Constant) and _constant_text(node) is not None)
+            or (isinstance(node, ast.Constant) and constant_text(node) is not None)
         ):
             return False
     return True
@@ -403,20 +404,11 @@ def _may_hold_secret(value: ast.expr) -> bool:
     anything but a constant, or a string ``credential_shaped(random=True)`` accepts (the very
     check the rule applies to it). ``password="tiger"`` in a test's ``connect()`` cannot."""
     if isinstance(value, ast.Constant):
-        text = _constant_text(value)
+        text = constant_text(value)
         return text is not None and credential_shaped(text, random=True)
     # ``literal_string`` reads a name bound to a literal or a ``+`` of such; an attribute, a
     # call, a subscript or an f-string is no literal, and the check does not report it.
     return _joinable(value)
-
-
-def _constant_text(value: ast.Constant) -> str | None:
-    """A constant as ``string_value`` reads it: a string, or bytes decoded as Latin-1."""
-    if isinstance(value.value, str):
-        return value.value
-    if isinstance(value.value, bytes):
-        return value.value.decode("latin-1")
-    return None
 
 
 def _may_pass_a_literal(call: ast.Call, names: set[str]) -> bool:
@@ -439,7 +431,7 @@ def _may_pass_a_literal(call: ast.Call, names: set[str]) -> bool:
                 values.append(call.args[position])
         for value in values:
             if isinstance(value, ast.Constant):
-                text = _constant_text(value)
+                text = constant_text(value)
                 if text is not None and credential_shaped(text):
                     return True
             elif _joinable(value):

@@ -9,6 +9,7 @@ file that only imports SQLAlchemy, every module of an ORM project, is not even p
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 
@@ -291,6 +292,15 @@ PY006_GOOGLE_METHODS = slot_methods(PY006, SlotForm.KEY_FILE) | slot_methods(
     PY006, SlotForm.KEY_INFO
 )
 (PY006_GOOGLE_ENV,) = slot_names(PY006, SlotForm.ENV_VAR)
+
+
+def constant_text(value: ast.Constant) -> str | None:
+    """A constant as ``string_value`` reads it: a string, or bytes decoded as Latin-1."""
+    if isinstance(value.value, str):
+        return value.value
+    if isinstance(value.value, bytes):
+        return value.value.decode("latin-1")
+    return None
 
 
 def _spelled(text: str, roots: frozenset[str], calls: frozenset[str]) -> bool:
